@@ -1,0 +1,232 @@
+package dev.coflow.bridge;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import kotlin.coroutines.Continuation;
+import kotlin.coroutines.ContinuationInterceptor;
+import kotlin.coroutines.CoroutineContext;
+import kotlinx.coroutines.Job;
+
+/**
+ * A Java body running on its own virtual thread, paired with a {@link FiberDriver} coroutine
+ * that performs every suspend-like call on the body's behalf.
+ *
+ * <p>Two parties exchange messages one at a time: the body posts a {@link Request} (or its final
+ * {@link Done}) into {@link #mail}; the driver runs the request in the coroutine and puts the
+ * outcome into {@link #reply}. Each side spins briefly before it parks (body) or suspends
+ * (driver), because the other side usually answers within a few hundred nanoseconds.
+ *
+ * <p>Why the driver waits as it does: while the body runs plain Java code the coroutine is,
+ * logically, busy. Under a kotlinx test dispatcher the driver therefore blocks its thread (the
+ * test thread) so the virtual clock cannot jump ahead of a body that is still computing; on any
+ * other dispatcher it suspends after the spin so that blocking work in the body never holds a
+ * dispatcher thread.
+ */
+final class Fiber {
+    static final ThreadLocal<Fiber> CURRENT = new ThreadLocal<>();
+    private static final AtomicInteger LIVE = new AtomicInteger();
+    private static final Object WAITING = new Object();
+    private static final Object NULL_REPLY = new Object();
+    private static final int DRIVER_SPINS = Integer.getInteger("coflow.driverSpins", 2_000);
+    private static final int BODY_SPINS = Integer.getInteger("coflow.bodySpins", 2_000);
+    private static final Class<?> TEST_DISPATCHER = testDispatcherClass();
+
+    final CoroutineContext context;
+    final Job job;
+    private final boolean blockingWait;
+    private final FiberDriver driver;
+    private volatile Thread thread;
+
+    /** null | a message (Request/Done) | WAITING (driver suspended) | a Thread (driver parked). */
+    private final AtomicReference<Object> mail = new AtomicReference<>();
+    private volatile Object reply;
+    private volatile boolean bodyParked;
+    /** Only touched by the body thread. */
+    int nonCancellableDepth;
+    /** Reused: at most one request is in flight. */
+    private final Request request = new Request();
+
+    Fiber(Continuation<Object> completion) {
+        this.context = completion.getContext();
+        this.job = context.get(Job.Key);
+        Object interceptor = context.get(ContinuationInterceptor.Key);
+        this.blockingWait = TEST_DISPATCHER != null && TEST_DISPATCHER.isInstance(interceptor);
+        this.driver = new FiberDriver(completion, this);
+    }
+
+    /** Number of bodies whose user code has not finished yet, for leak checks. */
+    static int liveCount() {
+        return LIVE.get();
+    }
+
+    static Fiber current() {
+        return CURRENT.get();
+    }
+
+    boolean isBodyThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Starts the body thread and runs the driver until it first suspends or completes. */
+    Object start(SuspendBody<?> body) {
+        LIVE.incrementAndGet();
+        Thread t = Thread.ofVirtual().name("coflow-body").unstarted(() -> runBody(body));
+        thread = t;
+        try {
+            t.start();
+        } catch (Throwable e) {
+            LIVE.decrementAndGet();
+            throw e;
+        }
+        return driver.startDriving();
+    }
+
+    private void runBody(SuspendBody<?> body) {
+        CURRENT.set(this);
+        Object value = null;
+        Throwable error = null;
+        try {
+            value = body.run();
+        } catch (Throwable e) {
+            error = e;
+        } finally {
+            CURRENT.remove();
+            LIVE.decrementAndGet();
+        }
+        // An interrupt raised for this body has served its purpose (it became a cancellation).
+        Thread.interrupted();
+        post(new Done(value, error));
+    }
+
+    // ---- body side -------------------------------------------------------------------------
+
+    /**
+     * Called on the body thread: has the driver run {@code op} in the coroutine and returns its
+     * result, or throws its exception.
+     */
+    Object perform(SuspendCall<?> op) {
+        if (Thread.currentThread() != thread) {
+            throw new IllegalStateException("a suspend-like call was made for a coroutine body from thread "
+                    + Thread.currentThread().getName() + ", which is not the body's thread; call it from the body itself");
+        }
+        Request r = request;
+        r.op = op;
+        r.nonCancellable = nonCancellableDepth > 0;
+        post(r);
+        Object outcome = awaitReply();
+        r.op = null;
+        return outcome == NULL_REPLY ? null : Results.valueOrThrow(outcome);
+    }
+
+    private void post(Object message) {
+        for (;;) {
+            Object cur = mail.get();
+            if (cur == null) {
+                if (mail.compareAndSet(null, message)) {
+                    return;
+                }
+            } else if (cur == WAITING) {
+                mail.set(message);
+                driver.resumeFromBody();
+                return;
+            } else if (cur instanceof Thread parked) {
+                if (mail.compareAndSet(cur, message)) {
+                    LockSupport.unpark(parked);
+                    return;
+                }
+            } else {
+                throw new IllegalStateException("coflow fiber protocol error: two messages in flight");
+            }
+        }
+    }
+
+    private Object awaitReply() {
+        Object r;
+        for (int i = 0; i < BODY_SPINS; i++) {
+            if ((r = reply) != null) {
+                reply = null;
+                return r;
+            }
+            Thread.onSpinWait();
+        }
+        bodyParked = true;
+        try {
+            while ((r = reply) == null) {
+                LockSupport.park(this);
+                if (Thread.interrupted()) {
+                    // Interrupting a body thread means: cancel this coroutine.
+                    cancelOwner(new CancellationException("coroutine body thread was interrupted"));
+                }
+            }
+        } finally {
+            bodyParked = false;
+        }
+        reply = null;
+        return r;
+    }
+
+    void cancelOwner(CancellationException cause) {
+        if (job != null) {
+            job.cancel(cause);
+        }
+    }
+
+    // ---- driver side -----------------------------------------------------------------------
+
+    /** Called by the driver: hands a raw result (value or Result.Failure) back to the body. */
+    void deliverReply(Object outcome) {
+        reply = outcome == null ? NULL_REPLY : outcome;
+        if (bodyParked) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /**
+     * Called by the driver: returns the next message, or {@link FiberDriver#SUSPENDED} after
+     * arranging to be resumed by {@link #post}.
+     */
+    Object awaitMessage() {
+        Object m;
+        for (int i = 0; i < DRIVER_SPINS; i++) {
+            m = mail.get();
+            if (m != null) {
+                mail.set(null);
+                return m;
+            }
+            Thread.onSpinWait();
+        }
+        Thread me = Thread.currentThread();
+        if (blockingWait && me != thread) {
+            if (mail.compareAndSet(null, me)) {
+                while ((m = mail.get()) == me) {
+                    LockSupport.park(this);
+                }
+            }
+            m = mail.getAndSet(null);
+            return m;
+        }
+        if (mail.compareAndSet(null, WAITING)) {
+            return FiberDriver.SUSPENDED;
+        }
+        return mail.getAndSet(null);
+    }
+
+    private static Class<?> testDispatcherClass() {
+        try {
+            return Class.forName("kotlinx.coroutines.test.TestDispatcher", false, Fiber.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /** A suspend-like call to perform in the coroutine. */
+    static final class Request {
+        SuspendCall<?> op;
+        boolean nonCancellable;
+    }
+
+    /** The body finished, with a value or an exception. */
+    record Done(Object value, Throwable error) {}
+}

@@ -1,0 +1,91 @@
+package dev.coflow.bridge;
+
+import dev.coflow.bridge.internal.Exceptions;
+import kotlin.Unit;
+import kotlin.coroutines.Continuation;
+import kotlin.coroutines.intrinsics.IntrinsicsKt;
+import kotlin.coroutines.jvm.internal.ContinuationImpl;
+import kotlinx.coroutines.BuildersKt;
+import kotlinx.coroutines.NonCancellable;
+
+/**
+ * The coroutine half of a {@link Fiber}: a hand-written suspend state machine that loops
+ * "wait for the body's next request, run it here, hand the result back" until the body is done.
+ *
+ * <p>It extends {@link ContinuationImpl} (not a bare {@code Continuation}) so that kotlinx
+ * intercepts it: every resumption is dispatched in the owning coroutine's context, on its
+ * dispatcher, exactly like a compiled Kotlin suspend function.
+ */
+final class FiberDriver extends ContinuationImpl {
+    static final Object SUSPENDED = IntrinsicsKt.getCOROUTINE_SUSPENDED();
+    private static final int AWAITING_MESSAGE = 0;
+    private static final int RUNNING_REQUEST = 1;
+
+    private final Fiber fiber;
+    private int state = AWAITING_MESSAGE;
+
+    FiberDriver(Continuation<Object> completion, Fiber fiber) {
+        super(completion);
+        this.fiber = fiber;
+    }
+
+    Object startDriving() {
+        return invokeSuspend(Unit.INSTANCE);
+    }
+
+    /** Called by the body thread when the driver is suspended waiting for a message. */
+    void resumeFromBody() {
+        intercepted().resumeWith(Unit.INSTANCE);
+    }
+
+    @Override
+    protected Object invokeSuspend(Object result) {
+        for (;;) {
+            if (state == RUNNING_REQUEST) {
+                state = AWAITING_MESSAGE;
+                fiber.deliverReply(result);
+            }
+            Object message = fiber.awaitMessage();
+            if (message == SUSPENDED) {
+                return SUSPENDED;
+            }
+            if (message instanceof Fiber.Done done) {
+                if (done.error() != null) {
+                    throw Exceptions.sneaky(done.error());
+                }
+                return done.value();
+            }
+            Fiber.Request request = (Fiber.Request) message;
+            state = RUNNING_REQUEST;
+            result = run(request);
+            if (result == SUSPENDED) {
+                return SUSPENDED;
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Object run(Fiber.Request request) {
+        SuspendCall<Object> op = (SuspendCall<Object>) request.op;
+        try {
+            if (request.nonCancellable) {
+                return BuildersKt.withContext(NonCancellable.INSTANCE, (scope, c) -> invokeOp(op, c), this);
+            }
+            if (fiber.job != null && !fiber.job.isActive()) {
+                return Results.failure(fiber.job.getCancellationException());
+            }
+            return op.invoke(this);
+        } catch (Throwable t) {
+            return Results.failure(t);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object invokeOp(SuspendCall<Object> op, Continuation<?> c) {
+        try {
+            return op.invoke((Continuation<Object>) c);
+        } catch (Exception e) {
+            throw Exceptions.sneaky(e);
+        }
+    }
+}
