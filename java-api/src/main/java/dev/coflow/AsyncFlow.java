@@ -1,0 +1,502 @@
+package dev.coflow;
+
+import dev.coflow.bridge.internal.Exceptions;
+import dev.coflow.function.ThrowingConsumer;
+import dev.coflow.function.ThrowingFunction;
+import dev.coflow.function.ThrowingPredicate;
+import dev.coflow.function.ThrowingSupplier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+import java.util.stream.Collector;
+import java.util.stream.Stream;
+import kotlin.Unit;
+import kotlin.coroutines.Continuation;
+import kotlin.coroutines.CoroutineContext;
+import kotlinx.coroutines.CoroutineDispatcher;
+import kotlinx.coroutines.ExecutorsKt;
+import kotlinx.coroutines.channels.BufferOverflow;
+import kotlinx.coroutines.flow.Flow;
+import kotlinx.coroutines.flow.FlowCollector;
+import kotlinx.coroutines.flow.FlowKt;
+
+/**
+ * A cold, asynchronous, cancellable stream of non-null elements for Java: Python's async
+ * generators and Kotlin's {@code Flow}, written in ordinary Java. An {@code AsyncFlow} <em>is</em> a
+ * kotlinx {@link Flow}: Kotlin code collects it directly, and {@link #from(Flow)} wraps any Kotlin
+ * flow.
+ *
+ * {@snippet :
+ * AsyncFlow<Book> books = AsyncFlow.generate(emitter -> {
+ *     try (ResultSet rs = statement.executeQuery("select * from books")) {
+ *         while (rs.next()) {
+ *             emitter.emit(toBook(rs));             // async for / yield
+ *         }
+ *     }
+ * });
+ * List<String> overdue = books
+ *         .filter(Book::isOverdue)
+ *         .map(Book::title)
+ *         .toList();                                // [b.title async for b in books if b.overdue]
+ * }
+ *
+ * <h2>Contracts (they hold for every method)</h2>
+ * <ul>
+ * <li><b>Cold.</b> Nothing runs until a terminal operation; every terminal call runs the pipeline
+ * again from the start (a generator body runs once per collection).</li>
+ * <li><b>Sequential.</b> Without {@link #buffer}, {@link #conflate} or {@link #flowOn}, a generator's
+ * {@code emit(x)} returns only after everything downstream has finished with {@code x}.</li>
+ * <li><b>Cancellation.</b> Early exit ({@code take}, {@code first}, closing an iterator, a failing
+ * consumer, a cancelled future, an interrupted caller) cancels the upstream: a generator sees a
+ * {@link java.util.concurrent.CancellationException} from {@code emit} or {@code Suspend.*} and its
+ * {@code finally} blocks run before the terminal returns. Plain blocking code in a body (not a
+ * suspend-like call) is not interrupted; cancellation is seen at the next suspend-like call, as in
+ * kotlinx.</li>
+ * <li><b>Exceptions.</b> An operator never catches an exception thrown downstream of it (exception
+ * transparency). Blocking terminals rethrow unchecked exceptions unchanged and wrap checked ones
+ * ({@link java.io.UncheckedIOException} for {@link java.io.IOException}, otherwise
+ * {@link java.util.concurrent.CompletionException}), the original as the cause. Async terminals
+ * complete their future with the original. Under {@code -ea} kotlinx's debug mode may rethrow a copy
+ * of an unchecked exception (same type and message, original as cause).</li>
+ * <li><b>Context.</b> Elements are delivered in the collector's coroutine context; a generator body
+ * runs on its own virtual thread and may block.</li>
+ * <li><b>Threads.</b> Blocking terminals block the calling thread (cheap on a virtual thread); called
+ * from inside a coroutine body they suspend the owning coroutine instead.</li>
+ * <li><b>Operator lambdas</b> ({@code map}, {@code filter}, {@code onEach}, ...) are plain,
+ * non-suspending functions that run in the collecting coroutine at native kotlinx speed; do waiting
+ * work in a generator body instead.</li>
+ * <li><b>Nulls.</b> Elements are never null; a null element fails at once with a
+ * {@link NullPointerException} naming the operator.</li>
+ * <li><b>Not for inheritance.</b> The class is final; implement kotlinx's {@link Flow} and wrap it
+ * with {@link #from(Flow)} instead.</li>
+ * </ul>
+ *
+ * @param <T> the element type
+ */
+public final class AsyncFlow<T> implements Flow<T> {
+    private final Flow<T> flow;
+
+    private AsyncFlow(Flow<T> flow) {
+        this.flow = flow;
+    }
+
+    static <T> AsyncFlow<T> wrap(Flow<T> flow) {
+        return new AsyncFlow<>(flow);
+    }
+
+    /**
+     * Collects this flow into {@code collector}: the kotlinx entry point that makes an
+     * {@code AsyncFlow} usable wherever a {@code Flow} is expected.
+     *
+     * @param collector the downstream collector
+     * @param continuation the caller's continuation
+     * @return {@code COROUTINE_SUSPENDED} or {@link Unit}
+     */
+    @Override
+    public Object collect(FlowCollector<? super T> collector, Continuation<? super Unit> continuation) {
+        return flow.collect(collector, continuation);
+    }
+
+    /**
+     * The kotlinx flow behind this one (this object itself is also a {@code Flow}).
+     *
+     * @return the underlying flow
+     */
+    public Flow<T> asFlow() {
+        return flow;
+    }
+
+    // region factories --------------------------------------------------------------------------
+
+    /**
+     * Creates a flow from a generator body: ordinary sequential Java that emits elements, blocks,
+     * waits with {@code Suspend.delay} and cleans up in {@code finally}. The body runs once per
+     * collection. kotlinx counterpart: {@code flow { emit(x) }}.
+     *
+     * {@snippet :
+     * AsyncFlow<Integer> ticks = AsyncFlow.generate(emitter -> {
+     *     for (int i = 0; i < 3; i++) {
+     *         Suspend.delay(500);
+     *         emitter.emit(i);
+     *     }
+     * });
+     * }
+     *
+     * @param body the generator body
+     * @param <T> the element type
+     * @return a cold flow
+     */
+    public static <T> AsyncFlow<T> generate(Generator<T> body) {
+        Objects.requireNonNull(body, "body");
+        return new AsyncFlow<>(new GeneratorFlow<>(body));
+    }
+
+    /**
+     * Wraps a kotlinx flow, without copying or buffering. An element that is {@code null} fails
+     * with a {@link NullPointerException} that says how to fix it. kotlinx counterpart: none
+     * needed in Kotlin.
+     *
+     * @param flow the flow to wrap
+     * @param <T> the element type
+     * @return the same elements as an {@code AsyncFlow}
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> AsyncFlow<T> from(Flow<? extends T> flow) {
+        Objects.requireNonNull(flow, "flow");
+        if (flow instanceof AsyncFlow<?> af) {
+            return (AsyncFlow<T>) af;
+        }
+        return new AsyncFlow<>(new NonNullFlow<>(flow, "AsyncFlow.from"));
+    }
+
+    /**
+     * A flow of the given elements. kotlinx counterpart: {@code flowOf(...)}.
+     *
+     * @param values the elements, none null
+     * @param <T> the element type
+     * @return a cold flow
+     */
+    @SafeVarargs
+    public static <T> AsyncFlow<T> of(T... values) {
+        Objects.requireNonNull(values, "values");
+        T[] copy = values.clone();
+        for (int i = 0; i < copy.length; i++) {
+            Objects.requireNonNull(copy[i], () -> "AsyncFlow.of: values contains null; elements are non-null");
+        }
+        return new AsyncFlow<>(new SourceFlow<>("AsyncFlow.of", () -> Arrays.asList(copy).iterator()));
+    }
+
+    /**
+     * A flow that completes at once. kotlinx counterpart: {@code emptyFlow()}.
+     *
+     * @param <T> the element type
+     * @return an empty flow
+     */
+    public static <T> AsyncFlow<T> empty() {
+        return new AsyncFlow<>(FlowKt.emptyFlow());
+    }
+
+    /**
+     * The integers from {@code from} (inclusive) to {@code to} (exclusive), like
+     * {@code IntStream.range}. kotlinx counterpart: {@code (from until to).asFlow()}.
+     *
+     * @param from the first value
+     * @param to one past the last value; {@code to <= from} gives an empty flow
+     * @return a cold flow
+     */
+    public static AsyncFlow<Integer> range(int from, int to) {
+        return new AsyncFlow<>(new SourceFlow<>("AsyncFlow.range", () -> new Iterator<Integer>() {
+            private int next = from;
+
+            @Override
+            public boolean hasNext() {
+                return next < to;
+            }
+
+            @Override
+            public Integer next() {
+                return next++;
+            }
+        }));
+    }
+
+    /**
+     * The elements of an iterable, iterated afresh for each collection. kotlinx counterpart:
+     * {@code iterable.asFlow()}.
+     *
+     * @param iterable the elements, none null
+     * @param <T> the element type
+     * @return a cold flow
+     */
+    public static <T> AsyncFlow<T> fromIterable(Iterable<? extends T> iterable) {
+        Objects.requireNonNull(iterable, "iterable");
+        return new AsyncFlow<>(new SourceFlow<>("AsyncFlow.fromIterable", iterable::iterator));
+    }
+
+    /**
+     * The elements of a stream obtained from {@code supplier} for each collection; the stream is
+     * closed when the collection ends, fails or is cancelled.
+     *
+     * @param supplier opens a new stream per collection, e.g. {@code () -> Files.lines(path)}
+     * @param <T> the element type
+     * @return a cold flow
+     */
+    public static <T> AsyncFlow<T> fromStream(ThrowingSupplier<? extends Stream<? extends T>> supplier) {
+        Objects.requireNonNull(supplier, "supplier");
+        return new AsyncFlow<>(new SourceFlow<T>("AsyncFlow.fromStream", () -> {
+            Stream<? extends T> s = Objects.requireNonNull(supplier.get(), "AsyncFlow.fromStream: supplier returned null");
+            return new ClosingIterator<>(s);
+        }));
+    }
+
+    /**
+     * One element: the value of a future obtained from {@code supplier} for each collection,
+     * awaited without blocking a thread. kotlinx counterpart: {@code flow { emit(future.await()) }}.
+     *
+     * @param supplier starts the operation
+     * @param <T> the element type
+     * @return a cold single-element flow
+     */
+    public static <T> AsyncFlow<T> fromFuture(Supplier<? extends CompletionStage<? extends T>> supplier) {
+        Objects.requireNonNull(supplier, "supplier");
+        return generate(emitter -> emitter.emit(dev.coflow.bridge.Suspend.await(
+                Objects.requireNonNull(supplier.get(), "AsyncFlow.fromFuture: supplier returned null"))));
+    }
+
+    /**
+     * A flow created afresh by {@code supplier} for each collection.
+     *
+     * @param supplier creates the flow
+     * @param <T> the element type
+     * @return a cold flow
+     */
+    public static <T> AsyncFlow<T> defer(ThrowingSupplier<? extends Flow<? extends T>> supplier) {
+        Objects.requireNonNull(supplier, "supplier");
+        return new AsyncFlow<>(new DeferFlow<>(supplier));
+    }
+
+    // endregion
+    // region operators --------------------------------------------------------------------------
+
+    /**
+     * Transforms each element. kotlinx counterpart: {@code map}.
+     *
+     * @param fn the transformation; must not return null
+     * @param <R> the result type
+     * @return the transformed flow
+     */
+    public <R> AsyncFlow<R> map(ThrowingFunction<? super T, ? extends R> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return new AsyncFlow<>(FlowKt.map(flow, Lambdas.mapper("map", fn)));
+    }
+
+    /**
+     * Keeps the elements that match. kotlinx counterpart: {@code filter}.
+     *
+     * @param predicate which elements to keep
+     * @return the filtered flow
+     */
+    public AsyncFlow<T> filter(ThrowingPredicate<? super T> predicate) {
+        Objects.requireNonNull(predicate, "predicate");
+        return new AsyncFlow<>(FlowKt.filter(flow, Lambdas.predicate(predicate)));
+    }
+
+    /**
+     * Runs an action on each element before passing it on. kotlinx counterpart: {@code onEach}.
+     *
+     * @param action the action
+     * @return a flow of the same elements
+     */
+    public AsyncFlow<T> onEach(ThrowingConsumer<? super T> action) {
+        Objects.requireNonNull(action, "action");
+        return new AsyncFlow<>(FlowKt.onEach(flow, Lambdas.action(action)));
+    }
+
+    /**
+     * The first {@code n} elements; then the upstream is cancelled. kotlinx counterpart: {@code take}.
+     *
+     * @param n how many, {@code >= 0}
+     * @return the shortened flow
+     */
+    public AsyncFlow<T> take(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("take: n must be >= 0, was " + n);
+        }
+        return n == 0 ? empty() : new AsyncFlow<>(FlowKt.take(flow, n));
+    }
+
+    /**
+     * Runs the upstream concurrently in its own coroutine, up to kotlinx's default capacity (64)
+     * ahead. kotlinx counterpart: {@code buffer()}.
+     *
+     * @return the buffered flow
+     */
+    public AsyncFlow<T> buffer() {
+        return new AsyncFlow<>(FlowKt.buffer(flow, kotlinx.coroutines.channels.Channel.BUFFERED, BufferOverflow.SUSPEND));
+    }
+
+    /**
+     * Runs the upstream concurrently, up to {@code capacity} elements ahead; the producer waits
+     * when the buffer is full. kotlinx counterpart: {@code buffer(capacity)}.
+     *
+     * @param capacity {@code >= 0}; 0 is a rendezvous
+     * @return the buffered flow
+     */
+    public AsyncFlow<T> buffer(int capacity) {
+        return buffer(capacity, BufferOverflow.SUSPEND);
+    }
+
+    /**
+     * Runs the upstream concurrently with a buffer of {@code capacity} and an overflow policy.
+     * kotlinx counterpart: {@code buffer(capacity, onBufferOverflow)}.
+     *
+     * @param capacity {@code >= 0}
+     * @param overflow what to do when full: {@code SUSPEND} (never drops), {@code DROP_OLDEST},
+     *     {@code DROP_LATEST}
+     * @return the buffered flow
+     */
+    public AsyncFlow<T> buffer(int capacity, BufferOverflow overflow) {
+        Objects.requireNonNull(overflow, "overflow");
+        if (capacity < 0) {
+            throw new IllegalArgumentException("buffer: capacity must be >= 0 (0 = rendezvous), was " + capacity
+                    + "; use buffer() for the default capacity");
+        }
+        if (capacity == 0 && overflow != BufferOverflow.SUSPEND) {
+            throw new IllegalArgumentException("buffer: capacity 0 only works with BufferOverflow.SUSPEND; "
+                    + "use capacity >= 1 with " + overflow);
+        }
+        return new AsyncFlow<>(FlowKt.buffer(flow, capacity, overflow));
+    }
+
+    /**
+     * Keeps only the latest element while the collector is busy. kotlinx counterpart: {@code conflate}.
+     *
+     * @return the conflated flow
+     */
+    public AsyncFlow<T> conflate() {
+        return new AsyncFlow<>(FlowKt.conflate(flow));
+    }
+
+    /**
+     * Runs the upstream in {@code context} (typically a dispatcher). kotlinx counterpart: {@code flowOn}.
+     *
+     * @param context the upstream's context; must not contain a Job
+     * @return a flow whose upstream runs in {@code context}
+     */
+    public AsyncFlow<T> flowOn(CoroutineContext context) {
+        Objects.requireNonNull(context, "context");
+        if (context.get(kotlinx.coroutines.Job.Key) != null) {
+            throw new IllegalArgumentException("flowOn: context must not contain a Job, was " + context);
+        }
+        return new AsyncFlow<>(FlowKt.flowOn(flow, context));
+    }
+
+    /**
+     * Runs the upstream on {@code executor}. kotlinx counterpart: {@code flowOn(executor.asCoroutineDispatcher())}.
+     *
+     * @param executor where the upstream runs
+     * @return a flow whose upstream runs on {@code executor}
+     */
+    public AsyncFlow<T> flowOn(Executor executor) {
+        Objects.requireNonNull(executor, "executor");
+        CoroutineDispatcher d = executor instanceof CoroutineDispatcher cd ? cd : ExecutorsKt.from(executor);
+        return flowOn(d);
+    }
+
+    // endregion
+    // region terminals --------------------------------------------------------------------------
+
+    /**
+     * Collects every element into a list. Blocks (or suspends inside a coroutine body).
+     * kotlinx counterpart: {@code toList()}. Python: {@code [x async for x in flow]}.
+     *
+     * @return the elements, in order
+     */
+    public List<T> toList() {
+        return Terminals.block(c -> FlowKt.toList(flow, new ArrayList<>(), c));
+    }
+
+    /**
+     * Collects every element into an insertion-ordered set. kotlinx counterpart: {@code toSet()}.
+     *
+     * @return the distinct elements, in first-seen order
+     */
+    public Set<T> toSet() {
+        return Terminals.block(c -> FlowKt.toSet(flow, new LinkedHashSet<>(), c));
+    }
+
+    /**
+     * Collects with any {@link Collector} ({@code groupingBy}, {@code joining},
+     * {@code partitioningBy}, ...). Blocks (or suspends inside a coroutine body).
+     *
+     * @param collector the JDK collector
+     * @param <A> its accumulator type
+     * @param <R> its result type
+     * @return the collector's result
+     */
+    public <A, R> R collect(Collector<? super T, A, R> collector) {
+        Objects.requireNonNull(collector, "collector");
+        A container = collector.supplier().get();
+        BiConsumer<A, ? super T> acc = collector.accumulator();
+        Terminals.block(c -> flow.collect(Lambdas.<T>collector(v -> acc.accept(container, v)), c));
+        return collector.finisher().apply(container);
+    }
+
+    /**
+     * Runs {@code action} for each element, in order. kotlinx counterpart: {@code collect { }}.
+     *
+     * @param action the action
+     */
+    public void forEach(ThrowingConsumer<? super T> action) {
+        Objects.requireNonNull(action, "action");
+        Terminals.block(c -> flow.collect(Lambdas.<T>collector(action), c));
+    }
+
+    /**
+     * The first element, if any; the rest of the flow is cancelled. kotlinx counterpart:
+     * {@code firstOrNull()}.
+     *
+     * @return the first element, or empty
+     */
+    public Optional<T> first() {
+        T v = Terminals.block(c -> FlowKt.firstOrNull(flow, c));
+        return Optional.ofNullable(v);
+    }
+
+    /**
+     * Counts the elements. kotlinx counterpart: {@code count()}.
+     *
+     * @return the number of elements
+     */
+    public long count() {
+        long[] n = new long[1];
+        Terminals.block(c -> flow.collect(Lambdas.<T>collector(v -> n[0]++), c));
+        return n[0];
+    }
+
+    /**
+     * Collects into a list asynchronously; cancelling the future cancels the collection.
+     *
+     * @return a future of the elements
+     */
+    public CompletableFuture<List<T>> toListAsync() {
+        return Terminals.async(c -> FlowKt.toList(flow, new ArrayList<>(), c));
+    }
+
+    /**
+     * Collects with a JDK {@link Collector} asynchronously; cancelling the future cancels the collection.
+     *
+     * @param collector the collector
+     * @param <A> its accumulator type
+     * @param <R> its result type
+     * @return a future of the result
+     */
+    public <A, R> CompletableFuture<R> collectAsync(Collector<? super T, A, R> collector) {
+        Objects.requireNonNull(collector, "collector");
+        A container = collector.supplier().get();
+        BiConsumer<A, ? super T> acc = collector.accumulator();
+        return Terminals.async(c -> flow.collect(Lambdas.<T>collector(v -> acc.accept(container, v)), c),
+                ignored -> collector.finisher().apply(container));
+    }
+
+    // endregion
+
+    @Override
+    public String toString() {
+        return "AsyncFlow[" + flow + "]";
+    }
+
+    static RuntimeException unchecked(Throwable t) {
+        return Exceptions.unchecked(t);
+    }
+}

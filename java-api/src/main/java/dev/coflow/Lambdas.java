@@ -1,0 +1,66 @@
+package dev.coflow;
+
+import dev.coflow.bridge.internal.Exceptions;
+import dev.coflow.function.ThrowingConsumer;
+import dev.coflow.function.ThrowingFunction;
+import dev.coflow.function.ThrowingPredicate;
+import kotlin.Unit;
+import kotlin.coroutines.Continuation;
+import kotlin.jvm.functions.Function2;
+
+/**
+ * Adapts coflow's throwing Java lambdas to the non-suspending Kotlin function shapes kotlinx's
+ * operators take, so the operators run at native kotlinx speed.
+ */
+final class Lambdas {
+    private Lambdas() {}
+
+    static <T, R> Function2<T, Continuation<? super R>, Object> mapper(String operator, ThrowingFunction<? super T, ? extends R> fn) {
+        return (v, c) -> {
+            R r;
+            try {
+                r = fn.apply(v);
+            } catch (Exception e) {
+                throw Exceptions.sneaky(e);
+            }
+            if (r == null) {
+                throw new NullPointerException(operator + ": the function returned null for " + v
+                        + "; AsyncFlow elements are non-null (use mapNotNull to drop elements)");
+            }
+            return r;
+        };
+    }
+
+    static <T> Function2<T, Continuation<? super Boolean>, Object> predicate(ThrowingPredicate<? super T> p) {
+        return (v, c) -> {
+            try {
+                return p.test(v);
+            } catch (Exception e) {
+                throw Exceptions.sneaky(e);
+            }
+        };
+    }
+
+    /** A downstream collector running a plain Java action per element (the body of a terminal). */
+    static <T> kotlinx.coroutines.flow.FlowCollector<T> collector(ThrowingConsumer<? super T> action) {
+        return (v, c) -> {
+            try {
+                action.accept(v);
+            } catch (Exception e) {
+                throw Exceptions.sneaky(e);
+            }
+            return Unit.INSTANCE;
+        };
+    }
+
+    static <T> Function2<T, Continuation<? super Unit>, Object> action(ThrowingConsumer<? super T> action) {
+        return (v, c) -> {
+            try {
+                action.accept(v);
+            } catch (Exception e) {
+                throw Exceptions.sneaky(e);
+            }
+            return Unit.INSTANCE;
+        };
+    }
+}

@@ -1,0 +1,88 @@
+package dev.coflow;
+
+import dev.coflow.bridge.Suspend;
+import dev.coflow.bridge.SuspendCall;
+import dev.coflow.bridge.internal.Exceptions;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import kotlin.coroutines.Continuation;
+import kotlin.coroutines.EmptyCoroutineContext;
+import kotlinx.coroutines.BuildersKt;
+import kotlinx.coroutines.CoroutineStart;
+import kotlinx.coroutines.Dispatchers;
+import kotlinx.coroutines.GlobalScope;
+import kotlinx.coroutines.future.FutureKt;
+
+/**
+ * How terminal operations run: blocking from plain Java (the calling thread drives the
+ * collection, kotlinx {@code runBlocking}), suspending the owning coroutine from inside a bridged
+ * body, or as a {@link CompletableFuture}.
+ */
+final class Terminals {
+    private Terminals() {}
+
+    /**
+     * Runs a suspend call to completion. Checked exceptions are wrapped (see SEMANTICS.md §5);
+     * unchecked ones and cancellation pass unchanged; an interrupt of the blocked caller cancels
+     * the collection and keeps the interrupt flag set.
+     */
+    static <R> R block(SuspendCall<R> call) {
+        try {
+            if (Suspend.inCoroutine()) {
+                return Suspend.call(call);
+            }
+            @SuppressWarnings("unchecked")
+            R r = (R) BuildersKt.runBlocking(EmptyCoroutineContext.INSTANCE, (scope, c) -> invoke(call, c));
+            return r;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            CancellationException ce = new CancellationException("interrupted while collecting a flow");
+            ce.initCause(e);
+            throw ce;
+        } catch (Throwable t) {
+            throw Exceptions.unchecked(t);
+        }
+    }
+
+    /** Starts a suspend call as a future; cancelling the future cancels the collection. */
+    static <R> CompletableFuture<R> async(SuspendCall<R> call) {
+        return FutureKt.future(GlobalScope.INSTANCE, Dispatchers.getDefault(), CoroutineStart.DEFAULT,
+                (scope, c) -> invoke(call, c));
+    }
+
+    /**
+     * Starts a suspend call as a future and maps its result; cancelling the returned future
+     * cancels the collection.
+     */
+    static <R, U> CompletableFuture<U> async(SuspendCall<R> call, java.util.function.Function<? super R, ? extends U> then) {
+        CompletableFuture<R> source = async(call);
+        CompletableFuture<U> result = new CompletableFuture<>();
+        source.whenComplete((v, e) -> {
+            if (e != null) {
+                result.completeExceptionally(e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                        ? e.getCause() : e);
+            } else {
+                try {
+                    result.complete(then.apply(v));
+                } catch (Throwable t) {
+                    result.completeExceptionally(t);
+                }
+            }
+        });
+        result.whenComplete((v, e) -> {
+            if (result.isCancelled()) {
+                source.cancel(true);
+            }
+        });
+        return result;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Object invoke(SuspendCall<?> call, Continuation<?> c) {
+        try {
+            return call.invoke((Continuation<Object>) c);
+        } catch (Exception e) {
+            throw Exceptions.sneaky(e);
+        }
+    }
+}
