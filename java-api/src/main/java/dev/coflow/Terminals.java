@@ -3,11 +3,8 @@ package dev.coflow;
 import dev.coflow.bridge.Suspend;
 import dev.coflow.bridge.SuspendCall;
 import dev.coflow.bridge.internal.Exceptions;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import kotlin.coroutines.Continuation;
-import kotlin.coroutines.EmptyCoroutineContext;
-import kotlinx.coroutines.BuildersKt;
 import kotlinx.coroutines.CoroutineStart;
 import kotlinx.coroutines.Dispatchers;
 import kotlinx.coroutines.GlobalScope;
@@ -28,17 +25,9 @@ final class Terminals {
      */
     static <R> R block(SuspendCall<R> call) {
         try {
-            if (Suspend.inCoroutine()) {
-                return Suspend.call(call);
-            }
-            @SuppressWarnings("unchecked")
-            R r = (R) BuildersKt.runBlocking(EmptyCoroutineContext.INSTANCE, (scope, c) -> invoke(call, c));
-            return r;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            CancellationException ce = new CancellationException("interrupted while collecting a flow");
-            ce.initCause(e);
-            throw ce;
+            // Inside a body this suspends the owning coroutine; outside, the calling thread drives
+            // the collection and a generator collected directly by it runs inline on this thread.
+            return Suspend.call(call);
         } catch (Throwable t) {
             throw Exceptions.unchecked(t);
         }

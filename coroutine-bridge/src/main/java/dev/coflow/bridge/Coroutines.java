@@ -75,7 +75,7 @@ public final class Coroutines {
         Objects.requireNonNull(body, "body");
         Function2<CoroutineScope, Continuation<? super T>, Object> block =
                 (scope, c) -> runSuspending(() -> body.run(new TaskScope(scope)), c);
-        Fiber fiber = Fiber.current();
+        BodyContext fiber = BodyContext.current();
         try {
             if (fiber != null) {
                 @SuppressWarnings("unchecked")
@@ -167,6 +167,10 @@ public final class Coroutines {
     public static <T> Object runSuspending(SuspendBody<T> body, Continuation<? super T> continuation) {
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(continuation, "continuation");
+        if (continuation.getContext().get(kotlin.coroutines.ContinuationInterceptor.Key) instanceof CallerLoop loop
+                && loop.canInline(continuation.getContext())) {
+            return InlineBody.run(loop, body, continuation);
+        }
         return new Fiber((Continuation<Object>) continuation).start(body);
     }
 
@@ -230,6 +234,6 @@ public final class Coroutines {
 
     /** Number of Java bodies whose code is still running; for leak checks in tests. */
     public static int activeBodies() {
-        return Fiber.liveCount();
+        return BodyContext.liveCount();
     }
 }

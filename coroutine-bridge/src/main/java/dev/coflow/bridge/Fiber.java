@@ -1,13 +1,10 @@
 package dev.coflow.bridge;
 
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import kotlin.coroutines.Continuation;
 import kotlin.coroutines.ContinuationInterceptor;
-import kotlin.coroutines.CoroutineContext;
-import kotlinx.coroutines.Job;
 
 /**
  * A Java body running on its own virtual thread, paired with a {@link FiberDriver} coroutine
@@ -24,17 +21,13 @@ import kotlinx.coroutines.Job;
  * other dispatcher it suspends after the spin so that blocking work in the body never holds a
  * dispatcher thread.
  */
-final class Fiber {
-    static final ThreadLocal<Fiber> CURRENT = new ThreadLocal<>();
-    private static final AtomicInteger LIVE = new AtomicInteger();
+final class Fiber extends BodyContext {
     private static final Object WAITING = new Object();
     private static final Object NULL_REPLY = new Object();
     private static final int DRIVER_SPINS = Integer.getInteger("coflow.driverSpins", 2_000);
     private static final int BODY_SPINS = Integer.getInteger("coflow.bodySpins", 2_000);
     private static final Class<?> TEST_DISPATCHER = testDispatcherClass();
 
-    final CoroutineContext context;
-    final Job job;
     private final boolean blockingWait;
     private final FiberDriver driver;
     private volatile Thread thread;
@@ -43,26 +36,14 @@ final class Fiber {
     private final AtomicReference<Object> mail = new AtomicReference<>();
     private volatile Object reply;
     private volatile boolean bodyParked;
-    /** Only touched by the body thread. */
-    int nonCancellableDepth;
     /** Reused: at most one request is in flight. */
     private final Request request = new Request();
 
     Fiber(Continuation<Object> completion) {
-        this.context = completion.getContext();
-        this.job = context.get(Job.Key);
+        super(completion.getContext());
         Object interceptor = context.get(ContinuationInterceptor.Key);
         this.blockingWait = TEST_DISPATCHER != null && TEST_DISPATCHER.isInstance(interceptor);
         this.driver = new FiberDriver(completion, this);
-    }
-
-    /** Number of bodies whose user code has not finished yet, for leak checks. */
-    static int liveCount() {
-        return LIVE.get();
-    }
-
-    static Fiber current() {
-        return CURRENT.get();
     }
 
     boolean isBodyThread() {
@@ -71,13 +52,13 @@ final class Fiber {
 
     /** Starts the body thread and runs the driver until it first suspends or completes. */
     Object start(SuspendBody<?> body) {
-        LIVE.incrementAndGet();
+        bodyStarted();
         Thread t = Thread.ofVirtual().name("coflow-body").unstarted(() -> runBody(body));
         thread = t;
         try {
             t.start();
         } catch (Throwable e) {
-            LIVE.decrementAndGet();
+            bodyFinished();
             throw e;
         }
         return driver.startDriving();
@@ -93,7 +74,7 @@ final class Fiber {
             error = e;
         } finally {
             CURRENT.remove();
-            LIVE.decrementAndGet();
+            bodyFinished();
         }
         // An interrupt raised for this body has served its purpose (it became a cancellation).
         Thread.interrupted();
@@ -106,6 +87,7 @@ final class Fiber {
      * Called on the body thread: has the driver run {@code op} in the coroutine and returns its
      * result, or throws its exception.
      */
+    @Override
     Object perform(SuspendCall<?> op) {
         if (Thread.currentThread() != thread) {
             throw new IllegalStateException("a suspend-like call was made for a coroutine body from thread "
@@ -165,12 +147,6 @@ final class Fiber {
         }
         reply = null;
         return r;
-    }
-
-    void cancelOwner(CancellationException cause) {
-        if (job != null) {
-            job.cancel(cause);
-        }
     }
 
     // ---- driver side -----------------------------------------------------------------------

@@ -56,7 +56,7 @@ public final class Suspend {
         if (millis < 0) {
             throw new IllegalArgumentException("millis must be >= 0, was " + millis);
         }
-        Fiber fiber = Fiber.current();
+        BodyContext fiber = BodyContext.current();
         if (fiber != null) {
             fiber.perform(c -> DelayKt.delay(millis, c));
             return;
@@ -104,7 +104,7 @@ public final class Suspend {
      */
     public static <T> T await(CompletionStage<T> stage) {
         Objects.requireNonNull(stage, "stage");
-        Fiber fiber = Fiber.current();
+        BodyContext fiber = BodyContext.current();
         if (fiber != null) {
             @SuppressWarnings("unchecked")
             T value = (T) fiber.perform(c -> FutureKt.await(stage, c));
@@ -135,15 +135,11 @@ public final class Suspend {
     @SuppressWarnings("unchecked")
     public static <T> T call(SuspendCall<T> call) {
         Objects.requireNonNull(call, "call");
-        Fiber fiber = Fiber.current();
+        BodyContext fiber = BodyContext.current();
         if (fiber != null) {
             return (T) fiber.perform(call);
         }
-        try {
-            return (T) BuildersKt.runBlocking(EmptyCoroutineContext.INSTANCE, (scope, c) -> invoke(call, c));
-        } catch (InterruptedException e) {
-            throw interrupted(e);
-        }
+        return (T) CallerLoop.run(call);
     }
 
     /**
@@ -163,7 +159,7 @@ public final class Suspend {
      */
     public static <T> T nonCancellable(SuspendBody<T> body) {
         Objects.requireNonNull(body, "body");
-        Fiber fiber = Fiber.current();
+        BodyContext fiber = BodyContext.current();
         if (fiber != null) {
             fiber.nonCancellableDepth++;
         }
@@ -197,7 +193,7 @@ public final class Suspend {
      * {@code ensureActive()}.
      */
     public static void ensureActive() {
-        Fiber fiber = Fiber.current();
+        BodyContext fiber = BodyContext.current();
         if (fiber != null) {
             if (fiber.nonCancellableDepth == 0 && fiber.job != null && !fiber.job.isActive()) {
                 throw fiber.job.getCancellationException();
@@ -222,7 +218,7 @@ public final class Suspend {
      * @return {@code false} once cancellation has been requested
      */
     public static boolean isActive() {
-        Fiber fiber = Fiber.current();
+        BodyContext fiber = BodyContext.current();
         if (fiber != null) {
             return fiber.job == null || fiber.job.isActive();
         }
@@ -234,7 +230,7 @@ public final class Suspend {
      * kotlinx counterpart: {@code yield()}.
      */
     public static void yieldNow() {
-        Fiber fiber = Fiber.current();
+        BodyContext fiber = BodyContext.current();
         if (fiber != null) {
             fiber.perform(YieldKt::yield);
         } else {
@@ -250,7 +246,7 @@ public final class Suspend {
      * @return {@code true} inside a body
      */
     public static boolean inCoroutine() {
-        return Fiber.current() != null;
+        return BodyContext.current() != null;
     }
 
     /**
@@ -260,7 +256,7 @@ public final class Suspend {
      * @return the context
      */
     public static CoroutineContext context() {
-        Fiber fiber = Fiber.current();
+        BodyContext fiber = BodyContext.current();
         return fiber != null ? fiber.context : EmptyCoroutineContext.INSTANCE;
     }
 

@@ -1,0 +1,130 @@
+package dev.coflow.bridge;
+
+import dev.coflow.bridge.internal.Exceptions;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import kotlin.coroutines.CoroutineContext;
+import kotlinx.coroutines.BuildersKt;
+import kotlinx.coroutines.CoroutineDispatcher;
+import kotlinx.coroutines.CoroutineStart;
+import kotlinx.coroutines.Deferred;
+import kotlinx.coroutines.Dispatchers;
+import kotlinx.coroutines.GlobalScope;
+
+/**
+ * A dispatcher whose queue is drained by the thread that called a blocking coflow operation (the
+ * Java counterpart of {@code runBlocking}'s event loop, but ours, so that we can drain it from
+ * inside a Java body).
+ *
+ * <p>Why it exists: a generator collected directly by a blocking terminal can then run on the
+ * caller's own thread as an {@link InlineBody}: {@code emit} calls the downstream collector
+ * directly, and only a real suspension (a delay, an awaited future) drains this queue until the
+ * body may continue. No second thread, no handoff: native kotlinx speed for the common case.
+ */
+final class CallerLoop extends CoroutineDispatcher {
+    private final Thread owner = Thread.currentThread();
+    private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
+    private volatile boolean parked;
+    private volatile boolean closed;
+    /** The Job of the root coroutine; only bodies collected by it directly run inline. */
+    private volatile Object rootJob;
+    /** How many inline bodies are on the owner's stack (0 or 1: nesting falls back to fibers). */
+    int inlineDepth;
+    private boolean interrupted;
+
+    /**
+     * Runs one suspend call to completion on the calling thread and returns its result, or throws
+     * its exception unchanged. An interrupt of the calling thread cancels the call; the call then
+     * throws {@link CancellationException} and the interrupt flag is set again.
+     */
+    static Object run(SuspendCall<?> call) {
+        CallerLoop loop = new CallerLoop();
+        Deferred<Object> d = BuildersKt.async(GlobalScope.INSTANCE, loop, CoroutineStart.DEFAULT,
+                (scope, c) -> Suspend.invoke(call, c));
+        loop.rootJob = d;
+        try {
+            loop.drainUntil(d::isCompleted, d);
+        } finally {
+            loop.closed = true;
+        }
+        Throwable failure = d.getCompletionExceptionOrNull();
+        if (loop.interrupted) {
+            Thread.currentThread().interrupt();
+            CancellationException ce = new CancellationException("interrupted while waiting");
+            if (failure != null && !(failure instanceof CancellationException)) {
+                throw Exceptions.sneaky(failure);
+            }
+            if (failure != null) {
+                ce.initCause(failure);
+            }
+            throw ce;
+        }
+        if (failure != null) {
+            throw Exceptions.sneaky(failure);
+        }
+        return d.getCompleted();
+    }
+
+    boolean canInline(CoroutineContext context) {
+        return inlineDepth == 0 && Thread.currentThread() == owner
+                && context.get(kotlinx.coroutines.Job.Key) == rootJob;
+    }
+
+    /**
+     * Runs queued tasks on the owner thread until {@code done} holds; an interrupt cancels
+     * {@code cancelOnInterrupt} and keeps draining until done.
+     */
+    void drainUntil(BooleanSupplier done, kotlinx.coroutines.Job cancelOnInterrupt) {
+        while (!done.getAsBoolean()) {
+            Runnable task = queue.poll();
+            if (task != null) {
+                task.run();
+                continue;
+            }
+            parked = true;
+            try {
+                if (queue.isEmpty() && !done.getAsBoolean()) {
+                    LockSupport.park(this);
+                }
+            } finally {
+                parked = false;
+            }
+            if (Thread.interrupted()) {
+                interrupted = true;
+                Object root = rootJob;
+                kotlinx.coroutines.Job job = cancelOnInterrupt != null ? cancelOnInterrupt
+                        : root instanceof kotlinx.coroutines.Job j ? j : null;
+                if (job != null) {
+                    job.cancel(new CancellationException("thread " + owner.getName() + " was interrupted"));
+                }
+            }
+        }
+    }
+
+    /** Wakes the owner if it waits; used when a waited-for condition changed off-loop. */
+    void wake() {
+        if (parked) {
+            LockSupport.unpark(owner);
+        }
+    }
+
+    @Override
+    public void dispatch(CoroutineContext context, Runnable block) {
+        if (closed) {
+            // A straggler resumed after the call returned: run it elsewhere rather than lose it.
+            Dispatchers.getDefault().dispatch(context, block);
+            return;
+        }
+        queue.add(block);
+        if (parked) {
+            LockSupport.unpark(owner);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CallerLoop[" + owner.getName() + "]";
+    }
+}

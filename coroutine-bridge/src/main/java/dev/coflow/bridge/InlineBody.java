@@ -1,0 +1,115 @@
+package dev.coflow.bridge;
+
+import dev.coflow.bridge.internal.Exceptions;
+import kotlin.coroutines.Continuation;
+import kotlin.coroutines.CoroutineContext;
+import kotlin.coroutines.intrinsics.IntrinsicsKt;
+import kotlin.coroutines.jvm.internal.ContinuationImpl;
+import kotlinx.coroutines.BuildersKt;
+import kotlinx.coroutines.NonCancellable;
+
+/**
+ * A Java body running directly on the thread of a {@link CallerLoop}, inside the root coroutine of
+ * a blocking coflow call. Its suspend-like calls invoke the suspend function right here with a
+ * reusable continuation; when the function really suspends, the loop is drained until that
+ * continuation is resumed. The common case (an {@code emit} into a collector that does not
+ * suspend) costs one direct call.
+ */
+final class InlineBody extends BodyContext {
+    private static final Object SUSPENDED = IntrinsicsKt.getCOROUTINE_SUSPENDED();
+    private final CallerLoop loop;
+    private final Thread thread = Thread.currentThread();
+    private final Waiter waiter;
+
+    private InlineBody(CallerLoop loop, CoroutineContext context) {
+        super(context);
+        this.loop = loop;
+        this.waiter = new Waiter(context, loop);
+    }
+
+    /** Runs {@code body} to completion on this thread, as the suspend call {@code continuation}. */
+    static Object run(CallerLoop loop, SuspendBody<?> body, Continuation<?> continuation) {
+        InlineBody self = new InlineBody(loop, continuation.getContext());
+        BodyContext previous = CURRENT.get();
+        CURRENT.set(self);
+        loop.inlineDepth++;
+        bodyStarted();
+        try {
+            return body.run();
+        } catch (Exception e) {
+            throw Exceptions.sneaky(e);
+        } finally {
+            bodyFinished();
+            loop.inlineDepth--;
+            CURRENT.set(previous);
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    Object perform(SuspendCall<?> op) {
+        if (Thread.currentThread() != thread) {
+            throw new IllegalStateException("a suspend-like call was made for a coroutine body from thread "
+                    + Thread.currentThread().getName() + ", which is not the body's thread; call it from the body itself");
+        }
+        boolean nonCancellable = nonCancellableDepth > 0;
+        if (!nonCancellable && job != null && !job.isActive()) {
+            throw job.getCancellationException();
+        }
+        Waiter w = waiter;
+        w.done = false;
+        Object r;
+        try {
+            r = nonCancellable
+                    ? BuildersKt.withContext(NonCancellable.INSTANCE, (scope, c) -> Suspend.invoke(op, c), w)
+                    : ((SuspendCall<Object>) op).invoke(w);
+        } catch (Exception e) {
+            throw Exceptions.sneaky(e);
+        }
+        if (r != SUSPENDED) {
+            return r;
+        }
+        loop.drainUntil(() -> w.done, null);
+        Object outcome = w.outcome;
+        w.outcome = null;
+        return Results.valueOrThrow(outcome);
+    }
+
+    /**
+     * The continuation every suspend-like call of one inline body is made with. It is intercepted
+     * (a {@link ContinuationImpl}), so its resumption is dispatched to the loop and runs on the
+     * owner thread; it only records the outcome for the draining body.
+     */
+    private static final class Waiter extends ContinuationImpl {
+        private final CallerLoop loop;
+        volatile boolean done;
+        Object outcome;
+
+        Waiter(CoroutineContext context, CallerLoop loop) {
+            super(new Completion(context), context);
+            this.loop = loop;
+        }
+
+        @Override
+        protected Object invokeSuspend(Object result) {
+            outcome = result;
+            done = true;
+            loop.wake();
+            return SUSPENDED;
+        }
+    }
+
+    /** Never resumed ({@link Waiter} always reports "suspended"); only carries the context. */
+    private record Completion(CoroutineContext context) implements Continuation<Object> {
+        @Override
+        public CoroutineContext getContext() {
+            return context;
+        }
+
+        @Override
+        public void resumeWith(Object result) {
+            throw new IllegalStateException("unexpected completion of an inline body call: " + result);
+        }
+    }
+
+}

@@ -1,0 +1,64 @@
+package dev.coflow;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.coflow.bridge.Suspend;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import kotlinx.coroutines.flow.FlowKt;
+import org.junit.jupiter.api.Test;
+
+/** The generator driven directly by a blocking terminal runs on the caller's thread. */
+class InlineFastPathTest {
+    @Test
+    void generatorCollectedByBlockingTerminalRunsOnCallerThread() {
+        Thread caller = Thread.currentThread();
+        List<Thread> seen = new ArrayList<>();
+        AsyncFlow<Integer> f = AsyncFlow.generate(e -> {
+            seen.add(Thread.currentThread());
+            Suspend.delay(1);
+            e.emit(1);
+            Suspend.await(CompletableFuture.supplyAsync(() -> 2)).intValue();
+            e.emit(2);
+        });
+        assertEquals(List.of(1, 2), f.toList());
+        assertSame(caller, seen.get(0));
+        assertEquals(List.of(1, 2), f.buffer(1).toList());
+        assertNotSame(caller, seen.get(1));
+        assertTrue(seen.get(1).isVirtual());
+    }
+
+    @Test
+    void zipOfTwoGeneratorsDoesNotDeadlock() {
+        AsyncFlow<Integer> a = AsyncFlow.generate(e -> {
+            for (int i = 0; i < 100; i++) {
+                Suspend.delay(0);
+                e.emit(i);
+            }
+        });
+        AsyncFlow<Integer> b = AsyncFlow.generate(e -> {
+            for (int i = 0; i < 100; i++) {
+                e.emit(i * 10);
+            }
+        });
+        AsyncFlow<Integer> zipped = AsyncFlow.from(FlowKt.zip(a, b, (x, y, c) -> x + y));
+        List<Integer> r = zipped.toList();
+        assertEquals(100, r.size());
+        assertEquals(11 * 99, r.get(99));
+    }
+
+    @Test
+    void nestedTerminalInsideInlineGenerator() {
+        AsyncFlow<Integer> inner = AsyncFlow.generate(e -> {
+            e.emit(1);
+            e.emit(2);
+        });
+        AsyncFlow<Integer> outer = AsyncFlow.generate(e -> {
+            for (int v : inner.toList()) {
+                e.emit(v * 100);
+            }
+        });
+        assertEquals(List.of(100, 200), outer.toList());
+    }
+}
