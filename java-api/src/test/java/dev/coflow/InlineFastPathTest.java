@@ -24,9 +24,14 @@ class InlineFastPathTest {
         });
         assertEquals(List.of(1, 2), f.toList());
         assertSame(caller, seen.get(0));
+        // buffer: the producer is a child coroutine of the same caller loop, still inline
         assertEquals(List.of(1, 2), f.buffer(1).toList());
-        assertNotSame(caller, seen.get(1));
-        assertTrue(seen.get(1).isVirtual());
+        assertSame(caller, seen.get(1));
+        // a second body while the first is on the stack gets its own virtual thread
+        AsyncFlow<Integer> zipped = AsyncFlow.from(FlowKt.zip(f, f, (x, y, c) -> x + y));
+        assertEquals(List.of(2, 4), zipped.toList());
+        assertEquals(4, seen.size());
+        assertEquals(1, seen.subList(2, 4).stream().filter(Thread::isVirtual).count());
     }
 
     @Test

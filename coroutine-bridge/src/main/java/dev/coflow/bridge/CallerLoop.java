@@ -28,7 +28,7 @@ final class CallerLoop extends CoroutineDispatcher {
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private volatile boolean parked;
     private volatile boolean closed;
-    /** The Job of the root coroutine; only bodies collected by it directly run inline. */
+    /** The Job of the root coroutine, cancelled when the owner thread is interrupted. */
     private volatile Object rootJob;
     /** How many inline bodies are on the owner's stack (0 or 1: nesting falls back to fibers). */
     int inlineDepth;
@@ -67,9 +67,13 @@ final class CallerLoop extends CoroutineDispatcher {
         return d.getCompleted();
     }
 
-    boolean canInline(CoroutineContext context) {
-        return inlineDepth == 0 && Thread.currentThread() == owner
-                && context.get(kotlinx.coroutines.Job.Key) == rootJob;
+    /**
+     * Whether a body starting now may run inline: on the owner thread and only if no other inline
+     * body is on its stack. One inline body at a time rules out the re-entrancy deadlock of two
+     * direct bodies waiting on each other (two generators zipped); the second gets a fiber.
+     */
+    boolean canInline() {
+        return inlineDepth == 0 && Thread.currentThread() == owner && !closed;
     }
 
     /**

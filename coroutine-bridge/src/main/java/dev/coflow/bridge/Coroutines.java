@@ -168,7 +168,7 @@ public final class Coroutines {
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(continuation, "continuation");
         if (continuation.getContext().get(kotlin.coroutines.ContinuationInterceptor.Key) instanceof CallerLoop loop
-                && loop.canInline(continuation.getContext())) {
+                && loop.canInline()) {
             return InlineBody.run(loop, body, continuation);
         }
         return new Fiber((Continuation<Object>) continuation).start(body);
