@@ -180,6 +180,16 @@ class ContextOperatorsTest {
         };
         assertThrows(CancellationException.class, () -> Coroutines.run(scope -> {
             Job job = JobKt.getJob(Suspend.context());
+            return AsyncFlow.from(raw).onEach(v -> {
+                if (v == 3) {
+                    job.cancel((CancellationException) null);
+                }
+            }).toList();
+        }));
+        assertEquals(1_000, produced[0], "control: without cancellable() the raw source runs to its end");
+        produced[0] = 0;
+        assertThrows(CancellationException.class, () -> Coroutines.run(scope -> {
+            Job job = JobKt.getJob(Suspend.context());
             return AsyncFlow.from(raw).cancellable().onEach(v -> {
                 delivered[0]++;
                 if (v == 3) {
