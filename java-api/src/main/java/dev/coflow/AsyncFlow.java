@@ -1,6 +1,9 @@
 package dev.coflow;
 
 import dev.coflow.bridge.internal.Exceptions;
+import dev.coflow.function.ThrowingBiConsumer;
+import dev.coflow.function.ThrowingBiFunction;
+import dev.coflow.function.ThrowingBiPredicate;
 import dev.coflow.function.ThrowingConsumer;
 import dev.coflow.function.ThrowingFunction;
 import dev.coflow.function.ThrowingPredicate;
@@ -391,6 +394,262 @@ public final class AsyncFlow<T> implements Flow<T> {
         Objects.requireNonNull(executor, "executor");
         CoroutineDispatcher d = executor instanceof CoroutineDispatcher cd ? cd : ExecutorsKt.from(executor);
         return flowOn(d);
+    }
+
+
+    /**
+     * Keeps the elements that do <em>not</em> match. kotlinx counterpart: {@code filterNot}.
+     *
+     * {@snippet :
+     * AsyncFlow.of("a", "", "b").filterNot(String::isEmpty).toList();   // [a, b]
+     * }
+     *
+     * @param predicate which elements to drop
+     * @return the filtered flow
+     */
+    public AsyncFlow<T> filterNot(ThrowingPredicate<? super T> predicate) {
+        Objects.requireNonNull(predicate, "predicate");
+        return new AsyncFlow<>(Transform.filterNot(flow, predicate));
+    }
+
+    /**
+     * Transforms each element and drops those for which {@code fn} returns {@code null}.
+     * kotlinx counterpart: {@code mapNotNull}.
+     *
+     * {@snippet :
+     * AsyncFlow.of("1", "x", "3").mapNotNull(s -> s.matches("\\d+") ? Integer.valueOf(s) : null)
+     *         .toList();                                                     // [1, 3]
+     * }
+     *
+     * @param fn the transformation; a {@code null} result drops the element
+     * @param <R> the result type
+     * @return the transformed flow
+     */
+    public <R> AsyncFlow<R> mapNotNull(ThrowingFunction<? super T, ? extends R> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return new AsyncFlow<>(Transform.mapNotNull(flow, fn));
+    }
+
+    /**
+     * Emits zero or more elements per upstream element. The body is like a generator body: each
+     * {@code out.emit} waits until the downstream has finished with the value, and the body may
+     * call {@code Suspend.delay} and other suspend-like methods. It runs on its own virtual thread,
+     * so it costs more per element than {@link #map}; prefer {@code map}/{@code filter} when they
+     * suffice. kotlinx counterpart: {@code transform}.
+     *
+     * {@snippet :
+     * AsyncFlow<String> lines = requests.<String>transform((request, out) -> {
+     *     out.emit("Making request " + request);
+     *     out.emit(performRequest(request));
+     * });
+     * }
+     *
+     * @param fn receives each element and an emitter that is valid only during the call
+     * @param <R> the result type (often needs a type witness: {@code flow.<String>transform(...)})
+     * @return the transformed flow
+     */
+    public <R> AsyncFlow<R> transform(ThrowingBiConsumer<? super T, Emitter<R>> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return new AsyncFlow<>(Emitters.transform(flow, fn));
+    }
+
+    /**
+     * The elements while they match; the first one that does not ends the flow and cancels the
+     * upstream. kotlinx counterpart: {@code takeWhile}.
+     *
+     * {@snippet :
+     * AsyncFlow.range(0, 1_000_000).takeWhile(i -> i < 3).toList();   // [0, 1, 2]
+     * }
+     *
+     * @param predicate whether to keep going
+     * @return the shortened flow
+     */
+    public AsyncFlow<T> takeWhile(ThrowingPredicate<? super T> predicate) {
+        Objects.requireNonNull(predicate, "predicate");
+        return new AsyncFlow<>(Limit.takeWhile(flow, predicate));
+    }
+
+    /**
+     * Skips the first {@code n} elements. kotlinx counterpart: {@code drop}.
+     *
+     * {@snippet :
+     * AsyncFlow.of(1, 2, 3).drop(1).toList();   // [2, 3]
+     * }
+     *
+     * @param n how many to skip, {@code >= 0}
+     * @return the flow without its head
+     * @throws IllegalArgumentException if {@code n} is negative
+     */
+    public AsyncFlow<T> drop(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("drop: n must be >= 0, was " + n + "; use drop(0) to skip nothing");
+        }
+        return new AsyncFlow<>(Limit.drop(flow, n));
+    }
+
+    /**
+     * Skips elements while they match, then passes on the rest (the predicate is no longer
+     * called). kotlinx counterpart: {@code dropWhile}.
+     *
+     * {@snippet :
+     * AsyncFlow.of(1, 2, 5, 1).dropWhile(i -> i < 3).toList();   // [5, 1]
+     * }
+     *
+     * @param predicate whether to keep skipping
+     * @return the flow without its head
+     */
+    public AsyncFlow<T> dropWhile(ThrowingPredicate<? super T> predicate) {
+        Objects.requireNonNull(predicate, "predicate");
+        return new AsyncFlow<>(Limit.dropWhile(flow, predicate));
+    }
+
+    /**
+     * Runs {@code body} before the upstream starts; it may emit elements that come first, and
+     * may wait ({@code Suspend.delay}). kotlinx counterpart: {@code onStart}.
+     *
+     * {@snippet :
+     * AsyncFlow.of("a", "b").onStart(out -> out.emit("header")).toList();   // [header, a, b]
+     * }
+     *
+     * @param body runs once per collection, as a generator body
+     * @return a flow that runs {@code body} first
+     */
+    public AsyncFlow<T> onStart(Generator<T> body) {
+        Objects.requireNonNull(body, "body");
+        return new AsyncFlow<>(Emitters.onStart(flow, body));
+    }
+
+    /**
+     * Runs {@code action} once per collection when the flow ends, with the cause: {@code null}
+     * after normal completion, the exception after a failure (checked exceptions unwrapped), a
+     * {@link java.util.concurrent.CancellationException} after cancellation (including early exit
+     * by {@code take} or {@code first}). It does not catch anything: the failure still reaches
+     * the caller. The action may call {@code Suspend.*}; after cancellation those throw, so wrap
+     * waiting cleanup in {@code Suspend.nonCancellable}. kotlinx counterpart: {@code onCompletion}.
+     *
+     * {@snippet :
+     * cursorFlow.onCompletion(cause -> System.out.println("Cursor automatically closed"))
+     *         .forEach(System.out::println);
+     * }
+     *
+     * @param action receives the cause, or {@code null}
+     * @return a flow that reports its completion
+     */
+    public AsyncFlow<T> onCompletion(ThrowingConsumer<? super Throwable> action) {
+        Objects.requireNonNull(action, "action");
+        return new AsyncFlow<>(Emitters.onCompletion(flow, action));
+    }
+
+    /**
+     * Runs {@code body} if the upstream completes without emitting anything; it may emit
+     * fallback elements. kotlinx counterpart: {@code onEmpty}.
+     *
+     * {@snippet :
+     * search(query).onEmpty(out -> out.emit("no results")).toList();
+     * }
+     *
+     * @param body runs only for an empty upstream, as a generator body
+     * @return a flow that is never silently empty
+     */
+    public AsyncFlow<T> onEmpty(Generator<T> body) {
+        Objects.requireNonNull(body, "body");
+        return new AsyncFlow<>(Emitters.onEmpty(flow, body));
+    }
+
+    /**
+     * Drops elements equal ({@link Object#equals}) to the one just before. kotlinx counterpart:
+     * {@code distinctUntilChanged()}.
+     *
+     * {@snippet :
+     * AsyncFlow.of(1, 1, 2, 1).distinctUntilChanged().toList();   // [1, 2, 1]
+     * }
+     *
+     * @return the flow without consecutive repeats
+     */
+    public AsyncFlow<T> distinctUntilChanged() {
+        return new AsyncFlow<>(Distinct.untilChanged(flow));
+    }
+
+    /**
+     * Drops elements that {@code areEquivalent} considers equal to the last element passed on.
+     * kotlinx counterpart: {@code distinctUntilChanged(areEquivalent)}.
+     *
+     * {@snippet :
+     * AsyncFlow.of("a", "A", "b").distinctUntilChanged(String::equalsIgnoreCase).toList();   // [a, b]
+     * }
+     *
+     * @param areEquivalent called with (last passed on, new element)
+     * @return the flow without consecutive repeats
+     */
+    public AsyncFlow<T> distinctUntilChanged(ThrowingBiPredicate<? super T, ? super T> areEquivalent) {
+        Objects.requireNonNull(areEquivalent, "areEquivalent");
+        return new AsyncFlow<>(Distinct.untilChanged(flow, areEquivalent));
+    }
+
+    /**
+     * Drops elements whose key equals the key of the element just before. kotlinx counterpart:
+     * {@code distinctUntilChangedBy}.
+     *
+     * {@snippet :
+     * readings.distinctUntilChangedBy(Reading::sensorState);
+     * }
+     *
+     * @param keyFn computes the key compared with {@link Object#equals}; may return null
+     * @param <K> the key type
+     * @return the flow without consecutive repeats
+     */
+    public <K> AsyncFlow<T> distinctUntilChangedBy(ThrowingFunction<? super T, ? extends K> keyFn) {
+        Objects.requireNonNull(keyFn, "keyFn");
+        return new AsyncFlow<>(Distinct.untilChangedBy(flow, keyFn));
+    }
+
+    /**
+     * Pairs each element with its zero-based position; every collection counts from 0.
+     * kotlinx counterpart: {@code withIndex}.
+     *
+     * {@snippet :
+     * AsyncFlow.of("a", "b").withIndex().toList();   // [Indexed[index=0, value=a], Indexed[index=1, value=b]]
+     * }
+     *
+     * @return the indexed flow
+     */
+    public AsyncFlow<Indexed<T>> withIndex() {
+        return new AsyncFlow<>(Transform.withIndex(flow));
+    }
+
+    /**
+     * Emits {@code initial}, then each running accumulation. kotlinx counterpart: {@code scan}
+     * ({@code runningFold}).
+     *
+     * {@snippet :
+     * AsyncFlow.of(1, 2, 3).scan(0, Integer::sum).toList();   // [0, 1, 3, 6]
+     * }
+     *
+     * @param initial the first element, not null
+     * @param fn combines the accumulation so far with the next element; must not return null
+     * @param <R> the accumulation type
+     * @return the flow of running accumulations
+     */
+    public <R> AsyncFlow<R> scan(R initial, ThrowingBiFunction<? super R, ? super T, ? extends R> fn) {
+        Objects.requireNonNull(initial, "initial");
+        Objects.requireNonNull(fn, "fn");
+        return new AsyncFlow<>(Transform.scan(flow, initial, fn));
+    }
+
+    /**
+     * Checks for cancellation before each element, so that even a source whose downstream never
+     * suspends stops promptly when the collector is cancelled. coflow's own sources already check;
+     * this matters for foreign flows wrapped with {@link #from}. kotlinx counterpart:
+     * {@code cancellable}.
+     *
+     * {@snippet :
+     * AsyncFlow.from(kotlinFlow).cancellable().forEach(this::handle);
+     * }
+     *
+     * @return a flow that checks for cancellation at each element
+     */
+    public AsyncFlow<T> cancellable() {
+        return new AsyncFlow<>(FlowKt.cancellable(flow));
     }
 
     // endregion

@@ -1,12 +1,16 @@
 package dev.coflow;
 
 import dev.coflow.bridge.internal.Exceptions;
+import dev.coflow.function.ThrowingBiFunction;
+import dev.coflow.function.ThrowingBiPredicate;
 import dev.coflow.function.ThrowingConsumer;
 import dev.coflow.function.ThrowingFunction;
 import dev.coflow.function.ThrowingPredicate;
 import kotlin.Unit;
 import kotlin.coroutines.Continuation;
+import kotlin.jvm.functions.Function1;
 import kotlin.jvm.functions.Function2;
+import kotlin.jvm.functions.Function3;
 
 /**
  * Adapts coflow's throwing Java lambdas to the non-suspending Kotlin function shapes kotlinx's
@@ -61,6 +65,60 @@ final class Lambdas {
                 throw Exceptions.sneaky(e);
             }
             return Unit.INSTANCE;
+        };
+    }
+
+    /** Like {@link #mapper}, but a null result is passed on (kotlinx {@code mapNotNull} then drops it). */
+    static <T, R> Function2<T, Continuation<? super R>, Object> mapperOrNull(ThrowingFunction<? super T, ? extends R> fn) {
+        return (v, c) -> {
+            try {
+                return fn.apply(v);
+            } catch (Exception e) {
+                throw Exceptions.sneaky(e);
+            }
+        };
+    }
+
+    /** A plain (non-suspending) Kotlin {@code (T) -> K}. */
+    static <T, K> Function1<T, K> function(ThrowingFunction<? super T, ? extends K> fn) {
+        return v -> {
+            try {
+                return fn.apply(v);
+            } catch (Exception e) {
+                throw Exceptions.sneaky(e);
+            }
+        };
+    }
+
+    /** A plain (non-suspending) Kotlin {@code (A, B) -> Boolean}. */
+    static <A, B> Function2<A, B, Boolean> biPredicate(ThrowingBiPredicate<? super A, ? super B> p) {
+        return (a, b) -> {
+            try {
+                return p.test(a, b);
+            } catch (Exception e) {
+                throw Exceptions.sneaky(e);
+            }
+        };
+    }
+
+    /**
+     * A suspend {@code (R, T) -> R} that never suspends, for {@code scan}/{@code fold}; a null
+     * result fails with an NPE naming {@code operator}.
+     */
+    static <R, T> Function3<R, T, Continuation<? super R>, Object> accumulator(String operator,
+            ThrowingBiFunction<? super R, ? super T, ? extends R> fn) {
+        return (acc, v, c) -> {
+            R r;
+            try {
+                r = fn.apply(acc, v);
+            } catch (Exception e) {
+                throw Exceptions.sneaky(e);
+            }
+            if (r == null) {
+                throw new NullPointerException(operator + ": the function returned null for (" + acc + ", " + v
+                        + "); AsyncFlow elements are non-null (return an Optional or a sentinel value)");
+            }
+            return r;
         };
     }
 }

@@ -1,0 +1,94 @@
+package dev.coflow;
+
+import dev.coflow.bridge.Coroutines;
+import dev.coflow.bridge.Suspend;
+import dev.coflow.function.ThrowingBiConsumer;
+import dev.coflow.function.ThrowingConsumer;
+import kotlin.Unit;
+import kotlin.coroutines.Continuation;
+import kotlinx.coroutines.flow.Flow;
+import kotlinx.coroutines.flow.FlowCollector;
+import kotlinx.coroutines.flow.FlowKt;
+
+/**
+ * Operators whose Java body may emit or wait (kotlinx {@code operators/Emitters.kt}:
+ * {@code transform}, {@code onStart}, {@code onEmpty}, {@code onCompletion}).
+ *
+ * <p>Each body runs as a bridge body ({@link Coroutines#runSuspending}): on its own virtual thread,
+ * with every {@code emit} and {@code Suspend.*} call performed by the collecting coroutine. That is
+ * the only way to keep kotlinx's semantics for a Java lambda that emits several times: a Java
+ * lambda cannot be suspended between two emits, and collecting its emits into a list first would
+ * let it run ahead of the downstream (side effects out of order, no early stop after
+ * {@code take}). The price is one body start per call, which is why the per-element operators
+ * that only compute ({@code map}, {@code filter}, ...) do not go through here.
+ */
+final class Emitters {
+    private Emitters() {}
+
+    static <T, R> Flow<R> transform(Flow<T> upstream, ThrowingBiConsumer<? super T, Emitter<R>> fn) {
+        return FlowKt.transform(upstream,
+                (FlowCollector<? super R> collector, T value, Continuation<? super Unit> c) ->
+                        Emitters.<R>runBody("transform", collector, out -> fn.accept(value, out), c));
+    }
+
+    static <T> Flow<T> onStart(Flow<T> upstream, Generator<T> body) {
+        return FlowKt.onStart(upstream,
+                (FlowCollector<? super T> collector, Continuation<? super Unit> c) -> runBody("onStart", collector, body, c));
+    }
+
+    static <T> Flow<T> onEmpty(Flow<T> upstream, Generator<T> body) {
+        return FlowKt.onEmpty(upstream,
+                (FlowCollector<? super T> collector, Continuation<? super Unit> c) -> runBody("onEmpty", collector, body, c));
+    }
+
+    static <T> Flow<T> onCompletion(Flow<T> upstream, ThrowingConsumer<? super Throwable> action) {
+        return FlowKt.onCompletion(upstream,
+                (FlowCollector<? super T> collector, Throwable cause, Continuation<? super Unit> c) ->
+                        Coroutines.runSuspending(() -> {
+                            action.accept(cause);
+                            return Unit.INSTANCE;
+                        }, c));
+    }
+
+    private static <T> Object runBody(String operator, FlowCollector<? super T> collector, Generator<T> body,
+            Continuation<? super Unit> continuation) {
+        BodyEmitter<T> emitter = new BodyEmitter<>(operator, collector);
+        return Coroutines.runSuspending(() -> {
+            emitter.owner = Thread.currentThread();
+            try {
+                body.generate(emitter);
+            } finally {
+                emitter.owner = null;
+            }
+            return Unit.INSTANCE;
+        }, continuation);
+    }
+
+    /** The emitter handed to one run of an operator body; valid only on that body's thread. */
+    private static final class BodyEmitter<T> implements Emitter<T> {
+        private final String operator;
+        private final FlowCollector<? super T> collector;
+        volatile Thread owner;
+
+        BodyEmitter(String operator, FlowCollector<? super T> collector) {
+            this.operator = operator;
+            this.collector = collector;
+        }
+
+        @Override
+        public void emit(T value) {
+            if (value == null) {
+                throw new NullPointerException(operator + ": emit(null) is not allowed; elements are non-null "
+                        + "(skip the value or emit an Optional)");
+            }
+            Thread o = owner;
+            if (o != Thread.currentThread()) {
+                throw new IllegalStateException(o == null
+                        ? operator + ": this Emitter's body has returned; emit only while the body runs"
+                        : operator + ": emit was called from thread " + Thread.currentThread().getName()
+                                + ", not from the body's own thread; an Emitter is not thread-safe");
+            }
+            Suspend.call(c -> collector.emit(value, c));
+        }
+    }
+}
