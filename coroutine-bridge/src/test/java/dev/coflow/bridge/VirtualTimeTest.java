@@ -156,4 +156,24 @@ class VirtualTimeTest {
         assertEquals(1_000, clock.now());
         assertEquals(20L * (50 * 51 / 2), sum[0]);
     }
+    @Test
+    void unconfinedTestDispatcherAlsoRunsJavaBodiesInVirtualTime() {
+        var scheduler = new kotlinx.coroutines.test.TestCoroutineScheduler();
+        var scope = kotlinx.coroutines.CoroutineScopeKt.CoroutineScope(
+                kotlinx.coroutines.test.TestCoroutineDispatchersKt.UnconfinedTestDispatcher(scheduler, "unconfined"));
+        List<String> log = new ArrayList<>();
+        var f = kotlinx.coroutines.future.FutureKt.future(scope, EmptyCoroutineContext.INSTANCE, CoroutineStart.DEFAULT,
+                (s, c) -> Coroutines.runSuspending(() -> Coroutines.run(inner -> {
+                    inner.launch(() -> {
+                        Suspend.delay(200);
+                        log.add("child@" + scheduler.getCurrentTime());
+                    });
+                    Suspend.delay(100);
+                    log.add("body@" + scheduler.getCurrentTime());
+                    return "ok";
+                }), c));
+        scheduler.advanceUntilIdle();
+        assertEquals("ok", f.join());
+        assertEquals(List.of("body@100", "child@200"), log);
+    }
 }
