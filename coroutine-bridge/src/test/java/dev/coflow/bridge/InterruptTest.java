@@ -21,8 +21,13 @@ class InterruptTest {
 
     private static Outcome callOnPlatformThread(CountDownLatch bodyStarted, List<String> log,
             java.util.function.Supplier<Object> call) throws Exception {
+        return callOn(Thread.ofPlatform().name("blocked-caller"), bodyStarted, log, call);
+    }
+
+    private static Outcome callOn(Thread.Builder builder, CountDownLatch bodyStarted, List<String> log,
+            java.util.function.Supplier<Object> call) throws Exception {
         CompletableFuture<Outcome> result = new CompletableFuture<>();
-        Thread caller = Thread.ofPlatform().name("blocked-caller").start(() -> {
+        Thread caller = builder.start(() -> {
             try {
                 Object v = call.get();
                 result.complete(new Outcome(v, null, Thread.currentThread().isInterrupted(), List.copyOf(log)));
@@ -57,6 +62,45 @@ class InterruptTest {
         assertEquals(List.of("body cancelled", "body finally"), o.logAtReturn(),
                 "the body's finally must run before the interrupted run() returns");
         assertEquals(0, Coroutines.activeBodies());
+    }
+
+    @Test
+    void interruptingAVirtualThreadBlockedInRunBehavesTheSame() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        Outcome o = callOn(Thread.ofVirtual().name("virtual-caller"), started, log, () -> Coroutines.run(scope -> {
+            try {
+                started.countDown();
+                return Suspend.await(new CompletableFuture<String>());
+            } finally {
+                log.add("body finally");
+            }
+        }));
+        assertInstanceOf(CancellationException.class, o.error());
+        assertTrue(o.interruptedAfter());
+        assertEquals(List.of("body finally"), o.logAtReturn());
+    }
+
+    @Test
+    void interruptingACallerBlockedInTaskAwaitOutsideTheBody() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CompletableFuture<Task<String>> leaked = new CompletableFuture<>();
+        CompletableFuture<String> release = new CompletableFuture<>();
+        CompletableFuture<String> runner = Coroutines.start(scope -> {
+            Task<String> t = scope.async(() -> {
+                started.countDown();
+                return Suspend.await(release);
+            });
+            leaked.complete(t);
+            return t.await();
+        });
+        Task<String> t = leaked.get(10, TimeUnit.SECONDS);
+        Outcome o = callOnPlatformThread(started, List.of(), t::await);
+        assertInstanceOf(CancellationException.class, o.error());
+        assertTrue(o.interruptedAfter());
+        assertTrue(t.isActive(), "interrupting an outside waiter cancels its wait, not the task");
+        release.complete("released");
+        assertEquals("released", runner.get(10, TimeUnit.SECONDS));
     }
 
     @Test
