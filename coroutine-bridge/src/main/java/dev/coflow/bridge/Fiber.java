@@ -76,8 +76,11 @@ final class Fiber extends BodyContext {
             CURRENT.remove();
             bodyFinished();
         }
-        // An interrupt raised for this body has served its purpose (it became a cancellation).
-        Thread.interrupted();
+        // An interrupt still pending here was never seen by a suspend-like call (the body
+        // restored the flag, or was interrupted after its last call): it still means "cancel".
+        if (Thread.interrupted() && error == null) {
+            cancelOwner(new CancellationException("coroutine body thread was interrupted"));
+        }
         post(new Done(value, error));
     }
 
@@ -92,6 +95,11 @@ final class Fiber extends BodyContext {
         if (Thread.currentThread() != thread) {
             throw new IllegalStateException("a suspend-like call was made for a coroutine body from thread "
                     + Thread.currentThread().getName() + ", which is not the body's thread; call it from the body itself");
+        }
+        if (Thread.interrupted()) {
+            // Checked here too: a reply that arrives during the spin never lets the body park,
+            // and the interrupt would otherwise be lost.
+            cancelOwner(new CancellationException("coroutine body thread was interrupted"));
         }
         Request r = request;
         r.op = op;

@@ -213,14 +213,15 @@ public final class Suspend {
 
     /**
      * Whether the owning coroutine is still active ({@code true} outside a coroutine unless the
-     * thread is interrupted). kotlinx counterpart: {@code isActive}.
+     * thread is interrupted, and inside {@link #nonCancellable} cleanup). kotlinx counterpart:
+     * {@code isActive}.
      *
      * @return {@code false} once cancellation has been requested
      */
     public static boolean isActive() {
         BodyContext fiber = BodyContext.current();
         if (fiber != null) {
-            return fiber.job == null || fiber.job.isActive();
+            return fiber.nonCancellableDepth > 0 || fiber.job == null || fiber.job.isActive();
         }
         return !Thread.currentThread().isInterrupted();
     }
