@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import kotlinx.coroutines.flow.FlowKt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -113,9 +114,14 @@ class CoflowExtensionTest {
         static final List<CompletableFuture<?>> LEAKED = new ArrayList<>();
 
         @CoflowTest
-        void leaks() {
-            CompletableFuture<Object> f = Coroutines.start(scope -> Suspend.await(new CompletableFuture<>()));
+        void leaks() throws InterruptedException {
+            CountDownLatch running = new CountDownLatch(1);
+            CompletableFuture<Object> f = Coroutines.start(scope -> {
+                running.countDown();
+                return Suspend.await(new CompletableFuture<>());
+            });
             synchronized (LEAKED) { LEAKED.add(f); }
+            running.await();   // the body is running when the test method returns
         }
 
         static void cleanUp() {
