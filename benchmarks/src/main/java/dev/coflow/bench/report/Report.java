@@ -103,17 +103,18 @@ public final class Report {
 
     static String text(Table t, List<Measurement> results) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-24s %-30s %20s  %-30s %20s %18s %7s %4s%n",
+        sb.append(String.format(Locale.ROOT, "%-20s %-38s %18s  %-30s %18s %18s %7s %4s%n",
                 "case", "coflow", "ns", "anchor", "ns", "ratio", "target", "met"));
         for (Row r : t.rows()) {
-            sb.append(String.format(Locale.ROOT, "%-24s %-30s %20s  %-30s %20s %18s %7s %4s%n",
+            sb.append(String.format(Locale.ROOT, "%-20s %-38s %18s  %-30s %18s %18s %7s %4s%n",
                     r.line().caseName(), r.coflow().name(), pm(r.coflow().ns(), r.coflow().error()),
                     r.line().anchor(), pm(r.anchor().ns(), r.anchor().error()),
                     pm(r.ratio(), r.ratioError()) + "x", r.line().target(), metMark(r)));
         }
         for (CaseLine p : t.pending()) {
-            sb.append(String.format(Locale.ROOT, "%-24s %-30s %20s  %-30s %20s %18s %7s %4s%n",
-                    p.caseName(), p.coflow(), "(not written yet)", p.anchor(), anchorNs(p, results), "", p.target(), ""));
+            sb.append(String.format(Locale.ROOT, "%-20s %-38s %18s  %-30s %18s %18s %7s %4s%n",
+                    p.caseName(), p.coflow(), exists(p.coflow()) ? "(not run)" : "(not written yet)",
+                    p.anchor(), anchorNs(p, results), "", p.target(), ""));
         }
         t.problems().forEach(p -> sb.append("PROBLEM: ").append(p).append('\n'));
         sb.append('\n').append(String.format(Locale.ROOT, "%-44s %22s %-8s %24s%n", "benchmark", "ns ± 99.9% error", "per", "iterations min..max"));
@@ -154,10 +155,11 @@ public final class Report {
         sb.append("\n`met`: judged on the mean; `yes?`/`no?` means the target lies inside the ratio's error bar, ")
                 .append("so this run cannot decide it.\n\n");
         if (!t.pending().isEmpty()) {
-            sb.append("## Pending rows (coflow benchmark not written yet)\n\n");
-            sb.append("| case | coflow benchmark to write | anchor | anchor ns | target |\n| --- | --- | --- | ---: | --- |\n");
+            sb.append("## Pending rows (coflow benchmark not written yet, or not selected in this run)\n\n");
+            sb.append("| case | coflow benchmark | status | anchor | anchor ns | target |\n| --- | --- | --- | --- | ---: | --- |\n");
             for (CaseLine p : t.pending()) {
-                sb.append("| ").append(p.caseName()).append(" | `").append(p.coflow()).append("` | `").append(p.anchor())
+                sb.append("| ").append(p.caseName()).append(" | `").append(p.coflow()).append("` | ")
+                        .append(exists(p.coflow()) ? "not run" : "not written yet").append(" | `").append(p.anchor())
                         .append("` | ").append(anchorNs(p, results)).append(" | ").append(md(p.target())).append(" |\n");
             }
             sb.append('\n');
@@ -195,6 +197,26 @@ public final class Report {
     private static String anchorNs(CaseLine p, List<Measurement> results) {
         return results.stream().filter(m -> m.name().equals(p.anchor())).findFirst()
                 .map(m -> pm(m.ns(), m.error())).orElse("(not run)");
+    }
+
+    /** True if {@code Class.method} names a method of a class in {@code dev.coflow.bench}. */
+    static boolean exists(String benchmark) {
+        int dot = benchmark.lastIndexOf('.');
+        if (dot < 0) {
+            return false;
+        }
+        try {
+            Class<?> type = Class.forName("dev.coflow.bench." + benchmark.substring(0, dot), false, Report.class.getClassLoader());
+            String method = benchmark.substring(dot + 1);
+            for (var m : type.getMethods()) {
+                if (m.getName().equals(method)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     private static String md(String s) {

@@ -105,7 +105,14 @@ class ReportTest {
         assertTrue(md.contains("`-Dcoflow.fast=true`"), md);
         assertTrue(md.contains("| range | `PipelineBench.coflow[n=1000]` | 12.0 ± 1.20 |"), md);
         assertTrue(md.contains("1.20 ± 0.134x | &lt;=1.0 | no |"), md);
-        assertTrue(md.contains("`CallOverheadBench.coflow` | `CallOverheadBench.kotlinx` | 900 ± ?"), md);
+        assertTrue(md.contains("`CallOverheadBench.coflow` | not written yet | `CallOverheadBench.kotlinx` | 900 ± ?"), md);
+    }
+
+    @Test
+    void tellsWrittenFromUnwrittenBenchmarks() {
+        assertTrue(Report.exists("PipelineBench.kotlinx"));
+        assertTrue(!Report.exists("PipelineBench.noSuchMethod"));
+        assertTrue(!Report.exists("NoSuchBench.kotlinx"));
     }
 
     @Test
