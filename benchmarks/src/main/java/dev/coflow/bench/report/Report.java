@@ -1,0 +1,266 @@
+package dev.coflow.bench.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns a JMH JSON result file into the ratio table of issue 6: printed, and written to
+ * {@code RESULTS.md} and {@code results.csv}. Rows come from {@code cases.txt} ({@link CaseLine});
+ * a row whose coflow benchmark is not in the results is listed as pending, never dropped.
+ *
+ * <p>Usage: {@code java -cp benchmarks.jar dev.coflow.bench.report.Report <jmh.json> <cases.txt> <outDir> [label]}
+ */
+public final class Report {
+    static final String CSV_HEADER = "case,coflow_ns,anchor,anchor_ns,ratio,target,met";
+
+    /** One compared pair. */
+    record Row(CaseLine line, Measurement coflow, Measurement anchor) {
+        double ratio() {
+            return coflow.ns() / anchor.ns();
+        }
+
+        /** Error of the ratio from both relative errors (first-order propagation). */
+        double ratioError() {
+            double a = coflow.error() / coflow.ns();
+            double b = anchor.error() / anchor.ns();
+            return ratio() * Math.sqrt(a * a + b * b);
+        }
+    }
+
+    /** What a results file and a case list make together. */
+    record Table(List<Row> rows, List<CaseLine> pending, List<String> problems) {
+        static Table of(List<CaseLine> lines, List<Measurement> results) {
+            List<Row> rows = new ArrayList<>();
+            List<CaseLine> pending = new ArrayList<>();
+            List<String> problems = new ArrayList<>();
+            for (CaseLine line : lines) {
+                List<Measurement> coflows = results.stream().filter(m -> m.name().equals(line.coflow())).toList();
+                if (coflows.isEmpty()) {
+                    pending.add(line);
+                    continue;
+                }
+                for (Measurement c : coflows) {
+                    Measurement a = results.stream()
+                            .filter(m -> m.name().equals(line.anchor()) && c.sameShared(m))
+                            .findFirst().orElse(null);
+                    if (a == null) {
+                        problems.add("case " + line.caseName() + ": anchor " + line.anchor()
+                                + " was not run (with " + c.params() + "); include it in the JMH selection");
+                    } else {
+                        rows.add(new Row(line, c, a));
+                    }
+                }
+            }
+            return new Table(rows, pending, problems);
+        }
+    }
+
+    private Report() {}
+
+    /**
+     * Entry point, see the class comment.
+     *
+     * @param args {@code <jmh.json> <cases.txt> <outDir> [label]}
+     * @throws IOException if a file cannot be read or written
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length < 3) {
+            System.err.println("usage: Report <jmh.json> <cases.txt> <outDir> [label]");
+            System.exit(2);
+        }
+        Path json = Path.of(args[0]);
+        Path out = Path.of(args[2]);
+        String label = args.length > 3 ? args[3] : "";
+        String jsonText = Files.readString(json);
+        List<Measurement> results = Measurement.fromJmhJson(jsonText);
+        List<CaseLine> lines = CaseLine.parse(Files.readString(Path.of(args[1])));
+        Table table = Table.of(lines, results);
+        RunInfo info = RunInfo.from(jsonText);
+
+        System.out.println(text(table, results));
+        Files.writeString(out.resolve("results.csv"), csv(table));
+        Files.writeString(out.resolve("RESULTS.md"), markdown(table, results, info, label));
+        System.out.println("wrote " + out.resolve("RESULTS.md") + " and " + out.resolve("results.csv"));
+    }
+
+    // ---- outputs ---------------------------------------------------------------------------
+
+    static String csv(Table t) {
+        StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
+        for (Row r : t.rows()) {
+            sb.append(String.join(",", r.line().caseName(), num(r.coflow().ns()), r.line().anchor(),
+                    num(r.anchor().ns()), num(r.ratio()), r.line().target(), r.line().met(r.ratio()))).append('\n');
+        }
+        return sb.toString();
+    }
+
+    static String text(Table t, List<Measurement> results) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%-20s %-38s %18s  %-30s %18s %18s %7s %4s%n",
+                "case", "coflow", "ns", "anchor", "ns", "ratio", "target", "met"));
+        for (Row r : t.rows()) {
+            sb.append(String.format(Locale.ROOT, "%-20s %-38s %18s  %-30s %18s %18s %7s %4s%n",
+                    r.line().caseName(), r.coflow().name(), pm(r.coflow().ns(), r.coflow().error()),
+                    r.line().anchor(), pm(r.anchor().ns(), r.anchor().error()),
+                    pm(r.ratio(), r.ratioError()) + "x", r.line().target(), metMark(r)));
+        }
+        for (CaseLine p : t.pending()) {
+            sb.append(String.format(Locale.ROOT, "%-20s %-38s %18s  %-30s %18s %18s %7s %4s%n",
+                    p.caseName(), p.coflow(), exists(p.coflow()) ? "(not run)" : "(not written yet)",
+                    p.anchor(), anchorNs(p, results), "", p.target(), ""));
+        }
+        t.problems().forEach(p -> sb.append("PROBLEM: ").append(p).append('\n'));
+        sb.append('\n').append(String.format(Locale.ROOT, "%-44s %22s %-8s %24s%n", "benchmark", "ns ± 99.9% error", "per", "iterations min..max"));
+        for (Measurement m : results) {
+            sb.append(String.format(Locale.ROOT, "%-44s %22s %-8s %24s%n",
+                    m.label(), pm(m.ns(), m.error()), m.per(), num(m.min()) + ".." + num(m.max())));
+        }
+        return sb.toString();
+    }
+
+    static String markdown(Table t, List<Measurement> results, RunInfo info, String label) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# coflow benchmark results\n\n");
+        sb.append("Generated by `benchmarks/run` ").append(label.isEmpty() ? "" : "(" + label + ") ")
+                .append("on ").append(ZonedDateTime.now().truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).append(".\n")
+                .append("Times are nanoseconds per element (per call for the bridge, per invocation where noted), ")
+                .append("mean ± JMH's 99.9% confidence half-width. Ratio = coflow / anchor, lower is better; ")
+                .append("its error is propagated from both. Absolute times on a shared machine mean little: ")
+                .append("compare ratios from the same run.\n\n");
+        sb.append("- JDK: ").append(info.jdk()).append('\n');
+        sb.append("- JVM flags: `").append(info.jvmArgs().isEmpty() ? "(none)" : info.jvmArgs()).append("`\n");
+        sb.append("- coflow fast paths (`-Dcoflow.*`): ").append(info.coflowFlags().isEmpty() ? "none, defaults" : "`" + info.coflowFlags() + "`").append('\n');
+        sb.append("- JMH: ").append(info.settings()).append("\n\n");
+
+        sb.append("## Ratios\n\n");
+        sb.append("| case | coflow | ns | anchor | ns | ratio | target | met |\n");
+        sb.append("| --- | --- | ---: | --- | ---: | ---: | --- | --- |\n");
+        for (Row r : t.rows()) {
+            sb.append("| ").append(r.line().caseName())
+                    .append(" | `").append(r.coflow().label()).append("` | ").append(pm(r.coflow().ns(), r.coflow().error()))
+                    .append(" | `").append(r.line().anchor()).append("` | ").append(pm(r.anchor().ns(), r.anchor().error()))
+                    .append(" | ").append(pm(r.ratio(), r.ratioError())).append("x | ").append(md(r.line().target()))
+                    .append(" | ").append(metMark(r)).append(" |\n");
+        }
+        if (t.rows().isEmpty()) {
+            sb.append("| (no coflow benchmark in this run) | | | | | | | |\n");
+        }
+        sb.append("\n`met`: judged on the mean; `yes?`/`no?` means the target lies inside the ratio's error bar, ")
+                .append("so this run cannot decide it.\n\n");
+        if (!t.pending().isEmpty()) {
+            sb.append("## Pending rows (coflow benchmark not written yet, or not selected in this run)\n\n");
+            sb.append("| case | coflow benchmark | status | anchor | anchor ns | target |\n| --- | --- | --- | --- | ---: | --- |\n");
+            for (CaseLine p : t.pending()) {
+                sb.append("| ").append(p.caseName()).append(" | `").append(p.coflow()).append("` | ")
+                        .append(exists(p.coflow()) ? "not run" : "not written yet").append(" | `").append(p.anchor())
+                        .append("` | ").append(anchorNs(p, results)).append(" | ").append(md(p.target())).append(" |\n");
+            }
+            sb.append('\n');
+        }
+        if (!t.problems().isEmpty()) {
+            sb.append("## Problems\n\n");
+            t.problems().forEach(p -> sb.append("- ").append(p).append('\n'));
+            sb.append('\n');
+        }
+        sb.append("## Every measurement\n\n");
+        sb.append("| benchmark | ns | per | iterations min..max | n |\n| --- | ---: | --- | --- | ---: |\n");
+        for (Measurement m : results) {
+            sb.append("| `").append(m.label()).append("` | ").append(pm(m.ns(), m.error())).append(" | ").append(m.per())
+                    .append(" | ").append(num(m.min())).append("..").append(num(m.max())).append(" | ")
+                    .append(m.iterations()).append(" |\n");
+        }
+        sb.append("\nA wide min..max (say 10x) means the benchmark switched between two regimes during the run ")
+                .append("(for the bridge: spinning handoff vs park/unpark when both cores are busy); the mean then ")
+                .append("depends on the machine's load.\n\n");
+        sb.append("What each case and anchor measures: see `benchmarks/README.md`.\n");
+        return sb.toString();
+    }
+
+    // ---- formatting ------------------------------------------------------------------------
+
+    private static String metMark(Row r) {
+        String met = r.line().met(r.ratio());
+        if (met.equals("n/a")) {
+            return met;
+        }
+        double e = Double.isNaN(r.ratioError()) ? Double.POSITIVE_INFINITY : r.ratioError();
+        return r.line().undecided(r.ratio() - e, r.ratio() + e) ? met + "?" : met;
+    }
+
+    private static String anchorNs(CaseLine p, List<Measurement> results) {
+        return results.stream().filter(m -> m.name().equals(p.anchor())).findFirst()
+                .map(m -> pm(m.ns(), m.error())).orElse("(not run)");
+    }
+
+    /** True if {@code Class.method} names a method of a class in {@code dev.coflow.bench}. */
+    static boolean exists(String benchmark) {
+        int dot = benchmark.lastIndexOf('.');
+        if (dot < 0) {
+            return false;
+        }
+        try {
+            Class<?> type = Class.forName("dev.coflow.bench." + benchmark.substring(0, dot), false, Report.class.getClassLoader());
+            String method = benchmark.substring(dot + 1);
+            for (var m : type.getMethods()) {
+                if (m.getName().equals(method)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    private static String md(String s) {
+        return s.replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    static String pm(double value, double error) {
+        return num(value) + " ± " + (Double.isNaN(error) ? "?" : num(error));
+    }
+
+    /** Three significant digits, plain notation. */
+    static String num(double x) {
+        if (Double.isNaN(x) || Double.isInfinite(x)) {
+            return "NaN";
+        }
+        double a = Math.abs(x);
+        String f = a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f";
+        return String.format(Locale.ROOT, f, x);
+    }
+
+    /** The run's environment, as JMH recorded it in the result file. */
+    record RunInfo(String jdk, String jvmArgs, String coflowFlags, String settings) {
+        static RunInfo from(String json) {
+            List<?> all = (List<?>) Json.parse(json);
+            if (all.isEmpty()) {
+                return new RunInfo("?", "", "", "?");
+            }
+            Map<?, ?> first = (Map<?, ?>) all.get(0);
+            List<String> args = new ArrayList<>();
+            if (first.get("jvmArgs") instanceof List<?> l) {
+                l.forEach(a -> args.add(String.valueOf(a)));
+            }
+            String coflow = String.join(" ", args.stream().filter(a -> a.startsWith("-Dcoflow.")).toList());
+            String jdk = first.get("vmName") + " " + first.get("jdkVersion") + " (" + first.get("vmVersion") + ")";
+            String settings = "forks " + str(first.get("forks")) + ", warmup " + str(first.get("warmupIterations"))
+                    + " x " + first.get("warmupTime") + ", measurement " + str(first.get("measurementIterations"))
+                    + " x " + first.get("measurementTime") + ", mode " + first.get("mode") + ", threads "
+                    + str(first.get("threads"));
+            return new RunInfo(jdk, String.join(" ", args), coflow, settings);
+        }
+
+        private static String str(Object number) {
+            return number instanceof Double d ? String.valueOf(d.intValue()) : String.valueOf(number);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.coflow.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.stream.IntStream;
+import kotlinx.coroutines.YieldKt;
+import org.junit.jupiter.api.Test;
+
+/** Every benchmark of a case computes the same answer, so their times compare like with like. */
+class AnchorsAgreeTest {
+    @Test
+    void pipelineAnchorsComputeTheSameSum() {
+        PipelineBench b = new PipelineBench();
+        b.n = 10_000;
+        long expected = b.loop();
+        assertEquals(2L * 3 * (3333L * 3334 / 2), expected); // 2i for i = 0, 3, ..., 9999
+        assertEquals(expected, b.intStream());
+        assertEquals(expected, b.kotlinx());
+        assertEquals(expected, b.kotlinxOnDefault());
+        assertEquals(expected, b.reactor());
+        assertEquals(expected, b.reactorGenerate());
+        assertEquals(expected, b.rxjava());
+    }
+
+    @Test
+    void bufferAnchorsSumTheRange() {
+        BufferBench b = new BufferBench();
+        b.n = 1_000;
+        assertEquals(499_500L, b.kotlinx());
+        assertEquals(499_500L, b.reactor());
+    }
+
+    @Test
+    void callOverheadAnchorsCollectTenElements() {
+        CallOverheadBench b = new CallOverheadBench();
+        List<Integer> ten = IntStream.range(0, 10).boxed().toList();
+        assertEquals(ten, b.kotlinx());
+        assertEquals(ten, b.reactor());
+    }
+
+    @Test
+    void bridgeCasesMakeKCalls() {
+        BridgeBench b = new BridgeBench();
+        b.k = 50;
+        assertEquals(50, b.delayJavaBody());
+        assertEquals(50L, b.delayStateMachine());
+        assertEquals(50L * 7, b.awaitJavaBody());
+        assertEquals(50L, b.awaitStateMachine());
+        assertEquals(kotlin.Unit.INSTANCE, b.delayKotlinFlow());
+        assertEquals(kotlin.Unit.INSTANCE, b.awaitKotlinFlow());
+    }
+
+    @Test
+    void callLoopResumesAfterARealSuspension() {
+        // yield() suspends inside runBlocking's event loop: the state machine must resume and finish.
+        long made = Kx.<Long>runBlocking((scope, c) -> CallLoop.run(5, c2 -> YieldKt.yield(c2), c));
+        assertEquals(5L, made);
+    }
+}
