@@ -97,9 +97,14 @@ final class Fiber extends BodyContext {
                     + Thread.currentThread().getName() + ", which is not the body's thread; call it from the body itself");
         }
         if (Thread.interrupted()) {
-            // Checked here too: a reply that arrives during the spin never lets the body park,
-            // and the interrupt would otherwise be lost.
-            cancelOwner(new CancellationException("coroutine body thread was interrupted"));
+            // A pending interrupt means "cancel": like an interruptible JDK method, the call
+            // throws at once (a reply arriving during the spin would otherwise lose it). Inside
+            // nonCancellable cleanup the call still runs; the coroutine is cancelled afterwards.
+            CancellationException ce = new CancellationException("coroutine body thread was interrupted");
+            cancelOwner(ce);
+            if (nonCancellableDepth == 0) {
+                throw ce;
+            }
         }
         Request r = request;
         r.op = op;

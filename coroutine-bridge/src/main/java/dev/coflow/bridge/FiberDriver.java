@@ -71,9 +71,9 @@ final class FiberDriver extends ContinuationImpl {
             if (request.nonCancellable) {
                 return BuildersKt.withContext(NonCancellable.INSTANCE, (scope, c) -> invokeOp(op, c), this);
             }
-            if (fiber.job != null && !fiber.job.isActive()) {
-                return Results.failure(fiber.job.getCancellationException());
-            }
+            // No cancellation pre-check: like compiled Kotlin, a call that completes without
+            // suspending (an already-completed await) returns its result even in a cancelled
+            // coroutine; every call that really suspends is cancellable by itself.
             return op.invoke(this);
         } catch (Throwable t) {
             return Results.failure(t);

@@ -20,6 +20,9 @@ final class InlineBody extends BodyContext {
     private final CallerLoop loop;
     private final Thread thread = Thread.currentThread();
     private final Waiter waiter;
+    /** Calls completed without suspending since the loop last ran its queued tasks. */
+    private int callsSinceYield;
+    private static final int YIELD_EVERY = 32;
 
     private InlineBody(CallerLoop loop, CoroutineContext context) {
         super(context);
@@ -53,9 +56,6 @@ final class InlineBody extends BodyContext {
                     + Thread.currentThread().getName() + ", which is not the body's thread; call it from the body itself");
         }
         boolean nonCancellable = nonCancellableDepth > 0;
-        if (!nonCancellable && job != null && !job.isActive()) {
-            throw job.getCancellationException();
-        }
         Waiter w = waiter;
         w.done = false;
         Object r;
@@ -67,8 +67,15 @@ final class InlineBody extends BodyContext {
             throw Exceptions.sneaky(e);
         }
         if (r != SUSPENDED) {
+            if (++callsSinceYield >= YIELD_EVERY) {
+                // Let the loop's other coroutines (a buffer's consumer, a fiber's driver) make
+                // progress even if this body never suspends, e.g. a producer under conflate().
+                callsSinceYield = 0;
+                loop.runQueued();
+            }
             return r;
         }
+        callsSinceYield = 0;
         loop.drainUntil(() -> w.done, null);
         Object outcome = w.outcome;
         w.outcome = null;

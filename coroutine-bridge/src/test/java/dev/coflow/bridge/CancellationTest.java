@@ -147,17 +147,25 @@ class CancellationTest {
                 log.add("still cancelled");
             }
             try {
+                // As in compiled Kotlin: awaiting an already-completed future does not suspend,
+                // so it returns even in a cancelled coroutine (kotlinx's await fast path).
                 Suspend.await(CompletableFuture.completedFuture("x"));
                 log.add("awaited again");
             } catch (CancellationException again) {
                 log.add("await still cancelled");
+            }
+            try {
+                Suspend.yieldNow();
+                log.add("yielded");
+            } catch (CancellationException again) {
+                log.add("yield still cancelled");
             }
             return "returned";
         });
         clock.advanceTimeBy(10);
         f.cancel(true);
         clock.advanceUntilIdle();
-        assertEquals(List.of("swallowed", "still cancelled", "await still cancelled"), log);
+        assertEquals(List.of("swallowed", "still cancelled", "awaited again", "yield still cancelled"), log);
         assertEquals(0, Coroutines.activeBodies());
     }
 
