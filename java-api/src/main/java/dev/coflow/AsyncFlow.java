@@ -268,6 +268,13 @@ public final class AsyncFlow<T> implements Flow<T> {
         return new AsyncFlow<>(new DeferFlow<>(supplier));
     }
 
+    // region factories: resources and pagination --------------------------------------------------
+    // (using, paginate: see Resources.java, Pagination.java)
+
+    // endregion
+    // region factories: channels and callbacks -----------------------------------------------------
+    // (channelFlow, callbackFlow, merge of several flows)
+
     // endregion
     // region operators --------------------------------------------------------------------------
 
@@ -651,6 +658,18 @@ public final class AsyncFlow<T> implements Flow<T> {
     public AsyncFlow<T> cancellable() {
         return new AsyncFlow<>(FlowKt.cancellable(flow));
     }
+
+    // endregion
+    // region errors, retry and timeouts -----------------------------------------------------------
+    // (catchError, onErrorReturn, onErrorResume, retry, retryWhen, timeout: see Errors.java)
+
+    // endregion
+    // region concurrency --------------------------------------------------------------------------
+    // (flatMapConcat/Merge/Latest, merge, zip, combine, chunked, debounce, sample, mapAsync)
+
+    // endregion
+    // region sharing ------------------------------------------------------------------------------
+    // (stateIn, shareIn: hot flows owned by a Java scope)
 
     // endregion
     // region terminals --------------------------------------------------------------------------
