@@ -24,8 +24,13 @@ import kotlin.coroutines.ContinuationInterceptor;
 final class Fiber extends BodyContext {
     private static final Object WAITING = new Object();
     private static final Object NULL_REPLY = new Object();
-    private static final int DRIVER_SPINS = Integer.getInteger("coflow.driverSpins", 2_000);
-    private static final int BODY_SPINS = Integer.getInteger("coflow.bodySpins", 2_000);
+    /**
+     * How long each side spins before it parks or suspends. Bounded by time, not by a count:
+     * {@code Thread.onSpinWait()} costs from a few to ~25 ns depending on the CPU, and a spin that
+     * outlasts the other side's usual answer (well under a microsecond when it is running) only
+     * burns a core that the other side may need. {@code -Dcoflow.spinNanos=0} disables spinning.
+     */
+    private static final long SPIN_NANOS = Long.getLong("coflow.spinNanos", 5_000L);
     private static final Class<?> TEST_DISPATCHER = testDispatcherClass();
 
     private final boolean blockingWait;
@@ -139,12 +144,21 @@ final class Fiber extends BodyContext {
 
     private Object awaitReply() {
         Object r;
-        for (int i = 0; i < BODY_SPINS; i++) {
+        long spinUntil = 0;
+        for (int i = 0; SPIN_NANOS > 0; i++) {
             if ((r = reply) != null) {
                 reply = null;
                 return r;
             }
             Thread.onSpinWait();
+            if ((i & 31) == 0) {
+                long now = System.nanoTime();
+                if (spinUntil == 0) {
+                    spinUntil = now + SPIN_NANOS;
+                } else if (now - spinUntil > 0) {
+                    break;
+                }
+            }
         }
         bodyParked = true;
         try {
@@ -178,13 +192,22 @@ final class Fiber extends BodyContext {
      */
     Object awaitMessage() {
         Object m;
-        for (int i = 0; i < DRIVER_SPINS; i++) {
+        long spinUntil = 0;
+        for (int i = 0; SPIN_NANOS > 0; i++) {
             m = mail.get();
             if (m != null) {
                 mail.set(null);
                 return m;
             }
             Thread.onSpinWait();
+            if ((i & 31) == 0) {
+                long now = System.nanoTime();
+                if (spinUntil == 0) {
+                    spinUntil = now + SPIN_NANOS;
+                } else if (now - spinUntil > 0) {
+                    break;
+                }
+            }
         }
         Thread me = Thread.currentThread();
         if (blockingWait && me != thread) {
