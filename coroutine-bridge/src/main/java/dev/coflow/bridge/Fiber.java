@@ -24,6 +24,8 @@ import kotlin.coroutines.ContinuationInterceptor;
 final class Fiber extends BodyContext {
     private static final Object WAITING = new Object();
     private static final Object NULL_REPLY = new Object();
+    private static final Object BORROWED = new Object();
+    private static final boolean DIRECT_ENABLED = !Boolean.getBoolean("coflow.noDirectCalls");
     /**
      * How long each side spins before it parks or suspends. Bounded by time, not by a count:
      * {@code Thread.onSpinWait()} costs from a few to ~25 ns depending on the CPU, and a spin that
@@ -34,10 +36,15 @@ final class Fiber extends BodyContext {
     private static final Class<?> TEST_DISPATCHER = testDispatcherClass();
 
     private final boolean blockingWait;
+    /** Whether the body thread may itself run calls on the driver's behalf; see {@link #perform}. */
+    private final boolean directCalls;
     private final FiberDriver driver;
     private volatile Thread thread;
 
-    /** null | a message (Request/Done) | WAITING (driver suspended) | a Thread (driver parked). */
+    /**
+     * null | a message (Request/Done) | WAITING (driver suspended) | a Thread (driver parked) |
+     * BORROWED (the body is running a call itself with the suspended driver as continuation).
+     */
     private final AtomicReference<Object> mail = new AtomicReference<>();
     private volatile Object reply;
     private volatile boolean bodyParked;
@@ -48,6 +55,7 @@ final class Fiber extends BodyContext {
         super(completion.getContext());
         Object interceptor = context.get(ContinuationInterceptor.Key);
         this.blockingWait = TEST_DISPATCHER != null && TEST_DISPATCHER.isInstance(interceptor);
+        this.directCalls = DIRECT_ENABLED && FreeThreading.allows(context, interceptor);
         this.driver = new FiberDriver(completion, this);
     }
 
@@ -111,6 +119,9 @@ final class Fiber extends BodyContext {
                 throw ce;
             }
         }
+        if (directCalls && nonCancellableDepth == 0 && mail.compareAndSet(WAITING, BORROWED)) {
+            return performDirectly(op);
+        }
         Request r = request;
         r.op = op;
         r.nonCancellable = nonCancellableDepth > 0;
@@ -118,6 +129,36 @@ final class Fiber extends BodyContext {
         Object outcome = awaitReply();
         r.op = null;
         return outcome == NULL_REPLY ? null : Results.valueOrThrow(outcome);
+    }
+
+    /**
+     * The driver is suspended waiting for a message and its dispatcher is free-threaded
+     * ({@code Dispatchers.Default}/{@code IO}, no thread-context elements): the body borrows the
+     * driver's continuation and makes the call on its own thread, exactly as the driver would.
+     * If the call completes at once (the usual {@code emit}) there is no handoff at all; if it
+     * suspends, its resumption runs the driver on its dispatcher, which hands the result back.
+     */
+    @SuppressWarnings("unchecked")
+    private Object performDirectly(SuspendCall<?> op) {
+        driver.beginBorrowedCall();
+        Object r;
+        try {
+            r = ((SuspendCall<Object>) op).invoke(driver);
+        } catch (Throwable t) {
+            r = Results.failure(t);
+        }
+        if (r != FiberDriver.SUSPENDED) {
+            driver.endBorrowedCall();
+            mail.set(WAITING);
+            return Results.valueOrThrow(r);
+        }
+        Object outcome = awaitReply();
+        return outcome == NULL_REPLY ? null : Results.valueOrThrow(outcome);
+    }
+
+    /** Called by the driver when a borrowed call resumed it: the mailbox is the driver's again. */
+    void releaseBorrowed() {
+        mail.compareAndSet(BORROWED, null);
     }
 
     private void post(Object message) {

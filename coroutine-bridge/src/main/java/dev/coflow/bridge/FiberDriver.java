@@ -33,6 +33,16 @@ final class FiberDriver extends ContinuationImpl {
         return invokeSuspend(Unit.INSTANCE);
     }
 
+    /** The body thread is about to make a call with this (suspended) driver as continuation. */
+    void beginBorrowedCall() {
+        state = RUNNING_REQUEST;
+    }
+
+    /** The borrowed call completed without suspending: the driver still waits for a message. */
+    void endBorrowedCall() {
+        state = AWAITING_MESSAGE;
+    }
+
     /** Called by the body thread when the driver is suspended waiting for a message. */
     void resumeFromBody() {
         intercepted().resumeWith(Unit.INSTANCE);
@@ -43,6 +53,7 @@ final class FiberDriver extends ContinuationImpl {
         for (;;) {
             if (state == RUNNING_REQUEST) {
                 state = AWAITING_MESSAGE;
+                fiber.releaseBorrowed();
                 fiber.deliverReply(result);
             }
             Object message = fiber.awaitMessage();
