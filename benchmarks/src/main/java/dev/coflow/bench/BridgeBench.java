@@ -61,6 +61,33 @@ public class BridgeBench {
         }, c));
     }
 
+    /**
+     * {@code Suspend.delay(0)} k times from a Java body started by a blocking coflow call on the
+     * caller's thread: the inline path (what a generator collected by a coflow terminal uses).
+     */
+    @Benchmark
+    public Integer delayInlineBody() {
+        int calls = k;
+        return Suspend.<Integer>call(c -> Coroutines.runSuspending(() -> {
+            for (int i = 0; i < calls; i++) {
+                Suspend.delay(0);
+            }
+            return calls;
+        }, c));
+    }
+
+    /** {@code Suspend.delay(0)} k times from a Java body whose coroutine runs on {@code Dispatchers.Default}. */
+    @Benchmark
+    public Integer delayJavaBodyOnDefault() {
+        int calls = k;
+        return Kx.<Integer>runBlocking(kotlinx.coroutines.Dispatchers.getDefault(), (scope, c) -> Coroutines.runSuspending(() -> {
+            for (int i = 0; i < calls; i++) {
+                Suspend.delay(0);
+            }
+            return calls;
+        }, c));
+    }
+
     /** kotlinx {@code (1..k).asFlow().collect { delay(0) }}. */
     @Benchmark
     public Object delayKotlinFlow() {

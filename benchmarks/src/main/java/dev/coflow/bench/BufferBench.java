@@ -39,4 +39,12 @@ public class BufferBench {
     public long reactor() {
         return Flux.range(0, n).publishOn(Schedulers.single(), 64).reduce(0L, (acc, v) -> acc + v).block();
     }
+
+    /** coflow {@code generate -> buffer(64)}, {@code forEach} terminal. */
+    @Benchmark
+    public long coflowGenerate() {
+        long[] sum = {0};
+        PipelineBench.generator(n).buffer(64).forEach(v -> sum[0] += v);
+        return sum[0];
+    }
 }

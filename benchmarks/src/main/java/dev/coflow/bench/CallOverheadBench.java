@@ -1,5 +1,6 @@
 package dev.coflow.bench;
 
+import dev.coflow.AsyncFlow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,5 +32,17 @@ public class CallOverheadBench {
     @Benchmark
     public List<Integer> reactor() {
         return Flux.range(0, 10).collectList().block();
+    }
+
+    /** coflow {@code AsyncFlow.range(0, 10).toList()}. */
+    @Benchmark
+    public List<Integer> coflow() {
+        return AsyncFlow.range(0, 10).toList();
+    }
+
+    /** coflow {@code generate} of 10 elements, {@code toList()}: includes starting the body. */
+    @Benchmark
+    public List<Integer> coflowGenerate() {
+        return PipelineBench.generator(10).toList();
     }
 }

@@ -1,5 +1,6 @@
 package dev.coflow.bench;
 
+import dev.coflow.AsyncFlow;
 import io.reactivex.rxjava3.core.Flowable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -86,5 +87,41 @@ public class PipelineBench {
     @Benchmark
     public long rxjava() {
         return Flowable.range(0, n).map(v -> v * 2).filter(v -> v % 3 == 0).reduce(0L, (acc, v) -> acc + v).blockingGet();
+    }
+
+    // ---- coflow -------------------------------------------------------------------------------
+
+    /** coflow {@code AsyncFlow.range} (a Java-written resumable loop) + {@code map/filter}, {@code forEach} terminal. */
+    @Benchmark
+    public long coflow() {
+        long[] sum = {0};
+        AsyncFlow.range(0, n).map(v -> v * 2).filter(v -> v % 3 == 0).forEach(v -> sum[0] += v);
+        return sum[0];
+    }
+
+    /** coflow {@code AsyncFlow.generate} (a Java body, {@code emit} in a loop), same pipeline and terminal. */
+    @Benchmark
+    public long coflowGenerate() {
+        long[] sum = {0};
+        generator(n).map(v -> v * 2).filter(v -> v % 3 == 0).forEach(v -> sum[0] += v);
+        return sum[0];
+    }
+
+    /**
+     * The coflow generator collected by the kotlinx pipeline of {@link #kotlinxOnDefault} (a Kotlin
+     * collector on {@code Dispatchers.Default}): the body runs on a virtual thread.
+     */
+    @Benchmark
+    public long coflowGenerateOnDefault() {
+        AsyncFlow<Integer> source = generator(n);
+        return Kx.<Long>runBlocking(Dispatchers.getDefault(), (scope, c) -> Kx.sum(Kx.mapFilter(source), c));
+    }
+
+    static AsyncFlow<Integer> generator(int n) {
+        return AsyncFlow.generate(emitter -> {
+            for (int i = 0; i < n; i++) {
+                emitter.emit(i);
+            }
+        });
     }
 }

@@ -98,14 +98,14 @@ class ReportTest {
         List<Measurement> ms = Measurement.fromJmhJson(JSON);
         Report.Table t = Report.Table.of(CaseLine.parse("""
                 range PipelineBench.coflow PipelineBench.kotlinx <=1.0
-                call CallOverheadBench.coflow CallOverheadBench.kotlinx <=1.5
+                call CallOverheadBench.notWrittenYet CallOverheadBench.kotlinx <=1.5
                 """), ms);
         String md = Report.markdown(t, ms, Report.RunInfo.from(JSON), "quick");
         assertTrue(md.contains("-Xmx1g -Dcoflow.fast=true"), md);
         assertTrue(md.contains("`-Dcoflow.fast=true`"), md);
         assertTrue(md.contains("| range | `PipelineBench.coflow[n=1000]` | 12.0 ± 1.20 |"), md);
         assertTrue(md.contains("1.20 ± 0.134x | &lt;=1.0 | no |"), md);
-        assertTrue(md.contains("`CallOverheadBench.coflow` | not written yet | `CallOverheadBench.kotlinx` | 900 ± ?"), md);
+        assertTrue(md.contains("`CallOverheadBench.notWrittenYet` | not written yet | `CallOverheadBench.kotlinx` | 900 ± ?"), md);
     }
 
     @Test
