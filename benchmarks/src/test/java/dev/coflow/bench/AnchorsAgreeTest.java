@@ -21,6 +21,9 @@ class AnchorsAgreeTest {
         assertEquals(expected, b.reactor());
         assertEquals(expected, b.reactorGenerate());
         assertEquals(expected, b.rxjava());
+        assertEquals(expected, b.coflow());
+        assertEquals(expected, b.coflowGenerate());
+        assertEquals(expected, b.coflowGenerateOnDefault());
     }
 
     @Test
@@ -29,6 +32,7 @@ class AnchorsAgreeTest {
         b.n = 1_000;
         assertEquals(499_500L, b.kotlinx());
         assertEquals(499_500L, b.reactor());
+        assertEquals(499_500L, b.coflowGenerate());
     }
 
     @Test
@@ -37,6 +41,8 @@ class AnchorsAgreeTest {
         List<Integer> ten = IntStream.range(0, 10).boxed().toList();
         assertEquals(ten, b.kotlinx());
         assertEquals(ten, b.reactor());
+        assertEquals(ten, b.coflow());
+        assertEquals(ten, b.coflowGenerate());
     }
 
     @Test
@@ -44,6 +50,8 @@ class AnchorsAgreeTest {
         BridgeBench b = new BridgeBench();
         b.k = 50;
         assertEquals(50, b.delayJavaBody());
+        assertEquals(50, b.delayInlineBody());
+        assertEquals(50, b.delayJavaBodyOnDefault());
         assertEquals(50L, b.delayStateMachine());
         assertEquals(50L * 7, b.awaitJavaBody());
         assertEquals(50L, b.awaitStateMachine());
