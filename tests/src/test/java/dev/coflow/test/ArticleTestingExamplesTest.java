@@ -2,12 +2,10 @@ package dev.coflow.test;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.coflow.AsyncFlow;
 import dev.coflow.bridge.Suspend;
 import java.util.ArrayList;
 import java.util.List;
-import kotlin.Unit;
-import kotlinx.coroutines.flow.Flow;
-import kotlinx.coroutines.flow.FlowKt;
 
 /**
  * The article's three pytest-asyncio examples ("Testing Async Iterators"), ported to the harness:
@@ -17,8 +15,8 @@ import kotlinx.coroutines.flow.FlowKt;
 class ArticleTestingExamplesTest {
 
     /** {@code async def sample_generator(): for i in range(3): await asyncio.sleep(0.01); yield i * 2} */
-    private static Flow<Integer> sampleGenerator() {
-        return JavaGenerator.generate(out -> {
+    private static AsyncFlow<Integer> sampleGenerator() {
+        return AsyncFlow.generate(out -> {
             for (int i = 0; i < 3; i++) {
                 Suspend.delay(10);
                 out.emit(i * 2);
@@ -30,10 +28,7 @@ class ArticleTestingExamplesTest {
     @CoflowTest
     void testAsyncGenerator(VirtualTimeScope scope) {
         List<Integer> results = new ArrayList<>();
-        Suspend.call(c -> sampleGenerator().collect((value, c2) -> {
-            results.add(value);
-            return Unit.INSTANCE;
-        }, c));
+        sampleGenerator().forEach(results::add);      // a blocking terminal: virtual time inside the test
         assertEquals(List.of(0, 2, 4), results);
         assertEquals(30, scope.currentTime(), "three 10 ms sleeps, on the virtual clock");
     }
@@ -41,7 +36,7 @@ class ArticleTestingExamplesTest {
     /** {@code results = [v async for v in sample_generator()]}, and the same with FlowTester. */
     @CoflowTest
     void testAsyncComprehension(VirtualTimeScope scope) {
-        List<Integer> results = Suspend.call(c -> FlowKt.toList(sampleGenerator(), new ArrayList<>(), c));
+        List<Integer> results = sampleGenerator().toList();
         assertEquals(List.of(0, 2, 4), results);
 
         FlowTester.test(sampleGenerator(), t -> {
@@ -55,13 +50,13 @@ class ArticleTestingExamplesTest {
     /** {@code with pytest.raises(ValueError): async for _ in failing_generator(): pass} */
     @CoflowTest
     void testErrorHandling(VirtualTimeScope scope) {
-        Flow<Integer> failingGenerator = JavaGenerator.generate(out -> {
+        AsyncFlow<Integer> failingGenerator = AsyncFlow.generate(out -> {
             out.emit(1);
             throw new IllegalArgumentException("Test error");   // Python's ValueError
         });
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Suspend.call(c -> FlowKt.collect(failingGenerator, c)));
+                () -> failingGenerator.forEach(v -> { }));
         assertEquals("Test error", e.getMessage());
 
         FlowTester.test(failingGenerator, t -> {
