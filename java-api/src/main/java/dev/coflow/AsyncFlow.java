@@ -271,6 +271,168 @@ public final class AsyncFlow<T> implements Flow<T> {
     // region factories: resources and pagination --------------------------------------------------
     // (using, paginate: see Resources.java, Pagination.java)
 
+    /**
+     * A flow over a resource acquired per collection and released exactly once when that
+     * collection ends: on completion, on failure (upstream or downstream) and on cancellation
+     * ({@code take}, a cancelled future). {@code acquire} and {@code release} may block or call
+     * {@code Suspend.*}; release runs in {@code Suspend.nonCancellable}. A failure in release is
+     * added as suppressed to the primary failure and never hides it; after a normal completion it
+     * fails the flow. Python: {@code async with} around {@code async for}. kotlinx counterpart:
+     * {@code flow { resource.use { emitAll(...) } }}.
+     *
+     * {@snippet :
+     * AsyncFlow<String> titles = AsyncFlow.using(
+     *         () -> dataSource.getConnection(),
+     *         conn -> rows(conn, "select title from books"),
+     *         conn -> conn.close());
+     * }
+     *
+     * @param acquire opens the resource, once per collection
+     * @param use builds the flow over the resource
+     * @param release closes the resource, exactly once per successful {@code acquire}
+     * @param <R> the resource type
+     * @param <T> the element type
+     * @return a cold flow
+     */
+    public static <R, T> AsyncFlow<T> using(ThrowingSupplier<? extends R> acquire,
+            ThrowingFunction<? super R, ? extends Flow<? extends T>> use, ThrowingConsumer<? super R> release) {
+        Objects.requireNonNull(acquire, "acquire");
+        Objects.requireNonNull(use, "use");
+        Objects.requireNonNull(release, "release");
+        return new AsyncFlow<>(Resources.using(acquire, use, release));
+    }
+
+    /**
+     * {@link #using(ThrowingSupplier, ThrowingFunction, ThrowingConsumer)} for an
+     * {@link AutoCloseable}: the resource is closed exactly once however the collection ends.
+     *
+     * {@snippet :
+     * AsyncFlow<Book> books = AsyncFlow.using(
+     *         () -> connection.prepareStatement("select * from books").executeQuery(),
+     *         rs -> AsyncFlow.generate(out -> {
+     *             while (rs.next()) {
+     *                 out.emit(toBook(rs));
+     *             }
+     *         }));
+     * }
+     *
+     * @param acquire opens the resource, once per collection
+     * @param use builds the flow over the resource
+     * @param <R> the resource type
+     * @param <T> the element type
+     * @return a cold flow
+     */
+    public static <R extends AutoCloseable, T> AsyncFlow<T> using(ThrowingSupplier<? extends R> acquire,
+            ThrowingFunction<? super R, ? extends Flow<? extends T>> use) {
+        Objects.requireNonNull(acquire, "acquire");
+        Objects.requireNonNull(use, "use");
+        return new AsyncFlow<>(Resources.using(acquire, use, AutoCloseable::close));
+    }
+
+    /**
+     * The items of a paginated source, fetched one page at a time as the consumer needs them:
+     * pages 0, 1, 2, ... until the first empty page. The fetch may block or call
+     * {@code Suspend.*} (it runs as a coroutine body). kotlinx counterpart: a {@code flow { }} loop.
+     *
+     * {@snippet :
+     * AsyncFlow<Book> books = AsyncFlow.paginate(page -> fetchBooks(page * 10, 10));
+     * }
+     *
+     * @param fetcher fetches one page by number
+     * @param <T> the element type
+     * @return a cold flow of the items
+     */
+    public static <T> AsyncFlow<T> paginate(PageFetcher<? extends T> fetcher) {
+        Objects.requireNonNull(fetcher, "fetcher");
+        return new AsyncFlow<>(Pagination.byNumber(fetcher, 0));
+    }
+
+    /**
+     * Like {@link #paginate(PageFetcher)}, but fetches up to {@code prefetchPages} pages ahead of
+     * the consumer, concurrently with its work (a buffer of pages); at most that many pages beyond
+     * the one being consumed are fetched and never read if the consumer stops early.
+     *
+     * {@snippet :
+     * AsyncFlow.paginate(page -> api.list(page), 1)   // page k+1 loads while page k is processed
+     *         .forEach(this::process);
+     * }
+     *
+     * @param fetcher fetches one page by number
+     * @param prefetchPages {@code >= 0}; 0 fetches only on demand
+     * @param <T> the element type
+     * @return a cold flow of the items
+     */
+    public static <T> AsyncFlow<T> paginate(PageFetcher<? extends T> fetcher, int prefetchPages) {
+        Objects.requireNonNull(fetcher, "fetcher");
+        if (prefetchPages < 0) {
+            throw new IllegalArgumentException("paginate: prefetchPages must be >= 0 (0 = no prefetch), was " + prefetchPages);
+        }
+        return new AsyncFlow<>(Pagination.byNumber(fetcher, prefetchPages));
+    }
+
+    /**
+     * Like {@link #paginate(PageFetcher)} for an asynchronous API: the fetch returns a
+     * {@link CompletionStage}, awaited without blocking; cancelling the collection cancels a
+     * pending {@link CompletableFuture}. Stops at the first empty page. For prefetch, append
+     * {@code .buffer(pageSize)}.
+     *
+     * {@snippet :
+     * AsyncFlow<Book> books = AsyncFlow.paginateAsync(page -> client.fetchBooksAsync(page));
+     * }
+     *
+     * @param fetcher starts the fetch of one page by number
+     * @param <T> the element type
+     * @return a cold flow of the items
+     */
+    public static <T> AsyncFlow<T> paginateAsync(
+            java.util.function.IntFunction<? extends CompletionStage<? extends List<? extends T>>> fetcher) {
+        Objects.requireNonNull(fetcher, "fetcher");
+        return new AsyncFlow<>(Pagination.byNumberAsync(fetcher));
+    }
+
+    /**
+     * The items of a token- (cursor-) paginated API: fetches the page for {@code initialToken},
+     * then for each page's {@link Page#next() next} token, until a page has none. Empty pages that
+     * carry a next token are skipped, not an end. The fetch may block or call {@code Suspend.*}.
+     *
+     * {@snippet :
+     * AsyncFlow<Order> orders = AsyncFlow.paginateByToken(null, token -> {
+     *     var r = api.listOrders(token);
+     *     return new Page<>(r.orders(), r.nextPageToken());
+     * });
+     * }
+     *
+     * @param initialToken the first request's token, or {@code null} if the first request has none
+     * @param fetcher fetches the page of a token
+     * @param <T> the element type
+     * @return a cold flow of the items
+     */
+    public static <T> AsyncFlow<T> paginateByToken(String initialToken,
+            ThrowingFunction<? super String, ? extends Page<? extends T>> fetcher) {
+        Objects.requireNonNull(fetcher, "fetcher");
+        return new AsyncFlow<>(Pagination.byToken(initialToken, fetcher, 0));
+    }
+
+    /**
+     * {@link #paginateByToken(String, ThrowingFunction)} with up to {@code prefetchPages} pages
+     * fetched ahead of the consumer (see {@link #paginate(PageFetcher, int)}).
+     *
+     * @param initialToken the first request's token, or {@code null}
+     * @param fetcher fetches the page of a token
+     * @param prefetchPages {@code >= 0}; 0 fetches only on demand
+     * @param <T> the element type
+     * @return a cold flow of the items
+     */
+    public static <T> AsyncFlow<T> paginateByToken(String initialToken,
+            ThrowingFunction<? super String, ? extends Page<? extends T>> fetcher, int prefetchPages) {
+        Objects.requireNonNull(fetcher, "fetcher");
+        if (prefetchPages < 0) {
+            throw new IllegalArgumentException("paginateByToken: prefetchPages must be >= 0 (0 = no prefetch), was "
+                    + prefetchPages);
+        }
+        return new AsyncFlow<>(Pagination.byToken(initialToken, fetcher, prefetchPages));
+    }
+
     // endregion
     // region factories: channels and callbacks -----------------------------------------------------
     // (channelFlow, callbackFlow, merge of several flows)
@@ -662,6 +824,180 @@ public final class AsyncFlow<T> implements Flow<T> {
     // endregion
     // region errors, retry and timeouts -----------------------------------------------------------
     // (catchError, onErrorReturn, onErrorResume, retry, retryWhen, timeout: see Errors.java)
+
+    /**
+     * Handles a failure of the upstream: {@code handler} gets the cause (checked exceptions
+     * unwrapped) and may emit fallback elements, wait, or rethrow. Failures thrown downstream of
+     * this operator are never caught (exception transparency), and a
+     * {@link java.util.concurrent.CancellationException} is never handed to the handler. The
+     * handler runs as a generator body. kotlinx counterpart: {@code catch}.
+     *
+     * {@snippet :
+     * readings.catchError((cause, out) -> {
+     *     log.warn("sensor failed", cause);
+     *     out.emit(Reading.MISSING);
+     * });
+     * }
+     *
+     * @param handler receives the upstream failure and an emitter valid during the call
+     * @return a flow that completes normally unless the handler throws
+     */
+    public AsyncFlow<T> catchError(ThrowingBiConsumer<? super Throwable, Emitter<T>> handler) {
+        Objects.requireNonNull(handler, "handler");
+        return new AsyncFlow<>(Errors.catchError(flow, handler));
+    }
+
+    /**
+     * After an upstream failure, emits {@code value} and completes. kotlinx counterpart:
+     * {@code catch { emit(value) }}.
+     *
+     * {@snippet :
+     * prices.map(Price::amount).onErrorReturn(0.0);
+     * }
+     *
+     * @param value the fallback element, not null
+     * @return a flow that ends with {@code value} instead of a failure
+     */
+    public AsyncFlow<T> onErrorReturn(T value) {
+        Objects.requireNonNull(value, "value");
+        return new AsyncFlow<>(Errors.onErrorReturn(flow, value));
+    }
+
+    /**
+     * After an upstream failure, continues with the flow {@code fn} returns for the cause.
+     * kotlinx counterpart: {@code catch { emitAll(fallback(it)) }}.
+     *
+     * {@snippet :
+     * fromPrimary().onErrorResume(cause -> fromReplica());
+     * }
+     *
+     * @param fn builds the fallback flow; must not return null
+     * @return a flow that switches to the fallback on failure
+     */
+    public AsyncFlow<T> onErrorResume(ThrowingFunction<? super Throwable, ? extends Flow<? extends T>> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return new AsyncFlow<>(Errors.onErrorResume(flow, fn));
+    }
+
+    /**
+     * Collects the upstream again after a failure, up to {@code retries} times; elements already
+     * emitted are not taken back. {@link java.util.concurrent.CancellationException} is never
+     * retried. kotlinx counterpart: {@code retry(retries)}.
+     *
+     * {@snippet :
+     * flakySensor.retry(3).toList();
+     * }
+     *
+     * @param retries how many re-collections, {@code >= 0}
+     * @return a flow that retries
+     */
+    public AsyncFlow<T> retry(long retries) {
+        if (retries < 0) {
+            throw new IllegalArgumentException("retry: retries must be >= 0, was " + retries);
+        }
+        return new AsyncFlow<>(Retry.retry(flow, retries));
+    }
+
+    /**
+     * Retries up to {@code retries} times the failures {@code predicate} accepts. The predicate
+     * gets checked exceptions unwrapped and may wait ({@code Suspend.delay}). kotlinx counterpart:
+     * {@code retry(retries, predicate)}.
+     *
+     * {@snippet :
+     * source.retry(3, cause -> cause instanceof IOException);
+     * }
+     *
+     * @param retries how many re-collections, {@code >= 0}
+     * @param predicate whether to retry a failure
+     * @return a flow that retries
+     */
+    public AsyncFlow<T> retry(long retries, ThrowingPredicate<? super Throwable> predicate) {
+        Objects.requireNonNull(predicate, "predicate");
+        if (retries < 0) {
+            throw new IllegalArgumentException("retry: retries must be >= 0, was " + retries);
+        }
+        return new AsyncFlow<>(Retry.retry(flow, retries, predicate));
+    }
+
+    /**
+     * Retries while {@code predicate} says so; it gets the cause (checked exceptions unwrapped)
+     * and the attempt number (0 for the first failure), and may wait on the coroutine clock with
+     * {@code Suspend.delay} before answering. kotlinx counterpart: {@code retryWhen}.
+     *
+     * {@snippet :
+     * source.retryWhen((cause, attempt) -> {
+     *     Suspend.delay(1_000L << attempt);
+     *     return attempt < 4;
+     * });
+     * }
+     *
+     * @param predicate whether to retry
+     * @return a flow that retries
+     */
+    public AsyncFlow<T> retryWhen(ThrowingBiPredicate<? super Throwable, ? super Long> predicate) {
+        Objects.requireNonNull(predicate, "predicate");
+        return new AsyncFlow<>(Retry.retryWhen(flow, predicate));
+    }
+
+    /**
+     * Retries with the waits, attempt limit and failure filter of a {@link Backoff} policy; the
+     * waits use the coroutine clock (virtual time under a test dispatcher). kotlinx counterpart:
+     * {@code retryWhen { cause, attempt -> delay(...); ... }}.
+     *
+     * {@snippet :
+     * fetchRows().retry(Backoff.exponential(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30), 3));
+     * }
+     *
+     * @param backoff the policy
+     * @return a flow that retries
+     */
+    public AsyncFlow<T> retry(Backoff backoff) {
+        Objects.requireNonNull(backoff, "backoff");
+        return new AsyncFlow<>(Retry.retry(flow, backoff));
+    }
+
+    /**
+     * Fails with {@link AsyncFlowTimeoutException} if the whole collection (upstream and the
+     * downstream's work on its elements, which run interleaved) takes longer than {@code limit};
+     * the upstream is cancelled first. Measured on the coroutine clock. kotlinx counterpart:
+     * {@code withTimeout(limit) { flow.collect { } }}.
+     *
+     * {@snippet :
+     * report.timeout(Duration.ofSeconds(30)).toList();
+     * }
+     *
+     * @param limit positive
+     * @return a flow with a deadline
+     */
+    public AsyncFlow<T> timeout(java.time.Duration limit) {
+        checkTimeoutLimit("timeout", limit);
+        return new AsyncFlow<>(new Timeout<>(flow, limit, false));
+    }
+
+    /**
+     * Fails with {@link AsyncFlowTimeoutException} if the upstream takes longer than {@code limit}
+     * to produce an element, counted from the start of the collection and from the moment the
+     * downstream finished with the previous element (the downstream's own time does not count).
+     * kotlinx counterpart: {@code timeout(limit)}.
+     *
+     * {@snippet :
+     * ticker.timeoutEach(Duration.ofSeconds(5)).forEach(this::show);
+     * }
+     *
+     * @param limit positive
+     * @return a flow with a per-element deadline
+     */
+    public AsyncFlow<T> timeoutEach(java.time.Duration limit) {
+        checkTimeoutLimit("timeoutEach", limit);
+        return new AsyncFlow<>(new Timeout<>(flow, limit, true));
+    }
+
+    private static void checkTimeoutLimit(String operator, java.time.Duration limit) {
+        Objects.requireNonNull(limit, "limit");
+        if (limit.isNegative() || limit.isZero()) {
+            throw new IllegalArgumentException(operator + ": limit must be positive, was " + limit);
+        }
+    }
 
     // endregion
     // region concurrency --------------------------------------------------------------------------

@@ -50,7 +50,8 @@ final class Emitters {
                         }, c));
     }
 
-    private static <T> Object runBody(String operator, FlowCollector<? super T> collector, Generator<T> body,
+    /** Runs {@code body} as a bridge body whose emitter feeds {@code collector}; shared with Errors. */
+    static <T> Object runBody(String operator, FlowCollector<? super T> collector, Generator<T> body,
             Continuation<? super Unit> continuation) {
         BodyEmitter<T> emitter = new BodyEmitter<>(operator, collector);
         return Coroutines.runSuspending(() -> {
