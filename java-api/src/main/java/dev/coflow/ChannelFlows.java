@@ -91,6 +91,11 @@ final class ChannelFlows {
         }
 
         @Override
+        public void close(Throwable cause) {
+            scope.close(Objects.requireNonNull(cause, "cause"));
+        }
+
+        @Override
         public void awaitClose(Runnable onClose) {
             Objects.requireNonNull(onClose, "onClose");
             Suspend.call(c -> ProduceKt.awaitClose(scope, () -> {

@@ -51,6 +51,18 @@ public interface Producer<T> {
     void close();
 
     /**
+     * Ends the flow with a failure, after the elements already buffered: the way a callback API's
+     * {@code onError} reaches the collector. kotlinx counterpart: {@code close(cause)}.
+     *
+     * {@snippet :
+     * client.subscribe(producer::trySend, error -> producer.close(error));
+     * }
+     *
+     * @param cause the failure the collector sees, not null
+     */
+    void close(Throwable cause);
+
+    /**
      * Waits until the channel is closed ({@link #close} or the collector going away), then runs
      * {@code onClose}: the place to unregister a listener. Call it last in the body of
      * {@link AsyncFlow#callbackFlow}, from the body itself. kotlinx counterpart:
