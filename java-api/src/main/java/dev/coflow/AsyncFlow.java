@@ -8,6 +8,7 @@ import dev.coflow.function.ThrowingConsumer;
 import dev.coflow.function.ThrowingFunction;
 import dev.coflow.function.ThrowingPredicate;
 import dev.coflow.function.ThrowingSupplier;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -436,6 +437,102 @@ public final class AsyncFlow<T> implements Flow<T> {
     // endregion
     // region factories: channels and callbacks -----------------------------------------------------
     // (channelFlow, callbackFlow, merge of several flows)
+
+    /**
+     * Merges several flows into one: all are collected concurrently and their elements are
+     * emitted as they arrive (each flow's own order is kept; there is no order between flows). The
+     * merged flow ends when all have ended; a failure of one cancels the others. kotlinx
+     * counterpart: {@code merge(flows...)}.
+     *
+     * {@snippet :
+     * AsyncFlow<Event> all = AsyncFlow.merge(clicks, keyPresses, timerTicks);
+     * }
+     *
+     * @param flows the flows (any kotlinx flow), none null
+     * @param <T> the element type
+     * @return the merged flow
+     */
+    @SafeVarargs
+    public static <T> AsyncFlow<T> merge(Flow<? extends T>... flows) {
+        Objects.requireNonNull(flows, "flows");
+        return merge(Arrays.asList(flows));
+    }
+
+    /**
+     * Merges a list of flows; see {@link #merge(Flow[])}. kotlinx counterpart:
+     * {@code Iterable<Flow<T>>.merge()}.
+     *
+     * @param flows the flows, none null
+     * @param <T> the element type
+     * @return the merged flow
+     */
+    public static <T> AsyncFlow<T> merge(List<? extends Flow<? extends T>> flows) {
+        Objects.requireNonNull(flows, "flows");
+        List<Flow<? extends T>> copy = new ArrayList<>(flows.size());
+        for (int i = 0; i < flows.size(); i++) {
+            copy.add(Objects.requireNonNull(flows.get(i), "flows[" + i + "]"));
+        }
+        return new AsyncFlow<>(Merge.merge(copy));
+    }
+
+    /**
+     * Creates a flow fed through a channel by a producer body that may run several producers at
+     * once: the body, and any body it {@linkplain Producer#launch launches}, send elements with
+     * {@link Producer#send} from their own virtual threads. The flow completes when the body and
+     * every launched body have returned; the first failure cancels the others and fails the flow;
+     * cancellation of the collector cancels them all (at their next suspend-like call, e.g.
+     * {@code send}). The channel buffers kotlinx's default of 64 elements, so producers run ahead
+     * of the collector; follow with {@link #buffer(int)} to change that. kotlinx counterpart:
+     * {@code channelFlow { }}.
+     *
+     * {@snippet :
+     * AsyncFlow<Price> prices = AsyncFlow.channelFlow(producer -> {
+     *     for (Exchange ex : exchanges) {
+     *         producer.launch(() -> {
+     *             for (Price p : ex.quotes()) {     // blocking reads are fine here
+     *                 producer.send(p);
+     *             }
+     *         });
+     *     }
+     * });
+     * }
+     *
+     * @param body runs once per collection
+     * @param <T> the element type
+     * @return a cold flow
+     */
+    public static <T> AsyncFlow<T> channelFlow(ProducerBody<T> body) {
+        Objects.requireNonNull(body, "body");
+        return new AsyncFlow<>(ChannelFlows.channelFlow(body));
+    }
+
+    /**
+     * Turns a callback or listener API into a flow. The body registers a listener that hands
+     * each event over with {@link Producer#trySend} (never blocks the caller of the callback) and
+     * then calls {@link Producer#awaitClose} with the code that unregisters it: the listener is
+     * removed exactly once, when the collector stops early, fails, is cancelled, or after
+     * {@link Producer#close} ends the flow. A body that returns without calling
+     * {@code awaitClose} fails the flow with an {@link IllegalStateException}, so a forgotten
+     * unregistration cannot leak. Events beyond the 64-element buffer are dropped by
+     * {@code trySend} (it returns {@code false}); choose another capacity or policy with
+     * {@link #buffer(int, BufferOverflow)}. kotlinx counterpart: {@code callbackFlow { }}.
+     *
+     * {@snippet :
+     * AsyncFlow<PropertyChangeEvent> changes = AsyncFlow.callbackFlow(producer -> {
+     *     PropertyChangeListener listener = producer::trySend;
+     *     bean.addPropertyChangeListener(listener);
+     *     producer.awaitClose(() -> bean.removePropertyChangeListener(listener));
+     * });
+     * }
+     *
+     * @param body runs once per collection; must end with {@code awaitClose}
+     * @param <T> the element type
+     * @return a cold flow
+     */
+    public static <T> AsyncFlow<T> callbackFlow(ProducerBody<T> body) {
+        Objects.requireNonNull(body, "body");
+        return new AsyncFlow<>(ChannelFlows.callbackFlow(body));
+    }
 
     // endregion
     // region operators --------------------------------------------------------------------------
@@ -1002,6 +1099,301 @@ public final class AsyncFlow<T> implements Flow<T> {
     // endregion
     // region concurrency --------------------------------------------------------------------------
     // (flatMapConcat/Merge/Latest, merge, zip, combine, chunked, debounce, sample, mapAsync)
+
+    /**
+     * Maps each element to a flow and emits the elements of those flows one after another: the
+     * next element's flow starts only after the previous one has completed. {@code fn} is a plain
+     * function returning an {@code AsyncFlow} or any kotlinx flow. kotlinx counterpart:
+     * {@code flatMapConcat}.
+     *
+     * {@snippet :
+     * AsyncFlow.of(1, 2).flatMapConcat(i -> AsyncFlow.of(i, i * 10)).toList();   // [1, 10, 2, 20]
+     * }
+     *
+     * @param fn the inner flow for an element; must not return null
+     * @param <R> the result type
+     * @return the flattened flow
+     */
+    public <R> AsyncFlow<R> flatMapConcat(ThrowingFunction<? super T, ? extends Flow<? extends R>> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return new AsyncFlow<>(Merge.flatMapConcat(flow, fn));
+    }
+
+    /**
+     * Maps each element to a flow and collects up to kotlinx's default of 16 of those flows at
+     * once, emitting their elements as they arrive; see {@link #flatMapMerge(int, ThrowingFunction)}.
+     * kotlinx counterpart: {@code flatMapMerge}.
+     *
+     * @param fn the inner flow for an element; must not return null
+     * @param <R> the result type
+     * @return the merged flow
+     */
+    public <R> AsyncFlow<R> flatMapMerge(ThrowingFunction<? super T, ? extends Flow<? extends R>> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return new AsyncFlow<>(Merge.flatMapMerge(flow, Merge.defaultConcurrency(), fn));
+    }
+
+    /**
+     * Maps each element to a flow and collects up to {@code concurrency} of those flows at once,
+     * emitting their elements as they arrive (no order between inner flows). A failure in any of
+     * them cancels the rest. kotlinx counterpart: {@code flatMapMerge(concurrency)}.
+     *
+     * {@snippet :
+     * AsyncFlow<Page> pages = userIds.flatMapMerge(4, id -> pagesOf(id));   // 4 users at a time
+     * }
+     *
+     * @param concurrency how many inner flows run at once, {@code >= 1}
+     * @param fn the inner flow for an element; must not return null
+     * @param <R> the result type
+     * @return the merged flow
+     * @throws IllegalArgumentException if {@code concurrency < 1}
+     */
+    public <R> AsyncFlow<R> flatMapMerge(int concurrency, ThrowingFunction<? super T, ? extends Flow<? extends R>> fn) {
+        Objects.requireNonNull(fn, "fn");
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("flatMapMerge: concurrency must be >= 1, was " + concurrency
+                    + "; use flatMapConcat for one at a time");
+        }
+        return new AsyncFlow<>(Merge.flatMapMerge(flow, concurrency, fn));
+    }
+
+    /**
+     * Maps each element to a flow and emits that flow's elements until the next upstream element
+     * arrives; then the previous inner flow is cancelled. For "search as you type".
+     * kotlinx counterpart: {@code flatMapLatest}.
+     *
+     * {@snippet :
+     * AsyncFlow<Result> results = queries.debounce(Duration.ofMillis(300)).flatMapLatest(q -> search(q));
+     * }
+     *
+     * @param fn the inner flow for an element; must not return null
+     * @param <R> the result type
+     * @return the flattened flow
+     */
+    public <R> AsyncFlow<R> flatMapLatest(ThrowingFunction<? super T, ? extends Flow<? extends R>> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return new AsyncFlow<>(Merge.flatMapLatest(flow, fn));
+    }
+
+    /**
+     * Pairs elements of this flow and {@code other} by position and combines each pair; ends when
+     * either flow ends (the other is cancelled). Both flows are collected concurrently.
+     * kotlinx counterpart: {@code zip}.
+     *
+     * {@snippet :
+     * AsyncFlow.of(1, 2, 3).zip(AsyncFlow.of("a", "b"), (i, s) -> i + s).toList();   // [1a, 2b]
+     * }
+     *
+     * @param other the other flow
+     * @param fn combines a pair; must not return null
+     * @param <U> the other flow's element type
+     * @param <R> the result type
+     * @return the zipped flow
+     */
+    public <U, R> AsyncFlow<R> zip(Flow<? extends U> other, ThrowingBiFunction<? super T, ? super U, ? extends R> fn) {
+        Objects.requireNonNull(other, "other");
+        Objects.requireNonNull(fn, "fn");
+        return new AsyncFlow<>(Zip.zip(flow, other, fn));
+    }
+
+    /**
+     * Combines the latest element of each flow whenever either emits (after both have emitted at
+     * least once); ends when both have ended. kotlinx counterpart: {@code combine}.
+     *
+     * {@snippet :
+     * AsyncFlow<String> status = temperature.combine(humidity, (t, h) -> t + "°C, " + h + "%");
+     * }
+     *
+     * @param other the other flow
+     * @param fn combines the latest pair; must not return null
+     * @param <U> the other flow's element type
+     * @param <R> the result type
+     * @return the combined flow
+     */
+    public <U, R> AsyncFlow<R> combine(Flow<? extends U> other, ThrowingBiFunction<? super T, ? super U, ? extends R> fn) {
+        Objects.requireNonNull(other, "other");
+        Objects.requireNonNull(fn, "fn");
+        return new AsyncFlow<>(Zip.combine(flow, other, fn));
+    }
+
+    /**
+     * Groups consecutive elements into read-only lists of {@code size}; the last list may be
+     * shorter. kotlinx counterpart: {@code chunked}.
+     *
+     * {@snippet :
+     * AsyncFlow.range(0, 5).chunked(2).toList();   // [[0, 1], [2, 3], [4]]
+     * }
+     *
+     * @param size elements per list, {@code >= 1}
+     * @return the flow of lists
+     * @throws IllegalArgumentException if {@code size < 1}
+     */
+    public AsyncFlow<List<T>> chunked(int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("chunked: size must be >= 1, was " + size);
+        }
+        return new AsyncFlow<>(Chunk.chunked(flow, size));
+    }
+
+    /**
+     * Emits an element only after {@code timeout} has passed without a newer one; the last element
+     * is always emitted. Waits on the collector's clock (virtual under test). kotlinx counterpart:
+     * {@code debounce(timeout)}.
+     *
+     * {@snippet :
+     * keystrokes.debounce(Duration.ofMillis(300)).forEach(this::search);
+     * }
+     *
+     * @param timeout the quiet period, not negative (zero returns this flow); fractions of a
+     *     millisecond round up
+     * @return the debounced flow
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    public AsyncFlow<T> debounce(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("debounce: timeout must not be negative, was " + timeout);
+        }
+        return timeout.isZero() ? this : new AsyncFlow<>(Timing.debounce(flow, Timing.ceilMillis(timeout)));
+    }
+
+    /**
+     * Emits the most recent element once per {@code period}, if there was a new one; the last
+     * element may be lost when the flow ends within a period. kotlinx counterpart:
+     * {@code sample(period)}.
+     *
+     * {@snippet :
+     * sensorReadings.sample(Duration.ofSeconds(1)).forEach(dashboard::show);
+     * }
+     *
+     * @param period the sampling period, positive; fractions of a millisecond round up
+     * @return the sampled flow
+     * @throws IllegalArgumentException if {@code period} is zero or negative
+     */
+    public AsyncFlow<T> sample(Duration period) {
+        Objects.requireNonNull(period, "period");
+        if (period.isNegative() || period.isZero()) {
+            throw new IllegalArgumentException("sample: period must be positive, was " + period);
+        }
+        return new AsyncFlow<>(Timing.sample(flow, Timing.ceilMillis(period)));
+    }
+
+    /**
+     * Transforms elements with a blocking function, up to {@code concurrency} at once, and emits
+     * the results <b>in upstream order</b>. Each call of {@code fn} runs on its own virtual thread:
+     * it may do blocking I/O (JDBC, {@code HttpClient.send}, file reads) and call
+     * {@code Suspend.*}; cancellation reaches it at its next suspend-like call.
+     *
+     * <p>Guarantees:
+     * <ul>
+     * <li><b>Bounded.</b> At most {@code concurrency} calls of {@code fn} run at once, and at most
+     * {@code concurrency} results are started but not yet handed downstream: a slow element
+     * holds back later finished ones, it never makes memory grow.</li>
+     * <li><b>Ordered.</b> Results come out in the order of their elements, whatever order the
+     * calls finish in (use {@link #mapAsyncUnordered} to get them as they finish).</li>
+     * <li><b>Fail fast.</b> The first failing call fails the flow with its exception; the calls
+     * still running are cancelled and their {@code finally} blocks run before the terminal
+     * returns.</li>
+     * <li><b>Cancellable.</b> Early exit downstream ({@code take}, {@code first}, a failing
+     * consumer) cancels the running calls and the upstream.</li>
+     * </ul>
+     * kotlinx has no such operator; in Kotlin one writes
+     * {@code flatMapMerge(n) { flow { emit(f(it)) } }} (which loses the order) or a hand-made
+     * {@code channelFlow} of {@code async}s. Reactor: {@code flatMapSequential(fn, n)}; Akka
+     * Streams: {@code mapAsync(n)}.
+     *
+     * {@snippet :
+     * List<Profile> profiles = userIds
+     *         .mapAsync(8, id -> httpClient.send(profileRequest(id), ofString()))   // 8 requests in flight
+     *         .map(response -> parse(response.body()))
+     *         .toList();                                                          // same order as userIds
+     * }
+     *
+     * @param concurrency how many calls may run at once, {@code >= 1} ({@code 1} is a sequential
+     *     map that runs one element ahead of the downstream)
+     * @param fn the transformation; may block; must not return null
+     * @param <R> the result type
+     * @return the transformed flow
+     * @throws IllegalArgumentException if {@code concurrency < 1}
+     */
+    public <R> AsyncFlow<R> mapAsync(int concurrency, ThrowingFunction<? super T, ? extends R> fn) {
+        Objects.requireNonNull(fn, "fn");
+        checkConcurrency("mapAsync", concurrency);
+        return new AsyncFlow<>(MapAsync.ordered("mapAsync", flow, concurrency, MapAsync.blocking(fn)));
+    }
+
+    /**
+     * Like {@link #mapAsync}, for an asynchronous function that returns a {@link CompletionStage}
+     * (an HTTP client's {@code sendAsync}, a reactive driver): no thread is held while waiting.
+     * {@code fn} itself is called in the collecting coroutine and should return promptly.
+     * Cancellation cancels a pending {@link CompletableFuture}. Results in upstream order.
+     *
+     * {@snippet :
+     * AsyncFlow<HttpResponse<String>> responses =
+     *         requests.mapAsyncStage(8, req -> httpClient.sendAsync(req, ofString()));
+     * }
+     *
+     * @param concurrency how many stages may be pending at once, {@code >= 1}
+     * @param fn starts the operation for an element; must not return null nor complete with null
+     * @param <R> the result type
+     * @return the transformed flow
+     * @throws IllegalArgumentException if {@code concurrency < 1}
+     */
+    public <R> AsyncFlow<R> mapAsyncStage(int concurrency,
+            ThrowingFunction<? super T, ? extends CompletionStage<? extends R>> fn) {
+        Objects.requireNonNull(fn, "fn");
+        checkConcurrency("mapAsyncStage", concurrency);
+        return new AsyncFlow<>(MapAsync.ordered("mapAsyncStage", flow, concurrency, MapAsync.staged("mapAsyncStage", fn)));
+    }
+
+    /**
+     * Like {@link #mapAsync}, but emits each result as soon as it is ready, so a slow element
+     * does not hold back the others. At most {@code concurrency} calls run at once.
+     * kotlinx counterpart: {@code flatMapMerge(concurrency) { flow { emit(fn(it)) } }}.
+     *
+     * {@snippet :
+     * AsyncFlow<Thumbnail> thumbs = images.mapAsyncUnordered(4, img -> resize(img));
+     * }
+     *
+     * @param concurrency how many calls may run at once, {@code >= 1}
+     * @param fn the transformation; may block; must not return null
+     * @param <R> the result type
+     * @return the transformed flow, in completion order
+     * @throws IllegalArgumentException if {@code concurrency < 1}
+     */
+    public <R> AsyncFlow<R> mapAsyncUnordered(int concurrency, ThrowingFunction<? super T, ? extends R> fn) {
+        Objects.requireNonNull(fn, "fn");
+        checkConcurrency("mapAsyncUnordered", concurrency);
+        return new AsyncFlow<>(MapAsync.unordered("mapAsyncUnordered", flow, concurrency, MapAsync.blocking(fn)));
+    }
+
+    /**
+     * Like {@link #mapAsyncStage}, but emits each result as soon as its stage completes.
+     *
+     * {@snippet :
+     * AsyncFlow<HttpResponse<String>> fastestFirst =
+     *         requests.mapAsyncStageUnordered(8, req -> httpClient.sendAsync(req, ofString()));
+     * }
+     *
+     * @param concurrency how many stages may be pending at once, {@code >= 1}
+     * @param fn starts the operation for an element; must not return null nor complete with null
+     * @param <R> the result type
+     * @return the transformed flow, in completion order
+     * @throws IllegalArgumentException if {@code concurrency < 1}
+     */
+    public <R> AsyncFlow<R> mapAsyncStageUnordered(int concurrency,
+            ThrowingFunction<? super T, ? extends CompletionStage<? extends R>> fn) {
+        Objects.requireNonNull(fn, "fn");
+        checkConcurrency("mapAsyncStageUnordered", concurrency);
+        return new AsyncFlow<>(MapAsync.unordered("mapAsyncStageUnordered", flow, concurrency,
+                MapAsync.staged("mapAsyncStageUnordered", fn)));
+    }
+
+    private static void checkConcurrency(String operator, int concurrency) {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException(operator + ": concurrency must be >= 1, was " + concurrency);
+        }
+    }
 
     // endregion
     // region sharing ------------------------------------------------------------------------------

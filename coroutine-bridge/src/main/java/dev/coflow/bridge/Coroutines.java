@@ -175,6 +175,23 @@ public final class Coroutines {
     }
 
     /**
+     * Like {@link #runSuspending}, but the body always gets its own virtual thread: it never runs
+     * inline on the thread of a blocking caller. Use it for bodies that may block (plain I/O, a
+     * latch) while other coroutines of the same caller must keep running: concurrent workers,
+     * producers of a channel. Costs a thread handoff per suspend-like call.
+     * @param body the body
+     * @param continuation the caller's continuation
+     * @param <T> the result type
+     * @return the result or {@code COROUTINE_SUSPENDED}
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> Object runSuspendingOnVirtualThread(SuspendBody<T> body, Continuation<? super T> continuation) {
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(continuation, "continuation");
+        return new Fiber((Continuation<Object>) continuation).start(body);
+    }
+
+    /**
      * Exposes a Java body to Kotlin as a {@code suspend () -> T}: Kotlin calls
      * {@code fn.invoke()} from a coroutine (after a cast to {@code suspend () -> T}, or via
      * {@code Function1<Continuation<T>, Any?>}). Blocking work in the body runs on a virtual thread,

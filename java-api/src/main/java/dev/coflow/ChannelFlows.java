@@ -1,0 +1,134 @@
+package dev.coflow;
+
+import dev.coflow.bridge.Coroutines;
+import dev.coflow.bridge.Suspend;
+import dev.coflow.bridge.SuspendRunnable;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Objects;
+import kotlin.Unit;
+import kotlin.coroutines.Continuation;
+import kotlin.coroutines.EmptyCoroutineContext;
+import kotlinx.coroutines.BuildersKt;
+import kotlinx.coroutines.CoroutineStart;
+import kotlinx.coroutines.Job;
+import kotlinx.coroutines.channels.ProduceKt;
+import kotlinx.coroutines.channels.ProducerScope;
+import kotlinx.coroutines.channels.SendChannel;
+import kotlinx.coroutines.flow.Flow;
+import kotlinx.coroutines.flow.FlowKt;
+
+/**
+ * {@link AsyncFlow#channelFlow} and {@link AsyncFlow#callbackFlow} (kotlinx {@code Builders.kt}):
+ * the Java body runs inside kotlinx's own {@code channelFlow}/{@code callbackFlow} block, so
+ * buffering, fusion with {@code buffer()}, cancellation and the "callbackFlow must call
+ * awaitClose" check are kotlinx's.
+ *
+ * <p>Producer bodies always get their own virtual thread
+ * ({@link Coroutines#runSuspendingOnVirtualThread}): they are concurrent with the collector by
+ * definition, and one that blocks must never stall the blocking caller's loop that also runs the
+ * collector.
+ */
+final class ChannelFlows {
+    private ChannelFlows() {}
+
+    /** {@code SendChannel.trySend} returns a value class, so Java sees it only under its mangled name. */
+    private static final MethodHandle TRY_SEND;
+    private static final MethodHandle IS_SUCCESS;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            TRY_SEND = lookup.findVirtual(SendChannel.class, "trySend-JP2dKIU",
+                    MethodType.methodType(Object.class, Object.class));
+            IS_SUCCESS = lookup.findStatic(kotlinx.coroutines.channels.ChannelResult.class, "isSuccess-impl",
+                    MethodType.methodType(boolean.class, Object.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError("coflow needs kotlinx-coroutines 1.11's SendChannel.trySend: " + e);
+        }
+    }
+
+    static <T> Flow<T> channelFlow(ProducerBody<T> body) {
+        return FlowKt.channelFlow((ProducerScope<? super T> scope, Continuation<? super Unit> continuation) ->
+                Coroutines.runSuspendingOnVirtualThread(() -> {
+                    body.produce(new ChannelProducer<>(scope, "channelFlow"));
+                    return Unit.INSTANCE;
+                }, continuation));
+    }
+
+    static <T> Flow<T> callbackFlow(ProducerBody<T> body) {
+        return FlowKt.callbackFlow((ProducerScope<? super T> scope, Continuation<? super Unit> continuation) ->
+                Coroutines.runSuspendingOnVirtualThread(() -> {
+                    body.produce(new ChannelProducer<>(scope, "callbackFlow"));
+                    return Unit.INSTANCE;
+                }, continuation));
+    }
+
+    /** The {@link Producer} of one collection, over kotlinx's {@code ProducerScope}. */
+    private record ChannelProducer<T>(ProducerScope<? super T> scope, String operator) implements Producer<T> {
+        @Override
+        public void send(T value) {
+            checkNotNull(value);
+            Suspend.call(c -> scope.send(value, c));
+        }
+
+        @Override
+        public boolean trySend(T value) {
+            checkNotNull(value);
+            try {
+                return (boolean) IS_SUCCESS.invokeExact((Object) TRY_SEND.invoke(scope, value));
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(operator + ": trySend failed", t);
+            }
+        }
+
+        @Override
+        public void close() {
+            scope.close(null);
+        }
+
+        @Override
+        public void close(Throwable cause) {
+            scope.close(Objects.requireNonNull(cause, "cause"));
+        }
+
+        @Override
+        public void awaitClose(Runnable onClose) {
+            Objects.requireNonNull(onClose, "onClose");
+            Suspend.call(c -> ProduceKt.awaitClose(scope, () -> {
+                onClose.run();
+                return Unit.INSTANCE;
+            }, c));
+        }
+
+        @Override
+        public Job launch(SuspendRunnable body) {
+            Objects.requireNonNull(body, "body");
+            return BuildersKt.launch(scope, EmptyCoroutineContext.INSTANCE, CoroutineStart.DEFAULT,
+                    (s, c) -> Coroutines.runSuspendingOnVirtualThread(() -> {
+                        body.run();
+                        return Unit.INSTANCE;
+                    }, c));
+        }
+
+        @Override
+        public boolean isClosedForSend() {
+            return scope.isClosedForSend();
+        }
+
+        private void checkNotNull(T value) {
+            if (value == null) {
+                throw new NullPointerException(operator + ": sending null is not allowed; elements are non-null "
+                        + "(skip the value or send an Optional)");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Producer[" + operator + "]";
+        }
+    }
+}

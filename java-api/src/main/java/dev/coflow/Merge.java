@@ -1,0 +1,68 @@
+package dev.coflow;
+
+import dev.coflow.bridge.internal.Exceptions;
+import dev.coflow.function.ThrowingFunction;
+import java.util.ArrayList;
+import java.util.List;
+import kotlin.coroutines.Continuation;
+import kotlin.jvm.functions.Function2;
+import kotlinx.coroutines.flow.Flow;
+import kotlinx.coroutines.flow.FlowKt;
+
+/**
+ * Flattening and merging (kotlinx {@code operators/Merge.kt}): every operator is kotlinx's own; the
+ * user's function stays a plain, non-suspending Java function that returns the inner flow, and
+ * each inner flow is checked for null elements.
+ */
+final class Merge {
+    private Merge() {}
+
+    static <T, R> Flow<R> flatMapConcat(Flow<T> upstream, ThrowingFunction<? super T, ? extends Flow<? extends R>> fn) {
+        return FlowKt.flatMapConcat(upstream, inner("flatMapConcat", fn));
+    }
+
+    static <T, R> Flow<R> flatMapMerge(Flow<T> upstream, int concurrency,
+            ThrowingFunction<? super T, ? extends Flow<? extends R>> fn) {
+        return FlowKt.flatMapMerge(upstream, concurrency, inner("flatMapMerge", fn));
+    }
+
+    static <T, R> Flow<R> flatMapLatest(Flow<T> upstream, ThrowingFunction<? super T, ? extends Flow<? extends R>> fn) {
+        return FlowKt.flatMapLatest(upstream, inner("flatMapLatest", fn));
+    }
+
+    static <T> Flow<T> merge(List<? extends Flow<? extends T>> flows) {
+        List<Flow<T>> checked = new ArrayList<>(flows.size());
+        for (Flow<? extends T> f : flows) {
+            checked.add(nonNull(f, "merge"));
+        }
+        return FlowKt.merge(checked);
+    }
+
+    /** The default number of inner flows {@code flatMapMerge} collects at once (kotlinx's, 16). */
+    static int defaultConcurrency() {
+        return FlowKt.getDEFAULT_CONCURRENCY();
+    }
+
+    /** A flow whose null elements fail with a message naming {@code operator}. */
+    @SuppressWarnings("unchecked")
+    static <T> Flow<T> nonNull(Flow<? extends T> flow, String operator) {
+        return flow instanceof AsyncFlow<?> af ? (Flow<T>) af : new NonNullFlow<>(flow, operator);
+    }
+
+    private static <T, R> Function2<T, Continuation<? super Flow<? extends R>>, Object> inner(String operator,
+            ThrowingFunction<? super T, ? extends Flow<? extends R>> fn) {
+        return (v, c) -> {
+            Flow<? extends R> f;
+            try {
+                f = fn.apply(v);
+            } catch (Exception e) {
+                throw Exceptions.sneaky(e);
+            }
+            if (f == null) {
+                throw new NullPointerException(operator + ": the function returned null for " + v
+                        + "; return AsyncFlow.empty() for no elements");
+            }
+            return nonNull(f, operator);
+        };
+    }
+}
