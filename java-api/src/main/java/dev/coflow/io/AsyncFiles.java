@@ -61,7 +61,8 @@ public final class AsyncFiles {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(charset, "charset");
         return AsyncFlow.generate(emitter -> {
-            try (BufferedReader reader = opened(Files.newBufferedReader(path, charset))) {
+            BufferedReader reader = opened(Files.newBufferedReader(path, charset));
+            try (reader) {
                 String line;
                 while ((line = reader.readLine()) != null) {
                     emitter.emit(line);
@@ -93,7 +94,8 @@ public final class AsyncFiles {
             throw new IllegalArgumentException("size must be >= 1 byte, was " + size + "; e.g. 64 * 1024");
         }
         return AsyncFlow.generate(emitter -> {
-            try (AsynchronousFileChannel channel = opened(AsynchronousFileChannel.open(path, StandardOpenOption.READ))) {
+            AsynchronousFileChannel channel = opened(AsynchronousFileChannel.open(path, StandardOpenOption.READ));
+            try (channel) {
                 ByteBuffer buffer = ByteBuffer.allocate(size);
                 long position = 0;
                 while (true) {
@@ -138,8 +140,9 @@ public final class AsyncFiles {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(lines, "lines");
         long[] count = new long[1];
-        try (BufferedWriter writer = opened(Files.newBufferedWriter(path, StandardCharsets.UTF_8))) {
-            try {
+        try {
+            BufferedWriter writer = opened(Files.newBufferedWriter(path, StandardCharsets.UTF_8));
+            try (writer) {
                 lines.forEach(line -> {
                     writer.write(line);
                     writer.newLine();
