@@ -125,7 +125,9 @@ public final class AsyncFiles {
      * Writes each line of {@code lines} followed by a line separator to a UTF-8 file, creating it
      * or replacing its content, and returns the number of lines written. A terminal operation:
      * blocks until the flow completes (inside a coroutine body it suspends instead). The file is
-     * closed in every case; after a failure it holds the lines written so far.
+     * closed in every case; after a failure it holds the lines written so far. The writes run in
+     * the collecting coroutine, which from plain Java is the calling thread: call it from a plain
+     * (preferably virtual) thread rather than from inside a coroutine body on a shared dispatcher.
      *
      * {@snippet :
      * long n = AsyncFiles.write(Path.of("overdue.txt"), books.filter(Book::isOverdue).map(Book::title));
