@@ -1399,6 +1399,170 @@ public final class AsyncFlow<T> implements Flow<T> {
     // region sharing ------------------------------------------------------------------------------
     // (stateIn, shareIn: hot flows owned by a Java scope)
 
+    /**
+     * Runs this flow in {@code scope} and keeps its latest element as a hot state flow that any
+     * number of subscribers read; {@code initial} is the value until the first element arrives.
+     * The upstream runs once, however many subscribers there are, when {@code started} says so, and
+     * is cancelled with the scope (see {@link FlowScope}). kotlinx counterpart:
+     * {@code stateIn(scope, started, initialValue)}.
+     *
+     * {@snippet :
+     * try (FlowScope scope = FlowScope.create()) {
+     *     AsyncStateFlow<Double> price = ticker("EUR")
+     *             .stateIn(scope, SharingStarted.whileSubscribed(Duration.ofSeconds(5)), 0.0);
+     *     price.asFlow().take(3).forEach(System.out::println);
+     * }
+     * }
+     *
+     * @param scope where the sharing coroutine runs: a {@link FlowScope} or any kotlinx scope
+     * @param started when to start and stop the upstream
+     * @param initial the value before the first element, not null
+     * @return a read-only state flow
+     */
+    public AsyncStateFlow<T> stateIn(kotlinx.coroutines.CoroutineScope scope, SharingStarted started, T initial) {
+        Objects.requireNonNull(scope, "scope");
+        Objects.requireNonNull(started, "started");
+        Objects.requireNonNull(initial, "initial");
+        return new StateFlowView<>(FlowKt.stateIn(flow, scope, started.kotlin(), initial), false);
+    }
+
+    /**
+     * Like {@link #stateIn(kotlinx.coroutines.CoroutineScope, SharingStarted, Object)}, with the
+     * sharing coroutine a child of a bridge {@link dev.coflow.bridge.TaskScope}: the body that owns
+     * the scope does not finish until the sharing is cancelled (structured concurrency), so this
+     * suits flows that live exactly as long as that body.
+     *
+     * {@snippet :
+     * Coroutines.run(scope -> {
+     *     AsyncStateFlow<Integer> load = loadSamples().stateIn(scope, SharingStarted.EAGERLY, 0);
+     *     ...
+     *     scope.cancel();
+     *     return null;
+     * });
+     * }
+     *
+     * @param scope the bridge scope
+     * @param started when to start and stop the upstream
+     * @param initial the value before the first element, not null
+     * @return a read-only state flow
+     */
+    public AsyncStateFlow<T> stateIn(dev.coflow.bridge.TaskScope scope, SharingStarted started, T initial) {
+        Objects.requireNonNull(scope, "scope");
+        return stateIn(scope.coroutineScope(), started, initial);
+    }
+
+    /**
+     * Runs this flow in {@code scope} and multicasts its elements to every subscriber, replaying
+     * the last {@code replay} to new ones. The upstream runs once, when {@code started} says so, and
+     * is cancelled with the scope. A completed upstream leaves the shared flow open (subscribers
+     * wait for more); a failed upstream fails the sharing coroutine (the scope's handler sees it).
+     * kotlinx counterpart: {@code shareIn(scope, started, replay)}.
+     *
+     * {@snippet :
+     * AsyncSharedFlow<Trade> trades = exchangeFeed().shareIn(scope, SharingStarted.LAZILY, 0);
+     * }
+     *
+     * @param scope where the sharing coroutine runs: a {@link FlowScope} or any kotlinx scope
+     * @param started when to start and stop the upstream
+     * @param replay how many elements a new subscriber receives first, {@code >= 0}
+     * @return a read-only shared flow
+     * @throws IllegalArgumentException if {@code replay} is negative
+     */
+    public AsyncSharedFlow<T> shareIn(kotlinx.coroutines.CoroutineScope scope, SharingStarted started, int replay) {
+        Objects.requireNonNull(scope, "scope");
+        Objects.requireNonNull(started, "started");
+        if (replay < 0) {
+            throw new IllegalArgumentException("shareIn: replay must be >= 0, was " + replay + "; use 0 for no replay");
+        }
+        return new SharedFlowView<>(FlowKt.shareIn(flow, scope, started.kotlin(), replay), false);
+    }
+
+    /**
+     * Like {@link #shareIn(kotlinx.coroutines.CoroutineScope, SharingStarted, int)}, with the
+     * sharing coroutine a child of a bridge {@link dev.coflow.bridge.TaskScope} (see
+     * {@link #stateIn(dev.coflow.bridge.TaskScope, SharingStarted, Object)}).
+     *
+     * @param scope the bridge scope
+     * @param started when to start and stop the upstream
+     * @param replay how many elements a new subscriber receives first, {@code >= 0}
+     * @return a read-only shared flow
+     */
+    public AsyncSharedFlow<T> shareIn(dev.coflow.bridge.TaskScope scope, SharingStarted started, int replay) {
+        Objects.requireNonNull(scope, "scope");
+        return shareIn(scope.coroutineScope(), started, replay);
+    }
+
+    // (interop: Reactive Streams publishers and futures, see Publishers.java)
+
+    /**
+     * Wraps a {@link java.util.concurrent.Flow.Publisher}: collecting the flow subscribes, requests
+     * elements as the collector takes them (in batches of kotlinx's default buffer size; a
+     * following {@link #buffer(int)} sets the batch), and cancelling the collection cancels the
+     * subscription. kotlinx counterpart: {@code Publisher.asFlow()} (kotlinx-coroutines-jdk9).
+     *
+     * {@snippet :
+     * HttpResponse<Flow.Publisher<List<ByteBuffer>>> r = client.send(req, BodyHandlers.ofPublisher());
+     * long bytes = AsyncFlow.fromPublisher(r.body()).map(Buffers::size).fold(0L, Long::sum);
+     * }
+     *
+     * @param publisher the publisher, subscribed once per collection
+     * @param <T> the element type
+     * @return a cold flow
+     */
+    public static <T> AsyncFlow<T> fromPublisher(java.util.concurrent.Flow.Publisher<? extends T> publisher) {
+        Objects.requireNonNull(publisher, "publisher");
+        return new AsyncFlow<>(Publishers.asFlow(publisher));
+    }
+
+    /**
+     * This flow as a {@link java.util.concurrent.Flow.Publisher} that follows the Reactive Streams
+     * rules: each subscriber starts its own collection, which runs only as far as requested
+     * ({@code emit} of a generator waits for demand); {@code Subscription.cancel()} cancels the
+     * collection (a generator's {@code finally} blocks run). Collection starts in
+     * {@code Dispatchers.Unconfined}, on the thread that first requests. kotlinx counterpart:
+     * {@code Flow.asPublisher()}.
+     *
+     * {@snippet :
+     * Flow.Publisher<Event> events = AsyncFlow.generate(this::poll).toPublisher();
+     * }
+     *
+     * @return a publisher of this flow's elements
+     */
+    public java.util.concurrent.Flow.Publisher<T> toPublisher() {
+        return toPublisher(kotlinx.coroutines.Dispatchers.getUnconfined());
+    }
+
+    /**
+     * Like {@link #toPublisher()}, collecting in the given context (a dispatcher, a name).
+     * kotlinx counterpart: {@code Flow.asPublisher(context)}.
+     *
+     * @param context where each subscriber's collection runs; must not contain a {@code Job}
+     * @return a publisher of this flow's elements
+     */
+    public java.util.concurrent.Flow.Publisher<T> toPublisher(CoroutineContext context) {
+        Objects.requireNonNull(context, "context");
+        if (context.get(kotlinx.coroutines.Job.Key) != null) {
+            throw new IllegalArgumentException("toPublisher: context must not contain a Job; each subscriber's "
+                    + "collection is cancelled through its Subscription");
+        }
+        return Publishers.asPublisher(flow, context);
+    }
+
+    /**
+     * The first element, if any, as a future; the rest of the flow is cancelled, and cancelling
+     * the future cancels the collection. Does not block. kotlinx counterpart: {@code firstOrNull()}
+     * in {@code future { }}.
+     *
+     * {@snippet :
+     * CompletableFuture<Optional<Quote>> q = quotes(symbol).firstAsync();
+     * }
+     *
+     * @return a future of the first element, or empty
+     */
+    public CompletableFuture<Optional<T>> firstAsync() {
+        return Terminals.<T, Optional<T>>async(c -> FlowKt.firstOrNull(flow, c), Optional::ofNullable);
+    }
+
     // endregion
     // region terminals --------------------------------------------------------------------------
 
