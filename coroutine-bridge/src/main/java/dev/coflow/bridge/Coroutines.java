@@ -46,6 +46,11 @@ public final class Coroutines {
      * {@code runBlocking}); called from inside a coroutine body it suspends the owning coroutine
      * instead (kotlinx {@code coroutineScope}).
      *
+     * <p>Threads: the body and every child body run on their own virtual threads; the caller only
+     * waits. The coroutines themselves run on {@code Dispatchers.Default} unless {@code context}
+     * names a dispatcher, so kotlinx code called from bodies may run on a Default worker or on the
+     * body's own thread (never on the caller's).
+     *
      * <p>A failing child cancels its siblings and the body, and the failure is rethrown here:
      * unchecked exceptions unchanged, {@link java.io.IOException} as
      * {@link java.io.UncheckedIOException}, other checked exceptions as
@@ -84,7 +89,12 @@ public final class Coroutines {
                         : c -> BuildersKt.withContext(context, block, c));
                 return value;
             }
-            return BuildersKt.runBlocking(context, block);
+            // The caller only waits: every body runs on its own virtual thread, so the coroutines
+            // themselves go to Dispatchers.Default (unless the caller chose a dispatcher), where
+            // bodies make their calls without a thread handoff (see FreeThreading).
+            CoroutineContext ctx = context.get(kotlin.coroutines.ContinuationInterceptor.Key) == null
+                    ? Dispatchers.getDefault().plus(context) : context;
+            return BuildersKt.runBlocking(ctx, block);
         } catch (InterruptedException e) {
             throw Suspend.interrupted(e);
         } catch (Throwable t) {

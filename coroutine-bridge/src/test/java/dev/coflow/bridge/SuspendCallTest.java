@@ -194,15 +194,41 @@ class SuspendCallTest {
     }
 
     @Test
-    void callRunsInTheOwningCoroutineNotOnTheBodyThread() {
+    void callRunsInTheOwningCoroutine() {
         Thread[] threads = new Thread[2];
+        Object[] jobs = new Object[2];
         Coroutines.run(scope -> {
             threads[0] = Thread.currentThread();
-            threads[1] = Suspend.call(c -> Thread.currentThread());
+            jobs[0] = scope.context().get(kotlinx.coroutines.Job.Key);
+            threads[1] = Suspend.call(c -> {
+                jobs[1] = c.getContext().get(kotlinx.coroutines.Job.Key);
+                return Thread.currentThread();
+            });
             return null;
         });
         assertTrue(threads[0].isVirtual(), "the body runs on a virtual thread");
-        assertNotSame(threads[0], threads[1], "suspend calls are performed by the driver coroutine");
-        assertSame(Thread.currentThread(), threads[1], "runBlocking's coroutine runs on the caller's thread");
+        assertSame(jobs[0], jobs[1], "the call is made with the owning coroutine's continuation");
+        assertNotSame(Thread.currentThread(), threads[1], "the caller of run() only waits");
+        // Coroutines.run's coroutines live on Dispatchers.Default, where the body may make the call
+        // itself (no handoff) or a Default worker makes it.
+        assertTrue(threads[1] == threads[0] || threads[1].getName().startsWith("DefaultDispatcher-worker"),
+                threads[1].getName());
+    }
+
+    @Test
+    void withAnEventLoopDispatcherTheCallRunsOnThatLoopsThread() throws Exception {
+        java.util.concurrent.ExecutorService single = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            kotlinx.coroutines.CoroutineDispatcher d = kotlinx.coroutines.ExecutorsKt.from(single);
+            Thread loop = single.submit(Thread::currentThread).get();
+            Thread[] t = new Thread[1];
+            Coroutines.run(d, scope -> {
+                t[0] = Suspend.call(c -> Thread.currentThread());
+                return null;
+            });
+            assertSame(loop, t[0], "a confined dispatcher keeps every call on its thread");
+        } finally {
+            single.shutdown();
+        }
     }
 }
