@@ -183,23 +183,37 @@ final class Fiber extends BodyContext {
         }
     }
 
+    private static final long SPIN_NOT_STARTED = Long.MAX_VALUE;
+    private static final long SPIN_DONE = Long.MIN_VALUE;
+
+    /**
+     * One step of a bounded spin: pauses the CPU and, every 32 steps, checks the clock. Returns the
+     * deadline to pass to the next step, or {@code SPIN_DONE} once {@link #SPIN_NANOS} are spent.
+     */
+    private static long spin(int step, long deadline) {
+        if (SPIN_NANOS <= 0) {
+            return SPIN_DONE;
+        }
+        Thread.onSpinWait();
+        if ((step & 31) != 0) {
+            return deadline;
+        }
+        long now = System.nanoTime();
+        if (deadline == SPIN_NOT_STARTED) {
+            return now + SPIN_NANOS;
+        }
+        return now - deadline > 0 ? SPIN_DONE : deadline;
+    }
+
     private Object awaitReply() {
         Object r;
-        long spinUntil = 0;
-        for (int i = 0; SPIN_NANOS > 0; i++) {
+        long deadline = SPIN_NOT_STARTED;
+        for (int i = 0; deadline != SPIN_DONE; i++) {
             if ((r = reply) != null) {
                 reply = null;
                 return r;
             }
-            Thread.onSpinWait();
-            if ((i & 31) == 0) {
-                long now = System.nanoTime();
-                if (spinUntil == 0) {
-                    spinUntil = now + SPIN_NANOS;
-                } else if (now - spinUntil > 0) {
-                    break;
-                }
-            }
+            deadline = spin(i, deadline);
         }
         bodyParked = true;
         try {
@@ -233,22 +247,14 @@ final class Fiber extends BodyContext {
      */
     Object awaitMessage() {
         Object m;
-        long spinUntil = 0;
-        for (int i = 0; SPIN_NANOS > 0; i++) {
+        long deadline = SPIN_NOT_STARTED;
+        for (int i = 0; deadline != SPIN_DONE; i++) {
             m = mail.get();
             if (m != null) {
                 mail.set(null);
                 return m;
             }
-            Thread.onSpinWait();
-            if ((i & 31) == 0) {
-                long now = System.nanoTime();
-                if (spinUntil == 0) {
-                    spinUntil = now + SPIN_NANOS;
-                } else if (now - spinUntil > 0) {
-                    break;
-                }
-            }
+            deadline = spin(i, deadline);
         }
         Thread me = Thread.currentThread();
         if (blockingWait && me != thread) {
