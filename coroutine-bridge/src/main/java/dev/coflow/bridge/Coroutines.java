@@ -259,7 +259,11 @@ public final class Coroutines {
         return (a, c) -> FutureKt.await(Objects.requireNonNull(fn.apply(a), "fn returned null"), c);
     }
 
-    /** Number of Java bodies whose code is still running; for leak checks in tests. */
+    /**
+     * Number of Java bodies whose code is still running; for leak checks in tests.
+     *
+     * @return how many bodies have started and not yet returned
+     */
     public static int activeBodies() {
         return BodyContext.liveCount();
     }

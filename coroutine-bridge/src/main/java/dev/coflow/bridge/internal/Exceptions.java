@@ -28,7 +28,14 @@ public final class Exceptions {
         return new CompletionException(t);
     }
 
-    /** Throws any throwable without wrapping; the compiler is told it returns. */
+    /**
+     * Throws any throwable without wrapping; the compiler is told it returns.
+     *
+     * @param t the throwable to throw
+     * @param <E> inferred as an unchecked type
+     * @return never returns
+     * @throws E always {@code t}
+     */
     @SuppressWarnings("unchecked")
     public static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
         throw (E) t;
