@@ -588,10 +588,16 @@ public final class AsyncFlow<T> implements Flow<T> {
      * Runs the upstream concurrently in its own coroutine, up to kotlinx's default capacity (64)
      * ahead. kotlinx counterpart: {@code buffer()}.
      *
+     * <p>When a blocking coflow terminal collects the flow, the calling thread runs the consumer,
+     * so the upstream of every {@code buffer}/{@code conflate} runs on {@code Dispatchers.Default}
+     * (its generator bodies on virtual threads): a producer and a consumer that both block
+     * overlap. Under a Kotlin collector or a test dispatcher the upstream stays in the
+     * collector's context, as in kotlinx.
+     *
      * @return the buffered flow
      */
     public AsyncFlow<T> buffer() {
-        return new AsyncFlow<>(FlowKt.buffer(flow, kotlinx.coroutines.channels.Channel.BUFFERED, BufferOverflow.SUSPEND));
+        return new AsyncFlow<>(Buffering.buffer(flow, kotlinx.coroutines.channels.Channel.BUFFERED, BufferOverflow.SUSPEND));
     }
 
     /**
@@ -624,7 +630,7 @@ public final class AsyncFlow<T> implements Flow<T> {
             throw new IllegalArgumentException("buffer: capacity 0 only works with BufferOverflow.SUSPEND; "
                     + "use capacity >= 1 with " + overflow);
         }
-        return new AsyncFlow<>(FlowKt.buffer(flow, capacity, overflow));
+        return new AsyncFlow<>(Buffering.buffer(flow, capacity, overflow));
     }
 
     /**
@@ -633,7 +639,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      * @return the conflated flow
      */
     public AsyncFlow<T> conflate() {
-        return new AsyncFlow<>(FlowKt.conflate(flow));
+        return new AsyncFlow<>(Buffering.conflate(flow));
     }
 
     /**
@@ -647,7 +653,7 @@ public final class AsyncFlow<T> implements Flow<T> {
         if (context.get(kotlinx.coroutines.Job.Key) != null) {
             throw new IllegalArgumentException("flowOn: context must not contain a Job, was " + context);
         }
-        return new AsyncFlow<>(FlowKt.flowOn(flow, context));
+        return new AsyncFlow<>(Buffering.flowOn(flow, context));
     }
 
     /**

@@ -24,14 +24,37 @@ class InlineFastPathTest {
         });
         assertEquals(List.of(1, 2), f.toList());
         assertSame(caller, seen.get(0));
-        // buffer: the producer is a child coroutine of the same caller loop, still inline
+        // buffer: the producer runs off the caller's thread, on a virtual thread
         assertEquals(List.of(1, 2), f.buffer(1).toList());
-        assertSame(caller, seen.get(1));
-        // a second body while the first is on the stack gets its own virtual thread
+        assertNotSame(caller, seen.get(1));
+        assertTrue(seen.get(1).isVirtual());
+        // zip collects both sides in child coroutines (a flow scope and a producer): only the
+        // root coroutine's own body runs inline, so both get virtual threads
         AsyncFlow<Integer> zipped = AsyncFlow.from(FlowKt.zip(f, f, (x, y, c) -> x + y));
         assertEquals(List.of(2, 4), zipped.toList());
         assertEquals(4, seen.size());
-        assertEquals(1, seen.subList(2, 4).stream().filter(Thread::isVirtual).count());
+        assertEquals(2, seen.subList(2, 4).stream().filter(Thread::isVirtual).count());
+    }
+
+    @Test
+    void bufferedBlockingProducerOverlapsWithABlockingConsumer() {
+        // The consumer blocks on item 1 until the producer has produced item 2: only possible if
+        // the producer runs ahead while the consumer's code holds the calling thread.
+        java.util.concurrent.CountDownLatch producedSecond = new java.util.concurrent.CountDownLatch(1);
+        AsyncFlow<Integer> f = AsyncFlow.generate(e -> {
+            e.emit(1);
+            producedSecond.countDown();
+            e.emit(2);
+        });
+        List<Boolean> overlapped = new ArrayList<>();
+        assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> f.buffer(2).forEach(v -> {
+            if (v == 1) {
+                overlapped.add(producedSecond.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            }
+        }));
+        assertEquals(List.of(true), overlapped);
+        // a consumer lambda is not part of the producer's body: it blocks, it does not suspend it
+        assertFalse(AsyncFlow.of(1).buffer().map(v -> Suspend.inCoroutine()).toList().get(0));
     }
 
     @Test

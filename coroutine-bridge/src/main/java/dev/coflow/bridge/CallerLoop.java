@@ -1,5 +1,6 @@
 package dev.coflow.bridge;
 
+import dev.coflow.bridge.internal.CallerThreadDispatcher;
 import dev.coflow.bridge.internal.Exceptions;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -23,7 +24,7 @@ import kotlinx.coroutines.GlobalScope;
  * directly, and only a real suspension (a delay, an awaited future) drains this queue until the
  * body may continue. No second thread, no handoff: native kotlinx speed for the common case.
  */
-final class CallerLoop extends CoroutineDispatcher {
+final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispatcher {
     private final Thread owner = Thread.currentThread();
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private volatile boolean parked;
@@ -68,12 +69,16 @@ final class CallerLoop extends CoroutineDispatcher {
     }
 
     /**
-     * Whether a body starting now may run inline: on the owner thread and only if no other inline
-     * body is on its stack. One inline body at a time rules out the re-entrancy deadlock of two
-     * direct bodies waiting on each other (two generators zipped); the second gets a fiber.
+     * Whether a body starting now may run inline: only in the root coroutine (the one the caller
+     * waits for; its code is the consumer, which runs on this thread anyway), on the owner thread,
+     * and only if no other inline body is on its stack. Bodies of child coroutines (a zipped
+     * flow's producer, inner flows of flatMapMerge) get fibers, so a body that blocks never stalls
+     * its siblings; one inline body at a time rules out the re-entrancy deadlock of two direct
+     * bodies waiting on each other.
      */
-    boolean canInline() {
-        return inlineDepth == 0 && Thread.currentThread() == owner && !closed;
+    boolean canInline(CoroutineContext context) {
+        return inlineDepth == 0 && Thread.currentThread() == owner && !closed
+                && context.get(kotlinx.coroutines.Job.Key) == rootJob;
     }
 
     /**

@@ -178,7 +178,7 @@ public final class Coroutines {
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(continuation, "continuation");
         if (continuation.getContext().get(kotlin.coroutines.ContinuationInterceptor.Key) instanceof CallerLoop loop
-                && loop.canInline()) {
+                && loop.canInline(continuation.getContext())) {
             return InlineBody.run(loop, body, continuation);
         }
         return new Fiber((Continuation<Object>) continuation).start(body);

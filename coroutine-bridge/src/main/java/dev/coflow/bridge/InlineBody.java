@@ -71,12 +71,22 @@ final class InlineBody extends BodyContext {
                 // Let the loop's other coroutines (a buffer's consumer, a fiber's driver) make
                 // progress even if this body never suspends, e.g. a producer under conflate().
                 callsSinceYield = 0;
-                loop.runQueued();
+                CURRENT.set(null);   // tasks of other coroutines are not part of this body
+                try {
+                    loop.runQueued();
+                } finally {
+                    CURRENT.set(this);
+                }
             }
             return r;
         }
         callsSinceYield = 0;
-        loop.drainUntil(() -> w.done, null);
+        CURRENT.set(null);   // tasks of other coroutines are not part of this body
+        try {
+            loop.drainUntil(() -> w.done, null);
+        } finally {
+            CURRENT.set(this);
+        }
         Object outcome = w.outcome;
         w.outcome = null;
         return Results.valueOrThrow(outcome);

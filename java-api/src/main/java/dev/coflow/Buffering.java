@@ -1,0 +1,57 @@
+package dev.coflow;
+
+import dev.coflow.bridge.internal.CallerThreadDispatcher;
+import kotlin.Unit;
+import kotlin.coroutines.Continuation;
+import kotlin.coroutines.ContinuationInterceptor;
+import kotlin.coroutines.CoroutineContext;
+import kotlinx.coroutines.Dispatchers;
+import kotlinx.coroutines.channels.BufferOverflow;
+import kotlinx.coroutines.flow.Flow;
+import kotlinx.coroutines.flow.FlowCollector;
+import kotlinx.coroutines.flow.FlowKt;
+
+/**
+ * {@code buffer}/{@code conflate}: kotlinx's channel buffer, plus one coflow rule. When the flow
+ * is collected by a blocking coflow terminal, the consumer's code occupies the calling thread, so
+ * a producer left on that thread could only run while the consumer waits: a blocking consumer
+ * would never overlap with it (SEMANTICS.md §2). There the producer is moved to
+ * {@code Dispatchers.Default} (kotlinx {@code flowOn}, fused into the same channel), where a
+ * generator body runs on its own virtual thread without a handoff per element. Anywhere else
+ * (a Kotlin collector, a test dispatcher with virtual time) it is exactly kotlinx's buffer.
+ *
+ * <p>The kotlinx flow stays reachable in {@link #buffered}, so consecutive buffers and a later
+ * {@code flowOn} fuse as in kotlinx.
+ */
+final class Buffering<T> implements Flow<T> {
+    final Flow<T> buffered;
+    private final Flow<T> offCaller;
+
+    private Buffering(Flow<T> buffered) {
+        this.buffered = buffered;
+        this.offCaller = FlowKt.flowOn(buffered, Dispatchers.getDefault());
+    }
+
+    static <T> Flow<T> buffer(Flow<T> upstream, int capacity, BufferOverflow overflow) {
+        return new Buffering<>(FlowKt.buffer(unwrap(upstream), capacity, overflow));
+    }
+
+    static <T> Flow<T> conflate(Flow<T> upstream) {
+        return new Buffering<>(FlowKt.conflate(unwrap(upstream)));
+    }
+
+    /** {@code flowOn} after a buffer fuses with it; the explicit context then decides. */
+    static <T> Flow<T> flowOn(Flow<T> upstream, CoroutineContext context) {
+        return FlowKt.flowOn(unwrap(upstream), context);
+    }
+
+    private static <T> Flow<T> unwrap(Flow<T> flow) {
+        return flow instanceof Buffering<T> b ? b.buffered : flow;
+    }
+
+    @Override
+    public Object collect(FlowCollector<? super T> collector, Continuation<? super Unit> continuation) {
+        Object interceptor = continuation.getContext().get(ContinuationInterceptor.Key);
+        return (interceptor instanceof CallerThreadDispatcher ? offCaller : buffered).collect(collector, continuation);
+    }
+}
