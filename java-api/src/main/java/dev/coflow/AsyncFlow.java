@@ -873,8 +873,11 @@ public final class AsyncFlow<T> implements Flow<T> {
      * interrupting a thread blocked in it cancels the producer and throws
      * {@link java.util.concurrent.CancellationException} with the interrupt flag set. The producer
      * runs at most one element ahead of the consumer (more after {@link #buffer}). Failures of the
-     * flow are thrown from {@code hasNext()} as by {@link #toList()}. kotlinx counterpart:
-     * {@code produceIn(scope).iterator()}.
+     * flow are thrown from {@code hasNext()} as by {@link #toList()}. An iterator abandoned before
+     * its end without {@code close()} leaves its producer waiting (as an unclosed kotlinx
+     * {@code produceIn} channel does). Not thread-safe, like any iterator. Inside a generator body,
+     * this is how to forward another flow's elements: {@code emit(it.next())} runs on the body's
+     * own thread. kotlinx counterpart: {@code produceIn(scope).iterator()}.
      *
      * {@snippet :
      * try (CloseableIterator<Row> rows = cursor.iterator()) {

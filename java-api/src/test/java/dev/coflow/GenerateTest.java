@@ -74,11 +74,32 @@ class GenerateTest {
 
     @Test
     void manyElements() {
-        assertEquals(100_000, AsyncFlow.<Integer>generate(e -> {
-            for (int i = 0; i < 100_000; i++) {
+        assertEquals(10_000, AsyncFlow.<Integer>generate(e -> {
+            for (int i = 0; i < 10_000; i++) {
                 e.emit(i);
             }
         }).count());
+    }
+
+    @Test
+    void forwardingAnotherFlowFromABody() {
+        AsyncFlow<Integer> inner = AsyncFlow.generate(e -> {
+            e.emit(1);
+            e.emit(2);
+        });
+        AsyncFlow<Integer> forwarded = AsyncFlow.generate(e -> {
+            try (var it = inner.iterator()) {
+                while (it.hasNext()) {
+                    e.emit(it.next() * 10);
+                }
+            }
+        });
+        assertEquals(List.of(10, 20), forwarded.toList());
+        // the consumer of a nested forEach runs in the collecting coroutine, not on the body's thread
+        AsyncFlow<Integer> wrong = AsyncFlow.generate(e -> inner.forEach(e::emit));
+        var ise = assertThrows(IllegalStateException.class, wrong::toList);
+        assertTrue(ise.getMessage().contains("flow.iterator()"), ise.getMessage());
+        assertEquals(0, Coroutines.activeBodies());
     }
 
     @Test

@@ -144,6 +144,19 @@ class ReduceTerminalTest {
     }
 
     @Test
+    void nullArgumentsAreNamed() {
+        AsyncFlow<Integer> f = AsyncFlow.of(1);
+        assertEquals("predicate", assertThrows(NullPointerException.class, () -> f.any(null)).getMessage());
+        assertEquals("predicate", assertThrows(NullPointerException.class, () -> f.all(null)).getMessage());
+        assertEquals("predicate", assertThrows(NullPointerException.class, () -> f.none(null)).getMessage());
+        assertEquals("fn", assertThrows(NullPointerException.class, () -> f.reduce(null)).getMessage());
+        assertEquals("fn", assertThrows(NullPointerException.class, () -> f.fold(0, null)).getMessage());
+        assertEquals("initial", assertThrows(NullPointerException.class, () -> f.fold(null, (a, b) -> a)).getMessage());
+        assertEquals("keyFn", assertThrows(NullPointerException.class, () -> f.toMap(null, x -> x)).getMessage());
+        assertEquals("valueFn", assertThrows(NullPointerException.class, () -> f.toMap(x -> x, null)).getMessage());
+    }
+
+    @Test
     void upstreamErrorPassesThroughEveryTerminal() {
         AsyncFlow<Integer> failing = AsyncFlow.generate(e -> {
             e.emit(1);
