@@ -100,4 +100,24 @@ class AsyncTerminalTest {
         var e = assertThrows(NullPointerException.class, () -> AsyncFlow.of(1).forEachAsync(null));
         assertEquals("action", e.getMessage());
     }
+
+    @Test
+    void cancellingFromInsideTheConsumerStopsTheCollection() {
+        assertTimeoutPreemptively(GUARD, () -> {
+            @SuppressWarnings("unchecked")
+            CompletableFuture<Void>[] holder = new CompletableFuture[1];
+            CountDownLatch started = new CountDownLatch(1);
+            CountDownLatch go = new CountDownLatch(1);
+            holder[0] = AsyncFlow.range(0, Integer.MAX_VALUE).forEachAsync(x -> {
+                if (x == 5) {
+                    started.countDown();
+                    go.await();
+                    holder[0].cancel(true);
+                }
+            });
+            started.await();
+            go.countDown();
+            assertThrows(CancellationException.class, () -> holder[0].join());
+        });
+    }
 }

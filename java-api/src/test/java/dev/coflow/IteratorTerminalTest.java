@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import kotlinx.coroutines.Dispatchers;
 import org.junit.jupiter.api.Test;
 
 /** iterator() and stream(): pull-based terminals. */
@@ -224,5 +225,56 @@ class IteratorTerminalTest {
             var e = assertThrows(IllegalArgumentException.class, s::toList);
             assertEquals("bad row", e.getMessage());
         }
+    }
+
+    private AsyncFlow<Integer> gen(int n) {
+        return AsyncFlow.generate(e -> {
+            try {
+                for (int i = 0; i < n; i++) {
+                    if (i % 5 == 0) {
+                        Suspend.delay(1);
+                    }
+                    e.emit(i);
+                }
+            } finally {
+                log.add("finally");
+            }
+        });
+    }
+
+    @Test
+    void iteratorOverFlowOnAndBuffer() {
+        assertTimeoutPreemptively(GUARD, () -> {
+            try (var it = gen(50).flowOn(Dispatchers.getIO()).buffer(4).iterator()) {
+                for (int i = 0; i < 10; i++) assertEquals(i, it.next());
+            }
+            assertEquals(List.of("finally"), log);
+        });
+    }
+
+    @Test
+    void twoIteratorsInterleaved() {
+        assertTimeoutPreemptively(GUARD, () -> {
+            try (var a = gen(20).iterator(); var b = gen(20).iterator()) {
+                for (int i = 0; i < 20; i++) {
+                    assertEquals(i, a.next());
+                    assertEquals(i, b.next());
+                }
+                assertFalse(a.hasNext());
+                assertFalse(b.hasNext());
+            }
+            assertEquals(List.of("finally", "finally"), log);
+        });
+    }
+
+    @Test
+    void streamOfNestedGeneratorInBody() {
+        VirtualTime.Timed<Integer> r = VirtualTime.run(() -> {
+            try (var s = gen(10).stream()) {
+                return s.mapToInt(Integer::intValue).sum();
+            }
+        });
+        assertEquals(45, r.value());
+        assertEquals(2, r.millis());
     }
 }

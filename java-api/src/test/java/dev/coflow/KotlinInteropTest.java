@@ -19,6 +19,8 @@ import kotlinx.coroutines.Dispatchers;
 import kotlinx.coroutines.flow.Flow;
 import kotlinx.coroutines.flow.FlowKt;
 import org.junit.jupiter.api.AfterEach;
+import java.util.concurrent.Executors;
+import kotlinx.coroutines.ExecutorsKt;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -173,5 +175,26 @@ class KotlinInteropTest {
     void asyncFlowTerminalsAcceptKotlinOperatorChains() {
         Flow<Integer> kotlinChain = FlowKt.flowOn(FlowKt.map(numbers(0, 20), (v, c) -> v + 1), Dispatchers.getIO());
         assertTimeoutPreemptively(DEADLOCK_GUARD, () -> assertEquals(range(1, 20), AsyncFlow.from(kotlinChain).toList()));
+    }
+
+    @Test
+    void unconfinedCollector() {
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        List<Integer> r = (List<Integer>) assertTimeoutPreemptively(DEADLOCK_GUARD, () -> BuildersKt.runBlocking(Dispatchers.getUnconfined(),
+                (s, c) -> FlowKt.toList((kotlinx.coroutines.flow.Flow) FlowKt.take(numbers(0, 100), 30), new ArrayList<>(), (kotlin.coroutines.Continuation) c)));
+        assertEquals(range(0, 30), r);
+    }
+
+    @Test
+    void singleThreadDispatcherFlowOn() {
+        var ex = Executors.newSingleThreadExecutor();
+        try {
+            List<Integer> r = assertTimeoutPreemptively(DEADLOCK_GUARD, () -> numbers(0, 100).flowOn(ExecutorsKt.from(ex)).toList());
+            assertEquals(range(0, 100), r);
+            List<Integer> r2 = assertTimeoutPreemptively(DEADLOCK_GUARD, () -> numbers(0, 100).flowOn(ExecutorsKt.from(ex)).take(3).toList());
+            assertEquals(List.of(0, 1, 2), r2);
+        } finally {
+            ex.shutdownNow();
+        }
     }
 }

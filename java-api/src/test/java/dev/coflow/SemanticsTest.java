@@ -207,6 +207,37 @@ class SemanticsTest {
         }
 
         @Test
+        void interruptingAConsumerBlockedInPlainJavaCancels() {
+            assertTimeoutPreemptively(GUARD, () -> {
+                CountDownLatch inConsumer = new CountDownLatch(1);
+                CountDownLatch release = new CountDownLatch(1);
+                AsyncFlow<Integer> f = naturals();
+                Thread t = Thread.ofVirtual().start(() -> {
+                    try {
+                        f.forEach(x -> {
+                            if (x == 3) {
+                                inConsumer.countDown();
+                                release.await();
+                            }
+                        });
+                        log.add("completed");
+                    } catch (CancellationException e) {
+                        log.add("cancelled " + Thread.currentThread().isInterrupted());
+                    } catch (Throwable e) {
+                        log.add("other " + e);
+                    }
+                });
+                inConsumer.await();
+                t.interrupt();
+                release.countDown();
+                t.join();
+                assertEquals(0, Coroutines.activeBodies());
+                // the consumer's InterruptedException ends the collection as a cancellation, flag kept
+                assertEquals(List.of("finally", "cancelled true"), log.subList(log.size() - 2, log.size()));
+            });
+        }
+
+        @Test
         void cleanupThatWaitsRunsInNonCancellable() {
             VirtualTime.Timed<List<Integer>> r = VirtualTime.run(() -> AsyncFlow.<Integer>generate(e -> {
                 try {
