@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -1641,6 +1642,192 @@ public final class AsyncFlow<T> implements Flow<T> {
     }
 
     /**
+     * Collects into an insertion-ordered map. Blocks (or suspends inside a coroutine body).
+     * Python: {@code {k(x): v(x) async for x in flow}}; kotlinx counterpart: {@code toList().associate}.
+     *
+     * {@snippet :
+     * Map<Integer, Integer> idToValue = records.toMap(Record::id, Record::value);
+     * }
+     *
+     * @param keyFn the key of an element, not null
+     * @param valueFn the value of an element, not null
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the map, in first-seen key order
+     * @throws IllegalStateException on a duplicate key (naming it), as {@code Collectors.toMap}
+     */
+    public <K, V> Map<K, V> toMap(ThrowingFunction<? super T, ? extends K> keyFn,
+            ThrowingFunction<? super T, ? extends V> valueFn) {
+        Objects.requireNonNull(keyFn, "keyFn");
+        Objects.requireNonNull(valueFn, "valueFn");
+        return Reduce.toMap(flow, keyFn, valueFn, null);
+    }
+
+    /**
+     * Collects into an insertion-ordered map, merging the values of equal keys. Blocks (or suspends
+     * inside a coroutine body).
+     *
+     * {@snippet :
+     * Map<String, Integer> wordCounts = words.toMap(w -> w, w -> 1, Integer::sum);
+     * }
+     *
+     * @param keyFn the key of an element, not null
+     * @param valueFn the value of an element, not null
+     * @param mergeFn combines the old and the new value of a key, not null
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the map, in first-seen key order
+     */
+    public <K, V> Map<K, V> toMap(ThrowingFunction<? super T, ? extends K> keyFn,
+            ThrowingFunction<? super T, ? extends V> valueFn, ThrowingBiFunction<? super V, ? super V, ? extends V> mergeFn) {
+        Objects.requireNonNull(keyFn, "keyFn");
+        Objects.requireNonNull(valueFn, "valueFn");
+        Objects.requireNonNull(mergeFn, "mergeFn");
+        return Reduce.toMap(flow, keyFn, valueFn, mergeFn);
+    }
+
+    /**
+     * The only element. Blocks (or suspends inside a coroutine body); stops at a second element.
+     * kotlinx counterpart: {@code single()}.
+     *
+     * {@snippet :
+     * User admin = users.filter(User::isAdmin).single();
+     * }
+     *
+     * @return the element
+     * @throws java.util.NoSuchElementException if the flow is empty
+     * @throws IllegalArgumentException if the flow has more than one element
+     */
+    public T single() {
+        return Reduce.single(flow);
+    }
+
+    /**
+     * Combines the elements from left to right. Blocks (or suspends inside a coroutine body).
+     * kotlinx counterpart: {@code reduce}, returning empty where kotlinx throws.
+     *
+     * {@snippet :
+     * Optional<Integer> sum = AsyncFlow.range(1, 5).reduce(Integer::sum);   // Optional[10]
+     * }
+     *
+     * @param fn combines the accumulated value and the next element; must not return null
+     * @return the result, or empty for an empty flow
+     */
+    public Optional<T> reduce(ThrowingBiFunction<? super T, ? super T, ? extends T> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return Reduce.reduce(flow, fn);
+    }
+
+    /**
+     * Combines the elements from left to right, starting with {@code initial}. Blocks (or suspends
+     * inside a coroutine body). kotlinx counterpart: {@code fold}.
+     *
+     * {@snippet :
+     * String csv = AsyncFlow.of("a", "b").fold("", (acc, s) -> acc + s + ";");   // "a;b;"
+     * }
+     *
+     * @param initial the starting value, not null
+     * @param fn combines the accumulated value and the next element; must not return null
+     * @param <R> the result type
+     * @return the result, {@code initial} for an empty flow
+     */
+    public <R> R fold(R initial, ThrowingBiFunction<? super R, ? super T, ? extends R> fn) {
+        Objects.requireNonNull(initial, "initial");
+        Objects.requireNonNull(fn, "fn");
+        return Reduce.fold(flow, initial, fn);
+    }
+
+    /**
+     * Whether some element matches; stops at the first match and cancels the rest. Blocks (or
+     * suspends inside a coroutine body). kotlinx counterpart: {@code firstOrNull(predicate) != null}.
+     *
+     * {@snippet :
+     * boolean anyOverdue = books.any(Book::isOverdue);
+     * }
+     *
+     * @param predicate the test
+     * @return {@code true} if an element matches; {@code false} for an empty flow
+     */
+    public boolean any(ThrowingPredicate<? super T> predicate) {
+        Objects.requireNonNull(predicate, "predicate");
+        return Reduce.any(flow, predicate);
+    }
+
+    /**
+     * Whether every element matches; stops at the first mismatch and cancels the rest.
+     *
+     * {@snippet :
+     * boolean allReturned = books.all(Book::isReturned);
+     * }
+     *
+     * @param predicate the test
+     * @return {@code true} if no element fails it; {@code true} for an empty flow
+     */
+    public boolean all(ThrowingPredicate<? super T> predicate) {
+        Objects.requireNonNull(predicate, "predicate");
+        return !Reduce.any(flow, v -> !predicate.test(v));
+    }
+
+    /**
+     * Whether no element matches; stops at the first match and cancels the rest.
+     *
+     * {@snippet :
+     * boolean noneOverdue = books.none(Book::isOverdue);
+     * }
+     *
+     * @param predicate the test
+     * @return {@code true} if no element matches; {@code true} for an empty flow
+     */
+    public boolean none(ThrowingPredicate<? super T> predicate) {
+        Objects.requireNonNull(predicate, "predicate");
+        return !Reduce.any(flow, predicate);
+    }
+
+    /**
+     * Pulls the elements one by one on the calling thread. Must be closed (try-with-resources):
+     * closing before the end cancels the producer, whose {@code finally} blocks have run when
+     * {@code close()} returns. {@code hasNext()} blocks (or suspends inside a coroutine body);
+     * interrupting a thread blocked in it cancels the producer and throws
+     * {@link java.util.concurrent.CancellationException} with the interrupt flag set. The producer
+     * runs at most one element ahead of the consumer (more after {@link #buffer}). Failures of the
+     * flow are thrown from {@code hasNext()} as by {@link #toList()}. An iterator abandoned before
+     * its end without {@code close()} leaves its producer waiting (as an unclosed kotlinx
+     * {@code produceIn} channel does). Not thread-safe, like any iterator. Inside a generator body,
+     * this is how to forward another flow's elements: {@code emit(it.next())} runs on the body's
+     * own thread. kotlinx counterpart: {@code produceIn(scope).iterator()}.
+     *
+     * {@snippet :
+     * try (CloseableIterator<Row> rows = cursor.iterator()) {
+     *     while (rows.hasNext()) {
+     *         process(rows.next());
+     *     }
+     * }
+     * }
+     *
+     * @return a closeable iterator; nothing runs before its first {@code hasNext()}
+     */
+    public CloseableIterator<T> iterator() {
+        return new FlowIterator<>(flow);
+    }
+
+    /**
+     * The elements as a sequential, ordered {@link Stream}, pulled one by one as by
+     * {@link #iterator()}. Close it (try-with-resources): closing cancels the producer and waits for
+     * its {@code finally} blocks. Consuming the stream to the end also ends the collection.
+     *
+     * {@snippet :
+     * try (Stream<Book> s = books.stream()) {
+     *     return s.filter(Book::isOverdue).findFirst();
+     * }
+     * }
+     *
+     * @return a stream whose {@code close()} cancels the collection
+     */
+    public Stream<T> stream() {
+        return FlowIterator.stream(flow);
+    }
+
+    /**
      * Collects into a list asynchronously; cancelling the future cancels the collection.
      *
      * @return a future of the elements
@@ -1663,6 +1850,23 @@ public final class AsyncFlow<T> implements Flow<T> {
         BiConsumer<A, ? super T> acc = collector.accumulator();
         return Terminals.async(c -> flow.collect(Lambdas.<T>collector(v -> acc.accept(container, v)), c),
                 ignored -> collector.finisher().apply(container));
+    }
+
+    /**
+     * Runs {@code action} for each element, in order, asynchronously (on {@code Dispatchers.Default});
+     * cancelling the future cancels the collection. The future fails with the original exception.
+     * kotlinx counterpart: {@code scope.launch { flow.collect { } }}.
+     *
+     * {@snippet :
+     * CompletableFuture<Void> done = events.forEachAsync(e -> log.info("{}", e));
+     * }
+     *
+     * @param action the action
+     * @return a future completed when the flow has completed
+     */
+    public CompletableFuture<Void> forEachAsync(ThrowingConsumer<? super T> action) {
+        Objects.requireNonNull(action, "action");
+        return Terminals.async(c -> flow.collect(Lambdas.<T>collector(action), c), ignored -> null);
     }
 
     // endregion

@@ -53,8 +53,10 @@ final class GeneratorFlow<T> extends AbstractFlow<T> {
                 throw new IllegalStateException(o == null
                         ? "this Emitter's generator body has returned; emit only while the body runs"
                         : "emit was called from thread " + Thread.currentThread().getName()
-                                + ", not from the generator body's own thread; an Emitter is not thread-safe "
-                                + "(use a channel flow for several producers)");
+                                + ", not from the generator body's own thread; an Emitter is not thread-safe. "
+                                + "To forward another flow from a body, pull it on the body's thread "
+                                + "(try (var it = flow.iterator()) { while (it.hasNext()) emitter.emit(it.next()); }) "
+                                + "rather than flow.forEach(emitter::emit); for several producers use a channel flow");
             }
             Suspend.call(c -> collector.emit(value, c));
         }

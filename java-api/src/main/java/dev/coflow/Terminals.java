@@ -3,6 +3,7 @@ package dev.coflow;
 import dev.coflow.bridge.Suspend;
 import dev.coflow.bridge.SuspendCall;
 import dev.coflow.bridge.internal.Exceptions;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import kotlin.coroutines.Continuation;
 import kotlinx.coroutines.CoroutineStart;
@@ -29,6 +30,14 @@ final class Terminals {
             // the collection and a generator collected directly by it runs inline on this thread.
             return Suspend.call(call);
         } catch (Throwable t) {
+            if (t instanceof InterruptedException e) {
+                // e.g. a consumer blocked in plain Java was interrupted: Java convention is to keep
+                // the flag, and for a collection an interrupt means cancellation
+                Thread.currentThread().interrupt();
+                CancellationException ce = new CancellationException("interrupted while collecting a flow");
+                ce.initCause(e);
+                throw ce;
+            }
             throw Exceptions.unchecked(t);
         }
     }
