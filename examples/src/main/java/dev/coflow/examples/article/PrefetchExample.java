@@ -5,9 +5,9 @@ import dev.coflow.bridge.Suspend;
 
 /**
  * The article's "Buffering and Prefetching": a slow source (0.5 s per item) read by a consumer
- * that also works on each item (0.5 s). Without a buffer the two take turns; with
- * {@code buffer(3)} the source runs ahead on its own while the consumer works, so the waits
- * overlap. The article hand-writes {@code buffered_iterator} with a deque; here it is one operator.
+ * that also spends 0.5 s on each item. Without a buffer the two take turns; with {@code buffer(3)}
+ * the source keeps fetching while the consumer works, so the waits overlap. The article writes
+ * {@code buffered_iterator} by hand with a deque; here it is one operator.
  *
  * <pre>
  * Without buffering (slow):
@@ -16,42 +16,37 @@ import dev.coflow.bridge.Suspend;
  * With buffering (faster):
  *   Got 3 items in 2.0s
  * </pre>
+ *
+ * An optional argument sets both waits in milliseconds (default 500).
  */
 public final class PrefetchExample {
-    static final long SOURCE_MILLIS = 500;
-    static final long WORK_MILLIS = 500;
-
     private PrefetchExample() {}
 
     /** {@code async def slow_data_source(): for i in range(10): await asyncio.sleep(0.5); yield i}. */
-    static AsyncFlow<Integer> slowDataSource() {
+    static AsyncFlow<Integer> slowDataSource(long millis) {
         return AsyncFlow.generate(out -> {
             for (int i = 0; i < 10; i++) {
-                Suspend.delay(SOURCE_MILLIS);
+                Suspend.delay(millis);                 // slow!
                 out.emit(i);
             }
         });
     }
 
-    /** Takes 3 items, working on each one, and returns the elapsed milliseconds. */
-    static long consumeThree(AsyncFlow<Integer> source) {
+    /** Takes 3 items, working {@code millis} on each, and returns the elapsed milliseconds. */
+    static long consumeThree(AsyncFlow<Integer> source, long millis) {
         long start = System.nanoTime();
-        source.take(3)
-                .mapAsync(1, item -> {          // the consumer's own work: may wait, runs in a body
-                    Suspend.delay(WORK_MILLIS);
-                    return item;
-                })
-                .count();
+        source.take(3).forEach(item -> Thread.sleep(millis));   // the consumer's own (blocking) work
         return (System.nanoTime() - start) / 1_000_000;
     }
 
     public static void main(String[] args) {
+        long millis = args.length > 0 ? Long.parseLong(args[0]) : 500;
         System.out.println("Without buffering (slow):");
-        long plain = consumeThree(slowDataSource());
+        long plain = consumeThree(slowDataSource(millis), millis);
         System.out.printf("  Got 3 items in %.1fs%n%n", plain / 1000.0);
 
         System.out.println("With buffering (faster):");
-        long buffered = consumeThree(slowDataSource().buffer(3));
+        long buffered = consumeThree(slowDataSource(millis).buffer(3), millis);
         System.out.printf("  Got 3 items in %.1fs%n", buffered / 1000.0);
     }
 }
