@@ -62,6 +62,7 @@ public final class LibraryDashboard implements AutoCloseable {
     private final AsyncStateFlow<Stats> stats;
     private final StatsServer server;
     private final Stats opening;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private LibraryDashboard(LibraryDb db, FlowScope scope, AsyncStateFlow<Stats> stats, StatsServer server,
             Stats opening) {
@@ -144,9 +145,15 @@ public final class LibraryDashboard implements AutoCloseable {
         return db.overdueBooks(LocalDate.parse(stats.value().day()));
     }
 
-    /** Stops the simulation (its scope), ends every event stream, stops the server, drops the database. */
+    /**
+     * Stops the simulation (its scope), ends every event stream, stops the server, drops the
+     * database. Idempotent.
+     */
     @Override
     public void close() throws Exception {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try (db; server; scope) {
             scope.cancel(); // stop the simulation first, then close server and database
         }
