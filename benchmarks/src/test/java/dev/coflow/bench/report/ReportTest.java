@@ -46,8 +46,7 @@ class ReportTest {
 
     @Test
     void normalisesMapAsyncByTasksAndLeavesBytesUndivided() {
-        String json = "[" + result("MapAsyncBench.coflow", "\"tasks\":\"2000\"", 40_000_000, "2000000", "38000000.0,42000000.0")
-                .replace("\"ns/op\"", "\"ns/op\"") + ","
+        String json = "[" + result("MapAsyncBench.coflow", "\"tasks\":\"2000\"", 40_000_000, "2000000", "38000000.0,42000000.0") + ","
                 + result("MemoryProbe.coflowGenerators", "\"count\":\"100000\"", 1500, "30", "1490.0,1510.0")
                 .replace("\"ns/op\"", "\"B/collection\"") + "]";
         List<Measurement> ms = Measurement.fromJmhJson(json);
