@@ -1,7 +1,9 @@
 package dev.coflow.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import dev.coflow.bridge.Coroutines;
 import java.util.List;
 import java.util.stream.IntStream;
 import kotlinx.coroutines.YieldKt;
@@ -43,6 +45,22 @@ class AnchorsAgreeTest {
         assertEquals(ten, b.reactor());
         assertEquals(ten, b.coflow());
         assertEquals(ten, b.coflowGenerate());
+    }
+
+    @Test
+    void mapAsyncAnchorsFoldTheResultsInElementOrder() throws Exception {
+        MapAsyncBench b = new MapAsyncBench();
+        b.tasks = 300; // 300 blocking calls of 1 ms, 64 at a time: a few ms per side
+        long expected = 0;
+        for (int i = 0; i < b.tasks; i++) {
+            expected = MapAsyncBench.combine(expected, i);
+        }
+        assertNotEquals(MapAsyncBench.combine(MapAsyncBench.combine(0, 0), 1),
+                MapAsyncBench.combine(MapAsyncBench.combine(0, 1), 0), "combine must be order-sensitive");
+        assertEquals(expected, b.coflow());
+        assertEquals(expected, b.reactor());
+        assertEquals(expected, b.virtualThreads());
+        assertEquals(0, Coroutines.activeBodies(), "every mapAsync body returned");
     }
 
     @Test

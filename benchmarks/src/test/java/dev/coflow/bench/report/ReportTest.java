@@ -45,6 +45,23 @@ class ReportTest {
     }
 
     @Test
+    void normalisesMapAsyncByTasksAndLeavesBytesUndivided() {
+        String json = "[" + result("MapAsyncBench.coflow", "\"tasks\":\"2000\"", 40_000_000, "2000000", "38000000.0,42000000.0") + ","
+                + result("MemoryProbe.coflowGenerators", "\"count\":\"100000\"", 1500, "30", "1490.0,1510.0")
+                .replace("\"ns/op\"", "\"B/collection\"") + "]";
+        List<Measurement> ms = Measurement.fromJmhJson(json);
+        assertEquals("task", ms.get(0).per());
+        assertEquals(20_000.0, ms.get(0).ns(), 1e-9);
+        assertEquals(1_000.0, ms.get(0).error(), 1e-9);
+        assertTrue(!ms.get(0).bytes());
+        assertTrue(ms.get(1).bytes());
+        assertEquals("collection (bytes)", ms.get(1).per());
+        assertEquals(1500.0, ms.get(1).ns(), 1e-9);
+        assertEquals(1490.0, ms.get(1).min(), 1e-9);
+        assertEquals("1500 ± 30.0 B", Report.show(ms.get(1)));
+    }
+
+    @Test
     void buildsRowsAndPendingFromCases() {
         List<CaseLine> lines = CaseLine.parse("""
                 # comment
