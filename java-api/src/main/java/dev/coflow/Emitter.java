@@ -35,6 +35,22 @@ public interface Emitter<T> {
     void emit(T value);
 
     /**
+     * Emits every element of another flow, in order, from this body: the flow is collected here
+     * and each element passes through this emitter's downstream. kotlinx counterpart:
+     * {@code emitAll(flow)}.
+     *
+     * {@snippet :
+     * AsyncFlow<String> all = AsyncFlow.generate(out -> {
+     *     out.emit("header");
+     *     out.emitAll(rows);        // not rows.forEach(out::emit): that runs on another thread
+     * });
+     * }
+     *
+     * @param flow the flow to forward, not null; its elements must be non-null
+     */
+    void emitAll(kotlinx.coroutines.flow.Flow<? extends T> flow);
+
+    /**
      * Emits every element of {@code values}, in order.
      *
      * @param values the elements, none null

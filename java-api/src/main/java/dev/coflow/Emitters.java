@@ -1,7 +1,6 @@
 package dev.coflow;
 
 import dev.coflow.bridge.Coroutines;
-import dev.coflow.bridge.Suspend;
 import dev.coflow.function.ThrowingBiConsumer;
 import dev.coflow.function.ThrowingConsumer;
 import kotlin.Unit;
@@ -63,33 +62,5 @@ final class Emitters {
             }
             return Unit.INSTANCE;
         }, continuation);
-    }
-
-    /** The emitter handed to one run of an operator body; valid only on that body's thread. */
-    private static final class BodyEmitter<T> implements Emitter<T> {
-        private final String operator;
-        private final FlowCollector<? super T> collector;
-        volatile Thread owner;
-
-        BodyEmitter(String operator, FlowCollector<? super T> collector) {
-            this.operator = operator;
-            this.collector = collector;
-        }
-
-        @Override
-        public void emit(T value) {
-            if (value == null) {
-                throw new NullPointerException(operator + ": emit(null) is not allowed; elements are non-null "
-                        + "(skip the value or emit an Optional)");
-            }
-            Thread o = owner;
-            if (o != Thread.currentThread()) {
-                throw new IllegalStateException(o == null
-                        ? operator + ": this Emitter's body has returned; emit only while the body runs"
-                        : operator + ": emit was called from thread " + Thread.currentThread().getName()
-                                + ", not from the body's own thread; an Emitter is not thread-safe");
-            }
-            Suspend.call(c -> collector.emit(value, c));
-        }
     }
 }

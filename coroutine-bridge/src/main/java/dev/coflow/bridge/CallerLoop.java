@@ -25,6 +25,7 @@ import kotlinx.coroutines.GlobalScope;
  * body may continue. No second thread, no handoff: native kotlinx speed for the common case.
  */
 final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispatcher {
+    private static final long SPIN_NANOS = Long.getLong("coflow.spinNanos", 5_000L);
     private final Thread owner = Thread.currentThread();
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private volatile boolean parked;
@@ -92,6 +93,9 @@ final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispat
                 task.run();
                 continue;
             }
+            if (spinForWork(done)) {
+                continue;
+            }
             parked = true;
             try {
                 if (queue.isEmpty() && !done.getAsBoolean()) {
@@ -124,6 +128,30 @@ final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispat
             }
             task.run();
         }
+    }
+
+    /**
+     * Spins for up to {@link #SPIN_NANOS} waiting for a task or for {@code done}, so that a
+     * producer on another thread that hands over an element every few hundred nanoseconds (a
+     * buffer's upstream on {@code Dispatchers.Default}) does not pay a park/unpark per element.
+     */
+    private boolean spinForWork(BooleanSupplier done) {
+        long deadline = 0;
+        for (int i = 0; SPIN_NANOS > 0; i++) {
+            if (!queue.isEmpty() || done.getAsBoolean()) {
+                return true;
+            }
+            Thread.onSpinWait();
+            if ((i & 31) == 0) {
+                long now = System.nanoTime();
+                if (i == 0) {
+                    deadline = now + SPIN_NANOS;
+                } else if (now - deadline > 0) {
+                    return false;
+                }
+            }
+        }
+        return false;
     }
 
     /** Wakes the owner if it waits; used when a waited-for condition changed off-loop. */

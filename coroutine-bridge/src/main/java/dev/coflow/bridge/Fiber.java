@@ -247,7 +247,9 @@ final class Fiber extends BodyContext {
      */
     Object awaitMessage() {
         Object m;
-        long deadline = SPIN_NOT_STARTED;
+        // With direct calls the driver suspends at once: a spinning driver would catch every
+        // request as a handoff and the body would never get to make its calls itself.
+        long deadline = directCalls ? SPIN_DONE : SPIN_NOT_STARTED;
         for (int i = 0; deadline != SPIN_DONE; i++) {
             m = mail.get();
             if (m != null) {

@@ -48,13 +48,20 @@ class SuspendAwaitTest {
 
     @Test
     void cancellingTheCoroutineCancelsTheAwaitedFuture() {
-        CompletableFuture<String> never = new CompletableFuture<>();
         CountDownLatch awaiting = new CountDownLatch(1);
-        assertThrows(IllegalStateException.class, () -> Coroutines.run(scope -> {
-            scope.launch(() -> {
+        // Counts down only once the await has really registered on the future (kotlinx's await
+        // attaches with whenComplete), so the sibling cannot fail before the child is waiting.
+        CompletableFuture<String> never = new CompletableFuture<>() {
+            @Override
+            public CompletableFuture<String> whenComplete(
+                    java.util.function.BiConsumer<? super String, ? super Throwable> action) {
+                CompletableFuture<String> r = super.whenComplete(action);
                 awaiting.countDown();
-                Suspend.await(never);
-            });
+                return r;
+            }
+        };
+        assertThrows(IllegalStateException.class, () -> Coroutines.run(scope -> {
+            scope.launch(() -> Suspend.await(never));
             scope.launch(() -> {
                 Suspend.await(CompletableFuture.runAsync(() -> {
                     try {
