@@ -90,9 +90,21 @@ import kotlinx.coroutines.flow.FlowKt;
  */
 public final class AsyncFlow<T> implements Flow<T> {
     private final Flow<T> flow;
+    /** The same pipeline as a plain loop, if it is a Java source plus synchronous stages; else null. */
+    private final Fused<T> fused;
 
     private AsyncFlow(Flow<T> flow) {
+        this(flow, Fused.of(flow));
+    }
+
+    private AsyncFlow(Flow<T> flow, Fused<T> fused) {
         this.flow = flow;
+        this.fused = fused;
+    }
+
+    /** This flow followed by {@code stage}: {@code next} as the kotlinx flow, plus the fused form if any. */
+    private <R> AsyncFlow<R> fuse(Flow<R> next, FusedStages.Stage stage) {
+        return new AsyncFlow<>(next, fused == null ? null : fused.then(stage));
     }
 
     static <T> AsyncFlow<T> wrap(Flow<T> flow) {
@@ -547,7 +559,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public <R> AsyncFlow<R> map(ThrowingFunction<? super T, ? extends R> fn) {
         Objects.requireNonNull(fn, "fn");
-        return new AsyncFlow<>(FlowKt.map(flow, Lambdas.mapper("map", fn)));
+        return fuse(FlowKt.map(flow, Lambdas.mapper("map", fn)), FusedStages.map(fn));
     }
 
     /**
@@ -558,7 +570,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public AsyncFlow<T> filter(ThrowingPredicate<? super T> predicate) {
         Objects.requireNonNull(predicate, "predicate");
-        return new AsyncFlow<>(FlowKt.filter(flow, Lambdas.predicate(predicate)));
+        return fuse(FlowKt.filter(flow, Lambdas.predicate(predicate)), FusedStages.filter(predicate, true));
     }
 
     /**
@@ -569,7 +581,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public AsyncFlow<T> onEach(ThrowingConsumer<? super T> action) {
         Objects.requireNonNull(action, "action");
-        return new AsyncFlow<>(FlowKt.onEach(flow, Lambdas.action(action)));
+        return fuse(FlowKt.onEach(flow, Lambdas.action(action)), FusedStages.onEach(action));
     }
 
     /**
@@ -582,7 +594,7 @@ public final class AsyncFlow<T> implements Flow<T> {
         if (n < 0) {
             throw new IllegalArgumentException("take: n must be >= 0, was " + n);
         }
-        return n == 0 ? empty() : new AsyncFlow<>(FlowKt.take(flow, n));
+        return n == 0 ? empty() : fuse(FlowKt.take(flow, n), FusedStages.take(n));
     }
 
     /**
@@ -682,7 +694,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public AsyncFlow<T> filterNot(ThrowingPredicate<? super T> predicate) {
         Objects.requireNonNull(predicate, "predicate");
-        return new AsyncFlow<>(Transform.filterNot(flow, predicate));
+        return fuse(Transform.filterNot(flow, predicate), FusedStages.filter(predicate, false));
     }
 
     /**
@@ -700,7 +712,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public <R> AsyncFlow<R> mapNotNull(ThrowingFunction<? super T, ? extends R> fn) {
         Objects.requireNonNull(fn, "fn");
-        return new AsyncFlow<>(Transform.mapNotNull(flow, fn));
+        return fuse(Transform.mapNotNull(flow, fn), FusedStages.mapNotNull(fn));
     }
 
     /**
@@ -739,7 +751,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public AsyncFlow<T> takeWhile(ThrowingPredicate<? super T> predicate) {
         Objects.requireNonNull(predicate, "predicate");
-        return new AsyncFlow<>(Limit.takeWhile(flow, predicate));
+        return fuse(Limit.takeWhile(flow, predicate), FusedStages.takeWhile(predicate));
     }
 
     /**
@@ -757,7 +769,7 @@ public final class AsyncFlow<T> implements Flow<T> {
         if (n < 0) {
             throw new IllegalArgumentException("drop: n must be >= 0, was " + n + "; use drop(0) to skip nothing");
         }
-        return new AsyncFlow<>(Limit.drop(flow, n));
+        return n == 0 ? new AsyncFlow<>(flow, fused) : fuse(Limit.drop(flow, n), FusedStages.drop(n));
     }
 
     /**
@@ -773,7 +785,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public AsyncFlow<T> dropWhile(ThrowingPredicate<? super T> predicate) {
         Objects.requireNonNull(predicate, "predicate");
-        return new AsyncFlow<>(Limit.dropWhile(flow, predicate));
+        return fuse(Limit.dropWhile(flow, predicate), FusedStages.dropWhile(predicate));
     }
 
     /**
@@ -1580,6 +1592,10 @@ public final class AsyncFlow<T> implements Flow<T> {
      * @return the elements, in order
      */
     public List<T> toList() {
+        Fused<T> f = Fused.forBlocking(fused);
+        if (f != null) {
+            return f.toList();
+        }
         return Terminals.block(c -> FlowKt.toList(flow, new ArrayList<>(), c));
     }
 
@@ -1605,7 +1621,12 @@ public final class AsyncFlow<T> implements Flow<T> {
         Objects.requireNonNull(collector, "collector");
         A container = collector.supplier().get();
         BiConsumer<A, ? super T> acc = collector.accumulator();
-        Terminals.block(c -> flow.collect(Lambdas.<T>collector(v -> acc.accept(container, v)), c));
+        Fused<T> f = Fused.forBlocking(fused);
+        if (f != null) {
+            f.forEach(v -> acc.accept(container, v));
+        } else {
+            Terminals.block(c -> flow.collect(Lambdas.<T>collector(v -> acc.accept(container, v)), c));
+        }
         return collector.finisher().apply(container);
     }
 
@@ -1616,6 +1637,11 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public void forEach(ThrowingConsumer<? super T> action) {
         Objects.requireNonNull(action, "action");
+        Fused<T> f = Fused.forBlocking(fused);
+        if (f != null) {
+            f.forEach(action);
+            return;
+        }
         Terminals.block(c -> flow.collect(Lambdas.<T>collector(action), c));
     }
 
@@ -1626,6 +1652,10 @@ public final class AsyncFlow<T> implements Flow<T> {
      * @return the first element, or empty
      */
     public Optional<T> first() {
+        Fused<T> f = Fused.forBlocking(fused);
+        if (f != null) {
+            return f.first();
+        }
         T v = Terminals.block(c -> FlowKt.firstOrNull(flow, c));
         return Optional.ofNullable(v);
     }
@@ -1636,6 +1666,10 @@ public final class AsyncFlow<T> implements Flow<T> {
      * @return the number of elements
      */
     public long count() {
+        Fused<T> f = Fused.forBlocking(fused);
+        if (f != null) {
+            return f.count();
+        }
         long[] n = new long[1];
         Terminals.block(c -> flow.collect(Lambdas.<T>collector(v -> n[0]++), c));
         return n[0];
@@ -1715,7 +1749,8 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public Optional<T> reduce(ThrowingBiFunction<? super T, ? super T, ? extends T> fn) {
         Objects.requireNonNull(fn, "fn");
-        return Reduce.reduce(flow, fn);
+        Fused<T> f = Fused.forBlocking(fused);
+        return f != null ? f.reduce(fn) : Reduce.reduce(flow, fn);
     }
 
     /**
@@ -1734,7 +1769,8 @@ public final class AsyncFlow<T> implements Flow<T> {
     public <R> R fold(R initial, ThrowingBiFunction<? super R, ? super T, ? extends R> fn) {
         Objects.requireNonNull(initial, "initial");
         Objects.requireNonNull(fn, "fn");
-        return Reduce.fold(flow, initial, fn);
+        Fused<T> f = Fused.forBlocking(fused);
+        return f != null ? f.fold(initial, fn) : Reduce.fold(flow, initial, fn);
     }
 
     /**

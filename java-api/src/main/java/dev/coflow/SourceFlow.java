@@ -29,6 +29,22 @@ final class SourceFlow<T> extends AbstractFlow<T> {
         this.cursors = cursors;
     }
 
+    /** The iterator factory, for {@link Fused}'s plain loop. */
+    Cursors<T> cursors() {
+        return cursors;
+    }
+
+    /** The factory's name, used in the null-element message. */
+    String operator() {
+        return operator;
+    }
+
+    /** The message of the NPE for a null element of the source {@code operator}. */
+    static String nullElement(String operator) {
+        return operator + ": the source contains null; AsyncFlow elements are "
+                + "non-null (filter nulls out first or use Optional)";
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public Object collectSafely(FlowCollector<? super T> collector, Continuation<? super Unit> continuation) {
@@ -62,8 +78,7 @@ final class SourceFlow<T> extends AbstractFlow<T> {
                 while (it.hasNext()) {
                     T v = it.next();
                     if (v == null) {
-                        throw new NullPointerException(operator + ": the source contains null; AsyncFlow elements are "
-                                + "non-null (filter nulls out first or use Optional)");
+                        throw new NullPointerException(nullElement(operator));
                     }
                     if (collector.emit(v, this) == SUSPENDED) {
                         return SUSPENDED;

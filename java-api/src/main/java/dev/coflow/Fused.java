@@ -1,0 +1,200 @@
+package dev.coflow;
+
+import dev.coflow.FusedStages.Sink;
+import dev.coflow.FusedStages.Stage;
+import dev.coflow.bridge.Suspend;
+import dev.coflow.bridge.internal.Exceptions;
+import dev.coflow.function.ThrowingBiFunction;
+import dev.coflow.function.ThrowingConsumer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+
+/**
+ * A pipeline known to be a Java-written source ({@link SourceFlow}) followed only by synchronous
+ * stages ({@link FusedStages}): kept by {@link AsyncFlow} next to its kotlinx flow so that a
+ * blocking terminal called from plain Java can run the whole pipeline as one loop on the calling
+ * thread, pushing each element through a chain of sinks, instead of through kotlinx operators
+ * and a coroutine. The kotlinx flow is still built as before and is what every other collector
+ * (Kotlin code, async terminals, iterators, a body) sees.
+ *
+ * <p>The loop has no suspension point. It is used only outside a coroutine
+ * ({@link #forBlocking}); there it checks the interrupt flag every 1024 elements and treats an
+ * interrupt as cancellation, as a blocked terminal does. Failures reach the caller exactly as
+ * through {@link Terminals#block}.
+ *
+ * @param <T> the element type at this point of the pipeline
+ */
+final class Fused<T> {
+    private static final int CHECK_MASK = 1023;
+
+    /** Non-null only at the root. */
+    private final SourceFlow<?> source;
+    private final Fused<?> upstream;
+    private final Stage stage;
+
+    private Fused(SourceFlow<?> source, Fused<?> upstream, Stage stage) {
+        this.source = source;
+        this.upstream = upstream;
+        this.stage = stage;
+    }
+
+    /** The descriptor of a bare source flow, or {@code null} if {@code flow} is not one. */
+    static <T> Fused<T> of(kotlinx.coroutines.flow.Flow<T> flow) {
+        return flow instanceof SourceFlow<?> s ? new Fused<>(s, null, null) : null;
+    }
+
+    /** This pipeline followed by {@code next}. */
+    <R> Fused<R> then(Stage next) {
+        return new Fused<>(null, this, next);
+    }
+
+    /** {@code fused} if a blocking terminal may run it as a plain loop here and now, else {@code null}. */
+    static <T> Fused<T> forBlocking(Fused<T> fused) {
+        return fused == null || Suspend.inCoroutine() ? null : fused;
+    }
+
+    // ---- terminals ---------------------------------------------------------------------------
+
+    @SuppressWarnings("unchecked")
+    List<T> toList() {
+        List<T> list = new ArrayList<>();
+        run(v -> {
+            list.add((T) v);
+            return true;
+        });
+        return list;
+    }
+
+    @SuppressWarnings("unchecked")
+    void forEach(ThrowingConsumer<? super T> action) {
+        run(v -> {
+            action.accept((T) v);
+            return true;
+        });
+    }
+
+    long count() {
+        long[] n = new long[1];
+        run(v -> {
+            n[0]++;
+            return true;
+        });
+        return n[0];
+    }
+
+    @SuppressWarnings("unchecked")
+    Optional<T> first() {
+        Object[] found = new Object[1];
+        run(v -> {
+            found[0] = v;
+            return false;
+        });
+        return Optional.ofNullable((T) found[0]);
+    }
+
+    /** Same checks and messages as {@link Reduce#fold}. */
+    @SuppressWarnings("unchecked")
+    <R> R fold(R initial, ThrowingBiFunction<? super R, ? super T, ? extends R> fn) {
+        Object[] acc = {initial};
+        run(v -> {
+            R a = (R) acc[0];
+            acc[0] = Objects.requireNonNull(fn.apply(a, (T) v),
+                    () -> "fold: the function returned null for (" + a + ", " + v + "); results must be non-null");
+            return true;
+        });
+        return (R) acc[0];
+    }
+
+    /** Same checks and messages as {@link Reduce#reduce}. */
+    @SuppressWarnings("unchecked")
+    Optional<T> reduce(ThrowingBiFunction<? super T, ? super T, ? extends T> fn) {
+        Object[] acc = new Object[1];
+        run(v -> {
+            T a = (T) acc[0];
+            acc[0] = a == null ? v : Objects.requireNonNull(fn.apply(a, (T) v),
+                    () -> "reduce: the function returned null for (" + a + ", " + v + "); results must be non-null");
+            return true;
+        });
+        return Optional.ofNullable((T) acc[0]);
+    }
+
+    // ---- the loop ----------------------------------------------------------------------------
+
+    /** Runs the pipeline into {@code terminal} on the calling thread. */
+    private void run(Sink terminal) {
+        Sink sink = terminal;
+        Fused<?> node = this;
+        while (node.source == null) {
+            sink = node.stage.wrap(sink);
+            node = node.upstream;
+        }
+        SourceFlow<?> src = node.source;
+        Iterator<?> it;
+        try {
+            it = src.cursors().open();
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+        boolean stopped = false;
+        try {
+            Thread self = Thread.currentThread();
+            long i = 0;
+            while (it.hasNext()) {
+                if ((i++ & CHECK_MASK) == 0 && self.isInterrupted()) {
+                    throw new CancellationException("interrupted while collecting a flow");
+                }
+                Object v = it.next();
+                if (v == null) {
+                    throw new NullPointerException(SourceFlow.nullElement(src.operator()));
+                }
+                if (!sink.accept(v)) {
+                    stopped = true;
+                    break;
+                }
+            }
+        } catch (Throwable t) {
+            close(it, t);
+            throw failure(t);
+        }
+        if (stopped) {
+            // the kotlinx path stops a source by throwing an abort exception through it, which
+            // carries (and then drops) a failure to close; keep that behaviour
+            close(it, new CancellationException());
+        } else {
+            try {
+                close(it, null);
+            } catch (Throwable t) {
+                throw failure(t);
+            }
+        }
+    }
+
+    /** Closes an {@link AutoCloseable} iterator as {@link SourceFlow} does. */
+    private static void close(Iterator<?> it, Throwable primary) {
+        if (it instanceof AutoCloseable ac) {
+            try {
+                ac.close();
+            } catch (Throwable e) {
+                if (primary == null) {
+                    throw Exceptions.sneaky(e);
+                }
+                primary.addSuppressed(e);
+            }
+        }
+    }
+
+    /** What {@link Terminals#block} makes of a failure of the collection. */
+    private static RuntimeException failure(Throwable t) {
+        if (t instanceof InterruptedException e) {
+            Thread.currentThread().interrupt();
+            CancellationException ce = new CancellationException("interrupted while collecting a flow");
+            ce.initCause(e);
+            return ce;
+        }
+        return Exceptions.unchecked(t);
+    }
+}
