@@ -50,12 +50,12 @@ class SuspendAwaitTest {
     void cancellingTheCoroutineCancelsTheAwaitedFuture() {
         CountDownLatch awaiting = new CountDownLatch(1);
         // Counts down only once the await has really registered on the future (kotlinx's await
-        // attaches with whenComplete), so the sibling cannot fail before the child is waiting.
+        // attaches with handle), so the sibling cannot fail before the child is waiting.
         CompletableFuture<String> never = new CompletableFuture<>() {
             @Override
-            public CompletableFuture<String> whenComplete(
-                    java.util.function.BiConsumer<? super String, ? super Throwable> action) {
-                CompletableFuture<String> r = super.whenComplete(action);
+            public <U> CompletableFuture<U> handle(
+                    java.util.function.BiFunction<? super String, Throwable, ? extends U> fn) {
+                CompletableFuture<U> r = super.handle(fn);
                 awaiting.countDown();
                 return r;
             }
@@ -65,7 +65,7 @@ class SuspendAwaitTest {
             scope.launch(() -> {
                 Suspend.await(CompletableFuture.runAsync(() -> {
                     try {
-                        awaiting.await();
+                        awaiting.await(10, java.util.concurrent.TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
