@@ -58,6 +58,28 @@ class InlineFastPathTest {
     }
 
     @Test
+    void interruptingTheCallerStopsAnInlineGeneratorThatNeverSuspends() {
+        // The generator runs inline on this thread and its emits never suspend: the interrupt can
+        // only be noticed by the body's periodic check, and must become cancellation.
+        List<String> log = new ArrayList<>();
+        AsyncFlow<Integer> endless = AsyncFlow.generate(e -> {
+            try {
+                for (int i = 0; ; i++) {
+                    if (i == 100) {
+                        Thread.currentThread().interrupt();
+                    }
+                    e.emit(i);
+                }
+            } finally {
+                log.add("finally");
+            }
+        });
+        assertThrows(java.util.concurrent.CancellationException.class, () -> endless.forEach(v -> { }));
+        assertTrue(Thread.interrupted(), "the interrupt flag is kept (and cleared here)");
+        assertEquals(List.of("finally"), log);
+    }
+
+    @Test
     void zipOfTwoGeneratorsDoesNotDeadlock() {
         AsyncFlow<Integer> a = AsyncFlow.generate(e -> {
             for (int i = 0; i < 100; i++) {

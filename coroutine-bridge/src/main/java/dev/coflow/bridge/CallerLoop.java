@@ -117,6 +117,20 @@ final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispat
     }
 
     /**
+     * Turns a pending interrupt of the owner thread into cancellation of the root coroutine; the
+     * blocking call then throws {@link CancellationException} with the flag set again. Called
+     * periodically by an inline body that never suspends (a parked drain notices it by itself).
+     */
+    void checkInterrupt() {
+        if (Thread.currentThread() == owner && Thread.interrupted()) {
+            interrupted = true;
+            if (rootJob instanceof kotlinx.coroutines.Job j) {
+                j.cancel(new CancellationException("thread " + owner.getName() + " was interrupted"));
+            }
+        }
+    }
+
+    /**
      * Runs the tasks queued right now (not those they queue in turn), on the owner thread: a
      * cooperative yield for an inline body that has not suspended for a while.
      */

@@ -71,6 +71,7 @@ final class InlineBody extends BodyContext {
                 // Let the loop's other coroutines (a buffer's consumer, a fiber's driver) make
                 // progress even if this body never suspends, e.g. a producer under conflate().
                 callsSinceYield = 0;
+                loop.checkInterrupt();
                 CURRENT.set(null);   // tasks of other coroutines are not part of this body
                 try {
                     loop.runQueued();
