@@ -73,8 +73,11 @@ import kotlinx.coroutines.flow.FlowKt;
  * {@link java.util.concurrent.CompletionException}), the original as the cause. Async terminals
  * complete their future with the original. Under {@code -ea} kotlinx's debug mode may rethrow a copy
  * of an unchecked exception (same type and message, original as cause).</li>
- * <li><b>Context.</b> Elements are delivered in the collector's coroutine context; a generator body
- * runs on its own virtual thread and may block.</li>
+ * <li><b>Context.</b> Elements are delivered in the collector's coroutine context. A generator body
+ * collected directly by a blocking terminal runs on the calling thread (its {@code ThreadLocal}s
+ * and locks behave like ordinary Java); anywhere else (under {@code buffer}, {@code flowOn},
+ * {@code zip}, a Kotlin collector) it runs on its own virtual thread. It may block either way and
+ * never blocks a kotlinx dispatcher thread ({@code docs/adr/0001-body-driver.md}).</li>
  * <li><b>Threads.</b> Blocking terminals block the calling thread (cheap on a virtual thread); called
  * from inside a coroutine body they suspend the owning coroutine instead.</li>
  * <li><b>Operator lambdas</b> ({@code map}, {@code filter}, {@code onEach}, ...) are plain,
