@@ -157,32 +157,18 @@ final class Fused<T> {
                 }
             }
         } catch (Throwable t) {
-            close(it, t);
+            SourceFlow.close(it, t);
             throw failure(t);
         }
         if (stopped) {
             // the kotlinx path stops a source by throwing an abort exception through it, which
             // carries (and then drops) a failure to close; keep that behaviour
-            close(it, new CancellationException());
+            SourceFlow.close(it, new CancellationException());
         } else {
             try {
-                close(it, null);
+                SourceFlow.close(it, null);
             } catch (Throwable t) {
                 throw failure(t);
-            }
-        }
-    }
-
-    /** Closes an {@link AutoCloseable} iterator as {@link SourceFlow} does. */
-    private static void close(Iterator<?> it, Throwable primary) {
-        if (it instanceof AutoCloseable ac) {
-            try {
-                ac.close();
-            } catch (Throwable e) {
-                if (primary == null) {
-                    throw Exceptions.sneaky(e);
-                }
-                primary.addSuppressed(e);
             }
         }
     }
