@@ -3,7 +3,6 @@ package dev.coflow;
 import dev.coflow.FusedStages.Sink;
 import dev.coflow.FusedStages.Stage;
 import dev.coflow.bridge.Suspend;
-import dev.coflow.bridge.internal.Exceptions;
 import dev.coflow.function.ThrowingBiFunction;
 import dev.coflow.function.ThrowingConsumer;
 import java.util.ArrayList;
@@ -137,7 +136,7 @@ final class Fused<T> {
         try {
             it = src.cursors().open();
         } catch (Throwable t) {
-            throw failure(t);
+            throw Terminals.blockingFailure(t);
         }
         boolean stopped = false;
         try {
@@ -157,44 +156,19 @@ final class Fused<T> {
                 }
             }
         } catch (Throwable t) {
-            close(it, t);
-            throw failure(t);
+            SourceFlow.close(it, t);
+            throw Terminals.blockingFailure(t);
         }
         if (stopped) {
             // the kotlinx path stops a source by throwing an abort exception through it, which
             // carries (and then drops) a failure to close; keep that behaviour
-            close(it, new CancellationException());
+            SourceFlow.close(it, new CancellationException());
         } else {
             try {
-                close(it, null);
+                SourceFlow.close(it, null);
             } catch (Throwable t) {
-                throw failure(t);
+                throw Terminals.blockingFailure(t);
             }
         }
-    }
-
-    /** Closes an {@link AutoCloseable} iterator as {@link SourceFlow} does. */
-    private static void close(Iterator<?> it, Throwable primary) {
-        if (it instanceof AutoCloseable ac) {
-            try {
-                ac.close();
-            } catch (Throwable e) {
-                if (primary == null) {
-                    throw Exceptions.sneaky(e);
-                }
-                primary.addSuppressed(e);
-            }
-        }
-    }
-
-    /** What {@link Terminals#block} makes of a failure of the collection. */
-    private static RuntimeException failure(Throwable t) {
-        if (t instanceof InterruptedException e) {
-            Thread.currentThread().interrupt();
-            CancellationException ce = new CancellationException("interrupted while collecting a flow");
-            ce.initCause(e);
-            return ce;
-        }
-        return Exceptions.unchecked(t);
     }
 }

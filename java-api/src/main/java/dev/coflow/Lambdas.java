@@ -47,25 +47,21 @@ final class Lambdas {
 
     /** A downstream collector running a plain Java action per element (the body of a terminal). */
     static <T> kotlinx.coroutines.flow.FlowCollector<T> collector(ThrowingConsumer<? super T> action) {
-        return (v, c) -> {
-            try {
-                action.accept(v);
-            } catch (Exception e) {
-                throw Exceptions.sneaky(e);
-            }
-            return Unit.INSTANCE;
-        };
+        return (v, c) -> accept(action, v);
     }
 
     static <T> Function2<T, Continuation<? super Unit>, Object> action(ThrowingConsumer<? super T> action) {
-        return (v, c) -> {
-            try {
-                action.accept(v);
-            } catch (Exception e) {
-                throw Exceptions.sneaky(e);
-            }
-            return Unit.INSTANCE;
-        };
+        return (v, c) -> accept(action, v);
+    }
+
+    /** Runs {@code action} on {@code v}, rethrowing its exception unwrapped; returns {@code Unit}. */
+    private static <T> Object accept(ThrowingConsumer<? super T> action, T v) {
+        try {
+            action.accept(v);
+        } catch (Exception e) {
+            throw Exceptions.sneaky(e);
+        }
+        return Unit.INSTANCE;
     }
 
     /** Like {@link #mapper}, but a null result is passed on (kotlinx {@code mapNotNull} then drops it). */

@@ -1,15 +1,13 @@
 package dev.coflow;
 
-import java.util.List;
 import kotlinx.coroutines.flow.FlowKt;
 import kotlinx.coroutines.flow.MutableSharedFlow;
 
 /** {@link MutableAsyncSharedFlow} over a kotlinx {@code MutableSharedFlow}. */
-final class MutableSharedFlowImpl<T> implements MutableAsyncSharedFlow<T> {
-    private final MutableSharedFlow<T> flow;
+final class MutableSharedFlowImpl<T> extends HotFlowView<T, MutableSharedFlow<T>> implements MutableAsyncSharedFlow<T> {
 
     MutableSharedFlowImpl(MutableSharedFlow<T> flow) {
-        this.flow = flow;
+        super(flow, false);
     }
 
     @Override
@@ -35,21 +33,6 @@ final class MutableSharedFlowImpl<T> implements MutableAsyncSharedFlow<T> {
     @Override
     public AsyncSharedFlow<T> asReadOnly() {
         return new SharedFlowView<>(FlowKt.asSharedFlow(flow), false);
-    }
-
-    @Override
-    public AsyncFlow<T> asFlow() {
-        return HotFlows.subscription(flow, false);
-    }
-
-    @Override
-    public List<T> replayCache() {
-        return HotFlows.snapshot(flow);
-    }
-
-    @Override
-    public MutableSharedFlow<T> kotlinFlow() {
-        return flow;
     }
 
     @Override

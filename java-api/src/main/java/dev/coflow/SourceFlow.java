@@ -45,6 +45,23 @@ final class SourceFlow<T> extends AbstractFlow<T> {
                 + "non-null (filter nulls out first or use Optional)";
     }
 
+    /**
+     * Closes {@code it} if it is {@link AutoCloseable}. A failure to close is added to
+     * {@code primary} as suppressed, or thrown when there is no {@code primary} failure.
+     */
+    static void close(Iterator<?> it, Throwable primary) {
+        if (it instanceof AutoCloseable ac) {
+            try {
+                ac.close();
+            } catch (Throwable e) {
+                if (primary == null) {
+                    throw Exceptions.sneaky(e);
+                }
+                primary.addSuppressed(e);
+            }
+        }
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public Object collectSafely(FlowCollector<? super T> collector, Continuation<? super Unit> continuation) {
@@ -85,24 +102,11 @@ final class SourceFlow<T> extends AbstractFlow<T> {
                     }
                 }
             } catch (Throwable t) {
-                close(t);
+                close(it, t);
                 throw Exceptions.sneaky(t);
             }
-            close(null);
+            close(it, null);
             return Unit.INSTANCE;
-        }
-
-        private void close(Throwable primary) {
-            if (it instanceof AutoCloseable ac) {
-                try {
-                    ac.close();
-                } catch (Throwable e) {
-                    if (primary == null) {
-                        throw Exceptions.sneaky(e);
-                    }
-                    primary.addSuppressed(e);
-                }
-            }
         }
     }
 }

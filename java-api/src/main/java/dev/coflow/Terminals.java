@@ -30,16 +30,25 @@ final class Terminals {
             // the collection and a generator collected directly by it runs inline on this thread.
             return Suspend.call(call);
         } catch (Throwable t) {
-            if (t instanceof InterruptedException e) {
-                // e.g. a consumer blocked in plain Java was interrupted: Java convention is to keep
-                // the flag, and for a collection an interrupt means cancellation
-                Thread.currentThread().interrupt();
-                CancellationException ce = new CancellationException("interrupted while collecting a flow");
-                ce.initCause(e);
-                throw ce;
-            }
-            throw Exceptions.unchecked(t);
+            throw blockingFailure(t);
         }
+    }
+
+    /**
+     * What a blocking terminal throws for a failure {@code t} of its collection: an interrupt
+     * becomes a {@link CancellationException} (the interrupt flag set again), anything else as
+     * {@link Exceptions#unchecked}.
+     */
+    static RuntimeException blockingFailure(Throwable t) {
+        if (t instanceof InterruptedException e) {
+            // e.g. a consumer blocked in plain Java was interrupted: Java convention is to keep
+            // the flag, and for a collection an interrupt means cancellation
+            Thread.currentThread().interrupt();
+            CancellationException ce = new CancellationException("interrupted while collecting a flow");
+            ce.initCause(e);
+            return ce;
+        }
+        return Exceptions.unchecked(t);
     }
 
     /** Starts a suspend call as a future; cancelling the future cancels the collection. */

@@ -52,7 +52,7 @@ final class Timeout<T> implements Flow<T> {
         Run<T> run = new Run<>(this, collector);
         try {
             Function2<CoroutineScope, Continuation<? super Unit>, Object> block = run::start;
-            return CoroutineScopeKt.coroutineScope(block, new Translate(continuation, run));
+            return CoroutineScopeKt.coroutineScope(block, new Step(continuation, run, Kind.TRANSLATE));
         } catch (Throwable e) {
             throw Exceptions.sneaky(run.translate(e));
         }
@@ -85,7 +85,7 @@ final class Timeout<T> implements Flow<T> {
             arm();
             Object r;
             try {
-                r = op.upstream.collect(op.perElement ? this : downstream, new Disarm(c, this));
+                r = op.upstream.collect(op.perElement ? this : downstream, new Step(c, this, Kind.DISARM));
             } catch (Throwable e) {
                 disarm();
                 throw Exceptions.sneaky(e);
@@ -99,7 +99,7 @@ final class Timeout<T> implements Flow<T> {
         @Override
         public Object emit(T value, Continuation<? super Unit> c) {
             disarm();
-            Object r = downstream.emit(value, new Rearm(c, this));
+            Object r = downstream.emit(value, new Step(c, this, Kind.REARM));
             if (r != SUSPENDED) {
                 arm();
             }
@@ -138,66 +138,40 @@ final class Timeout<T> implements Flow<T> {
         }
     }
 
-    /** Resumes the upstream after the downstream finished with an element, restarting the watchdog. */
-    private static final class Rearm extends ContinuationImpl {
-        private final Run<?> run;
-
-        @SuppressWarnings("unchecked")
-        Rearm(Continuation<? super Unit> completion, Run<?> run) {
-            super((Continuation<Object>) completion);
-            this.run = run;
-        }
-
-        @Override
-        protected Object invokeSuspend(Object result) {
-            try {
-                ResultKt.throwOnFailure(result);
-            } catch (Throwable t) {
-                throw Exceptions.sneaky(t);
-            }
-            run.arm();
-            return result;
-        }
+    /** What a {@link Step} does besides resuming its completion. */
+    private enum Kind {
+        /** Resumes the upstream after the downstream finished with an element, restarting the watchdog. */
+        REARM,
+        /** Stops the last watchdog when the upstream ends, so the scope does not wait for it. */
+        DISARM,
+        /** Turns this collection's marker into {@link AsyncFlowTimeoutException} on the way out. */
+        TRANSLATE
     }
 
-    /** Stops the last watchdog when the upstream ends, so the scope does not wait for it. */
-    private static final class Disarm extends ContinuationImpl {
+    /** One resumption point of a collection; {@link Kind} says what it does on the way. */
+    private static final class Step extends ContinuationImpl {
         private final Run<?> run;
+        private final Kind kind;
 
         @SuppressWarnings("unchecked")
-        Disarm(Continuation<? super Unit> completion, Run<?> run) {
+        Step(Continuation<? super Unit> completion, Run<?> run, Kind kind) {
             super((Continuation<Object>) completion);
             this.run = run;
+            this.kind = kind;
         }
 
         @Override
         protected Object invokeSuspend(Object result) {
-            run.disarm();
-            try {
-                ResultKt.throwOnFailure(result);
-            } catch (Throwable t) {
-                throw Exceptions.sneaky(t);
+            if (kind == Kind.DISARM) {
+                run.disarm();
             }
-            return result;
-        }
-    }
-
-    /** Turns this collection's marker into {@link AsyncFlowTimeoutException} on the way out. */
-    private static final class Translate extends ContinuationImpl {
-        private final Run<?> run;
-
-        @SuppressWarnings("unchecked")
-        Translate(Continuation<? super Unit> completion, Run<?> run) {
-            super((Continuation<Object>) completion);
-            this.run = run;
-        }
-
-        @Override
-        protected Object invokeSuspend(Object result) {
             try {
                 ResultKt.throwOnFailure(result);
             } catch (Throwable t) {
-                throw Exceptions.sneaky(run.translate(t));
+                throw Exceptions.sneaky(kind == Kind.TRANSLATE ? run.translate(t) : t);
+            }
+            if (kind == Kind.REARM) {
+                run.arm();
             }
             return result;
         }
