@@ -215,19 +215,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      * @return a cold flow
      */
     public static AsyncFlow<Integer> range(int from, int to) {
-        return new AsyncFlow<>(new SourceFlow<>("AsyncFlow.range", () -> new Iterator<Integer>() {
-            private int next = from;
-
-            @Override
-            public boolean hasNext() {
-                return next < to;
-            }
-
-            @Override
-            public Integer next() {
-                return next++;
-            }
-        }));
+        return new AsyncFlow<>(new SourceFlow<Integer>("AsyncFlow.range", () -> new RangeCursor(from, to)));
     }
 
     /**

@@ -49,7 +49,8 @@ public final class Coroutines {
      * <p>Threads: the body and every child body run on their own virtual threads; the caller only
      * waits. The coroutines themselves run on {@code Dispatchers.Default} unless {@code context}
      * names a dispatcher, so kotlinx code called from bodies may run on a Default worker or on the
-     * body's own thread (never on the caller's).
+     * body's own thread (never on the caller's). Children start concurrently: {@link Suspend#yieldNow()}
+     * does not promise that a child has started; wait for a signal from the child instead.
      *
      * <p>A failing child cancels its siblings and the body, and the failure is rethrown here:
      * unchecked exceptions unchanged, {@link java.io.IOException} as

@@ -18,17 +18,24 @@ class CancellationTest {
     void cancellingTheScopeCancelsChildrenAndRunsTheirFinallyBeforeRunReturns() {
         List<String> log = Collections.synchronizedList(new ArrayList<>());
         assertThrows(CancellationException.class, () -> Coroutines.run(scope -> {
+            // Coroutines.run's children run on Dispatchers.Default: wait until each one has
+            // started (yieldNow alone does not promise that) before cancelling the scope.
+            java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.CompletableFuture<Void> allStarted = new java.util.concurrent.CompletableFuture<>();
             for (int i = 0; i < 3; i++) {
                 int id = i;
                 scope.launch(() -> {
                     try {
+                        if (started.incrementAndGet() == 3) {
+                            allStarted.complete(null);
+                        }
                         Suspend.delay(Long.MAX_VALUE);
                     } finally {
                         log.add("finally " + id);
                     }
                 });
             }
-            Suspend.yieldNow();
+            Suspend.await(allStarted);
             scope.cancel();
             assertFalse(scope.isActive());
             assertFalse(Suspend.isActive());

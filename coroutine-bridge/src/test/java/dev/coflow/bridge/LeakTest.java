@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
@@ -16,16 +17,21 @@ class LeakTest {
     /** Cancels {@code n} bodies, all suspended at once, by cancelling their scope. */
     private static void cancelBodies(int n, AtomicInteger finallies) {
         assertThrows(CancellationException.class, () -> Coroutines.run(scope -> {
+            CompletableFuture<Void> allStarted = new CompletableFuture<>();
+            AtomicInteger started = new AtomicInteger();
             for (int i = 0; i < n; i++) {
                 scope.launch(() -> {
                     try {
+                        if (started.incrementAndGet() == n) {
+                            allStarted.complete(null);
+                        }
                         Suspend.delay(Long.MAX_VALUE);
                     } finally {
                         finallies.incrementAndGet();
                     }
                 });
             }
-            Suspend.yieldNow();
+            Suspend.await(allStarted);   // every child is running before the scope is cancelled
             scope.cancel();
             Suspend.ensureActive();
             return null;

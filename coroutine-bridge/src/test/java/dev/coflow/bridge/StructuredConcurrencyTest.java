@@ -75,14 +75,16 @@ class StructuredConcurrencyTest {
     void joinWaitsWithoutRethrowingCancellation() {
         List<String> log = new ArrayList<>();
         Coroutines.run(scope -> {
+            CompletableFuture<Void> started = new CompletableFuture<>();
             Task<Void> t = scope.launch(() -> {
                 try {
+                    started.complete(null);
                     Suspend.delay(Long.MAX_VALUE);
                 } finally {
                     log.add("child finally");
                 }
             });
-            Suspend.yieldNow();
+            Suspend.await(started);   // children run on Default: yieldNow would not promise a start
             t.cancel();
             t.join();
             log.add("joined");
@@ -96,8 +98,10 @@ class StructuredConcurrencyTest {
         List<String> log = Collections.synchronizedList(new ArrayList<>());
         String v = Coroutines.run(scope -> {
             Task<String> quick = scope.async(() -> "quick");
+            CompletableFuture<Void> slowStarted = new CompletableFuture<>();
             Task<String> slow = scope.async(() -> {
                 try {
+                    slowStarted.complete(null);
                     Suspend.delay(Long.MAX_VALUE);
                     return "never";
                 } finally {
@@ -105,7 +109,7 @@ class StructuredConcurrencyTest {
                 }
             });
             CompletableFuture<String> qf = quick.toCompletableFuture();
-            Suspend.yieldNow();
+            Suspend.await(slowStarted);
             slow.toCompletableFuture().cancel(true);
             slow.join();
             assertTrue(slow.isCancelled());
