@@ -47,10 +47,32 @@ class GenerateTest {
     }
 
     @Test
+    void emitAllForwardsAnotherFlowFromTheBodyInEveryContext() throws Exception {
+        AsyncFlow<Integer> inner = AsyncFlow.generate(e -> {
+            e.emit(1);
+            e.emit(2);
+        });
+        AsyncFlow<Integer> outer = AsyncFlow.generate(e -> {
+            e.emit(0);
+            e.emitAll(inner);                        // kotlinx emitAll(flow)
+            e.emitAll(List.of(3));
+        });
+        assertEquals(List.of(0, 1, 2, 3), outer.toList());                       // inline
+        assertEquals(List.of(0, 1, 2, 3), outer.buffer(1).toList());             // on a virtual thread
+        assertEquals(List.of(0, 1, 2, 3), kotlinx.coroutines.BuildersKt.runBlocking(
+                kotlinx.coroutines.Dispatchers.getDefault(),
+                (s, c) -> kotlinx.coroutines.flow.FlowKt.toList(outer, new java.util.ArrayList<>(), c)));
+        AsyncFlow<Integer> withNull = AsyncFlow.generate(e -> e.emitAll(
+                kotlinx.coroutines.flow.FlowKt.flowOf(new Integer[] {1, null})));
+        NullPointerException npe = assertThrows(NullPointerException.class, withNull::toList);
+        assertTrue(npe.getMessage().contains("null"), npe.getMessage());
+    }
+
+    @Test
     void aBodyMayBlockAndCollectOtherFlows() {
         AsyncFlow<Integer> inner = AsyncFlow.range(0, 3);
         AsyncFlow<Integer> outer = AsyncFlow.generate(e -> {
-            Thread.sleep(0); // plain blocking call is allowed in a body
+            new java.util.concurrent.CountDownLatch(0).await(); // a plain blocking call is allowed in a body
             List<Integer> firstPass = inner.toList();
             e.emit(firstPass.size());
             try (var it = inner.iterator()) {
