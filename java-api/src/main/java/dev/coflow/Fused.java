@@ -142,24 +142,7 @@ final class Fused<T> {
         try {
             Thread self = Thread.currentThread();
             long i = 0;
-            if (it instanceof RangeCursor range) {
-                // AsyncFlow.range: count with an int, no iterator call per element
-                for (int x = range.next; x < range.end; x++) {
-                    if ((i++ & CHECK_MASK) == 0 && self.isInterrupted()) {
-                        range.next = x;
-                        throw new CancellationException("interrupted while collecting a flow");
-                    }
-                    if (!sink.accept(x)) {
-                        range.next = x + 1;
-                        stopped = true;
-                        break;
-                    }
-                }
-                if (!stopped) {
-                    range.next = range.end;
-                }
-            }
-            while (!stopped && it.hasNext()) {
+            while (it.hasNext()) {
                 if ((i++ & CHECK_MASK) == 0 && self.isInterrupted()) {
                     throw new CancellationException("interrupted while collecting a flow");
                 }
