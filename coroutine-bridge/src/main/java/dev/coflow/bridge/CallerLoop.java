@@ -43,9 +43,13 @@ final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispat
      */
     static Object run(SuspendCall<?> call) {
         CallerLoop loop = new CallerLoop();
-        Deferred<Object> d = BuildersKt.async(GlobalScope.INSTANCE, loop, CoroutineStart.DEFAULT,
-                (scope, c) -> Suspend.invoke(call, c));
-        loop.rootJob = d;
+        // UNDISPATCHED: the call starts right here, without a first trip through the queue; the
+        // root's Job is recorded before any body in it can ask whether it may run inline.
+        Deferred<Object> d = BuildersKt.async(GlobalScope.INSTANCE, loop, CoroutineStart.UNDISPATCHED,
+                (scope, c) -> {
+                    loop.rootJob = scope.getCoroutineContext().get(kotlinx.coroutines.Job.Key);
+                    return Suspend.invoke(call, c);
+                });
         try {
             loop.drainUntil(d::isCompleted, d);
         } finally {
