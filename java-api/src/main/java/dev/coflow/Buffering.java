@@ -16,7 +16,9 @@ import kotlinx.coroutines.flow.FlowKt;
  * is collected by a blocking coflow terminal, the consumer's code occupies the calling thread, so
  * a producer left on that thread could only run while the consumer waits: a blocking consumer
  * would never overlap with it (SEMANTICS.md §2). There the producer is moved to
- * {@code Dispatchers.Default} (kotlinx {@code flowOn}, fused into the same channel), where a
+ * {@code Dispatchers.Default} (for a suspending buffer over an unfused upstream by
+ * {@link CallerBuffer}, a ring drained in batches; otherwise kotlinx {@code flowOn}, fused into
+ * the same channel), where a
  * generator body runs on its own virtual thread without a handoff per element. Anywhere else
  * (a Kotlin collector, a test dispatcher with virtual time) it is exactly kotlinx's buffer.
  *
@@ -26,18 +28,24 @@ import kotlinx.coroutines.flow.FlowKt;
 final class Buffering<T> implements Flow<T> {
     final Flow<T> buffered;
     private final Flow<T> offCaller;
+    /** The upstream of a {@code buffer} that {@link CallerBuffer} may run on a caller loop, else null. */
+    private final Flow<T> ring;
+    private final int capacity;
 
-    private Buffering(Flow<T> buffered) {
+    private Buffering(Flow<T> buffered, Flow<T> upstream, int capacity, BufferOverflow overflow) {
         this.buffered = buffered;
+        this.ring = upstream != null && CallerBuffer.accepts(upstream, capacity, overflow) ? upstream : null;
+        this.capacity = capacity;
         this.offCaller = FlowKt.flowOn(buffered, Dispatchers.getDefault());
     }
 
     static <T> Flow<T> buffer(Flow<T> upstream, int capacity, BufferOverflow overflow) {
-        return new Buffering<>(FlowKt.buffer(unwrap(upstream), capacity, overflow));
+        Flow<T> source = unwrap(upstream);
+        return new Buffering<>(FlowKt.buffer(source, capacity, overflow), source, capacity, overflow);
     }
 
     static <T> Flow<T> conflate(Flow<T> upstream) {
-        return new Buffering<>(FlowKt.conflate(unwrap(upstream)));
+        return new Buffering<>(FlowKt.conflate(unwrap(upstream)), null, 0, BufferOverflow.DROP_OLDEST);
     }
 
     /** {@code flowOn} after a buffer fuses with it; the explicit context then decides. */
@@ -52,6 +60,10 @@ final class Buffering<T> implements Flow<T> {
     @Override
     public Object collect(FlowCollector<? super T> collector, Continuation<? super Unit> continuation) {
         Object interceptor = continuation.getContext().get(ContinuationInterceptor.Key);
-        return (interceptor instanceof CallerThreadDispatcher ? offCaller : buffered).collect(collector, continuation);
+        if (interceptor instanceof CallerThreadDispatcher) {
+            return ring != null ? CallerBuffer.collect(ring, capacity, collector, continuation)
+                    : offCaller.collect(collector, continuation);
+        }
+        return buffered.collect(collector, continuation);
     }
 }
