@@ -41,20 +41,29 @@ import kotlinx.coroutines.flow.internal.FusibleFlow;
  * then reads the slot (a Dekker handshake), so at least one of them sees the other and no wake-up
  * is lost. The slot is cleared by compare-and-set, so a waiter is resumed at most once by us.
  */
-final class CallerBuffer<T> {
+final class CallerBuffer<T> extends CallerBufferConsumerSide {
     private static final Object SUSPENDED = IntrinsicsKt.getCOROUTINE_SUSPENDED();
     /** kotlinx's default channel capacity, read from the same system property. */
     private static final int DEFAULT_CAPACITY = defaultCapacity();
-    /** Polls of the other side's index before a side registers to wait (a few microseconds). */
-    private static final int SPINS = Integer.getInteger("coflow.bufferSpins", 512);
+    /**
+     * How long a side polls the other side's index before it registers to wait (the caller loop's
+     * {@code coflow.spinNanos}): a wait costs a suspension, a dispatch and often a park/unpark.
+     */
+    private static final long SPIN_NANOS = Long.getLong("coflow.spinNanos", 5_000L);
+    /**
+     * Pauses between two polls: a side that re-read the other's index at full speed would pull
+     * its cache line away on every poll and slow down the very side it is waiting for (measured:
+     * twice the cost per element when the consumer is the faster side).
+     */
+    private static final int BACKOFF = Integer.getInteger("coflow.bufferBackoff", 32);
     private static final VarHandle CONSUMER_WAITER;
     private static final VarHandle PRODUCER_WAITER;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            CONSUMER_WAITER = l.findVarHandle(CallerBuffer.class, "consumerWaiter", CancellableContinuation.class);
-            PRODUCER_WAITER = l.findVarHandle(CallerBuffer.class, "producerWaiter", CancellableContinuation.class);
+            CONSUMER_WAITER = l.findVarHandle(CallerBufferProducerSide.class, "consumerWaiter", CancellableContinuation.class);
+            PRODUCER_WAITER = l.findVarHandle(CallerBufferConsumerSide.class, "producerWaiter", CancellableContinuation.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -62,24 +71,9 @@ final class CallerBuffer<T> {
 
     private final Object[] items;
     private final int capacity;
-    /** Elements taken so far; written only by the consumer. */
-    private volatile long head;
-    /** Elements put so far; written only by the producer. */
-    private volatile long tail;
     /** Set (after {@link #failure}) when the upstream has completed. */
     private volatile boolean done;
     private Throwable failure;
-    @SuppressWarnings("unused") // via CONSUMER_WAITER
-    private volatile CancellableContinuation<? super Unit> consumerWaiter;
-    @SuppressWarnings("unused") // via PRODUCER_WAITER
-    private volatile CancellableContinuation<? super Unit> producerWaiter;
-
-    // producer-local
-    private int putIndex;
-    private long headSeen;
-    // consumer-local
-    private int takeIndex;
-    private long tailSeen;
 
     private CallerBuffer(int capacity) {
         this.capacity = capacity;
@@ -162,6 +156,20 @@ final class CallerBuffer<T> {
 
     // ---- both ----------------------------------------------------------------------------------
 
+    /**
+     * Pauses before poll {@code i + 1} of a spin that started at {@code deadline - SPIN_NANOS};
+     * true when the spin should end and the side wait instead.
+     */
+    private static boolean spunOut(int i, long deadline) {
+        if (SPIN_NANOS <= 0 || i > 0 && System.nanoTime() - deadline > 0) {
+            return true;
+        }
+        for (int k = 0; k < BACKOFF; k++) {
+            Thread.onSpinWait();
+        }
+        return false;
+    }
+
     private void wake(VarHandle slot) {
         Object w = slot.getVolatile(this);
         if (w != null) {
@@ -234,11 +242,17 @@ final class CallerBuffer<T> {
         protected Object invokeSuspend(Object result) {
             ResultKt.throwOnFailure(result);
             while (true) {
-                for (int i = 0; i < SPINS; i++) {
+                long deadline = 0;
+                for (int i = 0; ; i++) {
                     if (buf.offer(value)) {
                         return Unit.INSTANCE;
                     }
-                    Thread.onSpinWait();
+                    if (spunOut(i, deadline)) {
+                        break;
+                    }
+                    if (i == 0) {
+                        deadline = System.nanoTime() + SPIN_NANOS;
+                    }
                 }
                 if (CancellableContinuationKt.suspendCancellableCoroutine(cc -> {
                     buf.awaitRoom(cc);
@@ -271,6 +285,7 @@ final class CallerBuffer<T> {
             ResultKt.throwOnFailure(result);
             CallerBuffer<T> b = buf;
             int spins = 0;
+            long deadline = 0;
             while (true) {
                 long h = b.head;
                 if (h == b.tailSeen) {
@@ -286,8 +301,10 @@ final class CallerBuffer<T> {
                             }
                             continue;
                         }
-                        if (spins++ < SPINS) {
-                            Thread.onSpinWait();
+                        if (spins == 0) {
+                            deadline = System.nanoTime() + SPIN_NANOS;
+                        }
+                        if (!spunOut(spins++, deadline)) {
                             continue;
                         }
                         spins = 0;
@@ -313,4 +330,40 @@ final class CallerBuffer<T> {
             }
         }
     }
+}
+
+// ---- layout: each side's fields on cache lines of their own -----------------------------------
+// HotSpot places a superclass's fields before its subclass's, so the padding classes below keep
+// the producer's and the consumer's fields 128 bytes apart (no false sharing between a write of
+// tail and a read of head, which would otherwise cost a cache miss per element on both sides).
+
+/** Padding before the producer's fields. */
+abstract class CallerBufferPadA {
+    long a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15;
+}
+
+/** Written by the producer (and {@code consumerWaiter} by a consumer about to wait). */
+abstract class CallerBufferProducerSide extends CallerBufferPadA {
+    /** Elements put so far. */
+    volatile long tail;
+    volatile CancellableContinuation<? super Unit> consumerWaiter;
+    int putIndex;
+    /** The last {@code head} the producer read. */
+    long headSeen;
+}
+
+/** Padding between the two sides. */
+abstract class CallerBufferPadB extends CallerBufferProducerSide {
+    long b0, b1, b2, b3, b4, b5, b6, b7, b8, b9, b10, b11, b12, b13, b14, b15;
+}
+
+/** Written by the consumer (and {@code producerWaiter} by a producer about to wait). */
+abstract class CallerBufferConsumerSide extends CallerBufferPadB {
+    /** Elements taken so far. */
+    volatile long head;
+    volatile CancellableContinuation<? super Unit> producerWaiter;
+    int takeIndex;
+    /** The last {@code tail} the consumer read. */
+    long tailSeen;
+    long c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15;
 }
