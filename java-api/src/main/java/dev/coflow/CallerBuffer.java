@@ -3,6 +3,7 @@ package dev.coflow;
 import dev.coflow.bridge.internal.Exceptions;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.CancellationException;
 import kotlin.ResultKt;
 import kotlin.Unit;
 import kotlin.coroutines.Continuation;
@@ -33,7 +34,8 @@ import kotlinx.coroutines.flow.internal.FusibleFlow;
  * completes only after the producer did (its {@code finally} blocks have run). What differs is
  * the cost: each side signals the other only when it waits (the consumer on an empty ring, the
  * producer on a full one), and the consumer drains every available element before it waits
- * again, so a fast pair exchanges no wake-ups at all.
+ * again, so a fast pair exchanges almost no wake-ups: before it waits, a side polls the other's
+ * index for up to {@code coflow.spinNanos} (the caller loop's spin), pausing between polls.
  *
  * <p>Memory protocol: {@code tail} (written by the producer) and {@code head} (written by the
  * consumer) are volatile; a side that is about to wait publishes its continuation in a volatile
@@ -265,6 +267,18 @@ final class CallerBuffer<T> extends CallerBufferConsumerSide {
     }
 
     /**
+     * An interrupt of the caller's thread cancels the blocking call, but the caller loop notices
+     * it only when it parks, which a consumer that never has to wait never lets it do: the
+     * consumer (on the caller's thread) checks for it every 1024 elements and before it spins.
+     */
+    private static void checkInterrupt() {
+        Thread t = Thread.currentThread();
+        if (t.isInterrupted()) {
+            throw new CancellationException("thread " + t.getName() + " was interrupted");
+        }
+    }
+
+    /**
      * The consumer: takes every element available, hands each to the downstream (which may
      * suspend), and waits only on an empty ring. Resumed after either kind of suspension.
      */
@@ -302,6 +316,7 @@ final class CallerBuffer<T> extends CallerBufferConsumerSide {
                             continue;
                         }
                         if (spins == 0) {
+                            checkInterrupt();
                             deadline = System.nanoTime() + SPIN_NANOS;
                         }
                         if (!spunOut(spins++, deadline)) {
@@ -318,6 +333,9 @@ final class CallerBuffer<T> extends CallerBufferConsumerSide {
                     }
                 }
                 spins = 0;
+                if ((h & 1023) == 1023) {
+                    checkInterrupt();
+                }
                 int i = b.takeIndex;
                 T v = (T) b.items[i];
                 b.items[i] = null;

@@ -180,6 +180,27 @@ class CallerBufferTest {
         }
     }
 
+    /**
+     * A consumer slower than the producer finds the ring full, never waits, and so never lets the
+     * caller loop park (where it notices interrupts): the ring's consumer must notice it itself.
+     */
+    @Test
+    void interruptingACallerThatNeverWaitsCancelsToo() {
+        long[] work = {0};
+        int[] seen = {0};
+        // a plain source (no body, ~10 ns per element) keeps well ahead of this consumer
+        assertThrows(CancellationException.class, () -> AsyncFlow.range(0, Integer.MAX_VALUE).buffer(64).forEach(v -> {
+            for (int k = 0; k < 2_000; k++) {
+                work[0] += k ^ v;
+            }
+            if (++seen[0] == 5_000) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        assertTrue(Thread.interrupted(), "the interrupt flag is kept (and cleared here)");
+        assertTrue(seen[0] >= 5_000 && work[0] != 42);
+    }
+
     @Test
     void blockingProducerAndBlockingConsumerOverlap() {
         CountDownLatch consumerHasOne = new CountDownLatch(1);
