@@ -187,7 +187,11 @@ final class CallerBuffer<T> extends CallerBufferConsumerSide {
         }
     }
 
-    /** The producer coroutine: collects the upstream into the ring and records how it ended. */
+    /**
+     * The producer coroutine: collects the upstream into the ring and records how it ended.
+     *
+     * @param <T> the element type
+     */
     private static final class ProducerRun<T> extends ContinuationImpl implements FlowCollector<T> {
         private final CallerBuffer<T> buf;
         private final Flow<T> upstream;
@@ -281,6 +285,8 @@ final class CallerBuffer<T> extends CallerBufferConsumerSide {
     /**
      * The consumer: takes every element available, hands each to the downstream (which may
      * suspend), and waits only on an empty ring. Resumed after either kind of suspension.
+     *
+     * @param <T> the element type
      */
     private static final class ConsumerLoop<T> extends ContinuationImpl {
         private final CallerBuffer<T> buf;

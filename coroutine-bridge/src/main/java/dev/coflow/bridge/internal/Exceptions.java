@@ -14,6 +14,9 @@ public final class Exceptions {
      * Returns {@code t} as an unchecked throwable to rethrow from a blocking call: unchecked
      * exceptions and errors unchanged, {@link IOException} as {@link UncheckedIOException}, any
      * other checked exception as {@link CompletionException}, the original always the cause.
+     *
+     * @param t the failure
+     * @return the exception to throw
      */
     public static RuntimeException unchecked(Throwable t) {
         if (t instanceof RuntimeException re) {
