@@ -3,6 +3,7 @@ package dev.coflow;
 import dev.coflow.bridge.Coroutines;
 import dev.coflow.function.ThrowingBiConsumer;
 import dev.coflow.function.ThrowingConsumer;
+import java.util.concurrent.CancellationException;
 import kotlin.Unit;
 import kotlin.coroutines.Continuation;
 import kotlinx.coroutines.flow.Flow;
@@ -44,9 +45,24 @@ final class Emitters {
         return FlowKt.onCompletion(upstream,
                 (FlowCollector<? super T> collector, Throwable cause, Continuation<? super Unit> c) ->
                         Coroutines.runSuspending(() -> {
-                            action.accept(cause);
+                            action.accept(plain(cause));
                             return Unit.INSTANCE;
                         }, c));
+    }
+
+    /**
+     * The cause as a user sees it: kotlinx ends a flow that the downstream stopped early
+     * ({@code take}, {@code first}) with an internal {@code AbortFlowException}; Java code gets a
+     * plain {@link CancellationException} with the same message instead of a kotlinx internal.
+     */
+    static Throwable plain(Throwable cause) {
+        if (cause instanceof CancellationException ce && cause.getClass().getName().startsWith("kotlinx.coroutines.flow.internal.")) {
+            CancellationException plain = new CancellationException("the downstream stopped collecting early (take, first, ...): "
+                    + ce.getMessage());
+            plain.setStackTrace(ce.getStackTrace());
+            return plain;
+        }
+        return cause;
     }
 
     /** Runs {@code body} as a bridge body whose emitter feeds {@code collector}; shared with Errors. */

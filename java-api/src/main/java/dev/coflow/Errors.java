@@ -1,5 +1,6 @@
 package dev.coflow;
 
+import dev.coflow.bridge.LambdaSite;
 import dev.coflow.bridge.internal.Exceptions;
 import dev.coflow.function.ThrowingBiConsumer;
 import dev.coflow.function.ThrowingFunction;
@@ -76,12 +77,16 @@ final class Errors {
     /** The function only builds the fallback flow; the fallback is collected natively by kotlinx. */
     static <T> Flow<T> onErrorResume(Flow<T> upstream, ThrowingFunction<? super Throwable, ? extends Flow<? extends T>> fn) {
         return catchWith(upstream, (collector, cause, c) -> {
-            Flow<? extends T> fallback;
-            try {
-                fallback = Objects.requireNonNull(fn.apply(cause), "onErrorResume: fn returned null; return AsyncFlow.empty() to end quietly");
-            } catch (Exception e) {
-                throw Exceptions.sneaky(e);
-            }
+            // Called once per failure, so in place: the function may wait (Suspend.*) like any
+            // coflow-called lambda.
+            LambdaSite<Throwable, Void> site = new LambdaSite<>() {
+                @Override
+                protected Object compute(Throwable t, Void unused) throws Exception {
+                    return Objects.requireNonNull(fn.apply(t), "onErrorResume: fn returned null; return AsyncFlow.empty() to end quietly");
+                }
+            };
+            @SuppressWarnings("unchecked")
+            Flow<? extends T> fallback = (Flow<? extends T>) site.call(cause, null, c);
             return FlowKt.emitAll(collector, AsyncFlow.from(fallback), c);
         });
     }

@@ -1,6 +1,6 @@
 package dev.coflow;
 
-import dev.coflow.bridge.internal.Exceptions;
+import dev.coflow.bridge.LambdaSite;
 import dev.coflow.function.ThrowingBiFunction;
 import dev.coflow.function.ThrowingBiPredicate;
 import dev.coflow.function.ThrowingConsumer;
@@ -8,113 +8,148 @@ import dev.coflow.function.ThrowingFunction;
 import dev.coflow.function.ThrowingPredicate;
 import kotlin.Unit;
 import kotlin.coroutines.Continuation;
-import kotlin.jvm.functions.Function1;
 import kotlin.jvm.functions.Function2;
 import kotlin.jvm.functions.Function3;
+import kotlinx.coroutines.flow.FlowCollector;
 
 /**
- * Adapts coflow's throwing Java lambdas to the non-suspending Kotlin function shapes kotlinx's
- * operators take, so the operators run at native kotlinx speed.
+ * Adapts coflow's throwing Java lambdas to the suspend function shapes kotlinx's operators take.
+ *
+ * <p>Every adapter is a {@link LambdaSite}: the lambda runs right where kotlinx calls it, in the
+ * collecting coroutine's step, marked on its thread as a coflow-called lambda so that
+ * {@code Suspend.delay/await/call}, {@code Suspend.nonCancellable} and blocking terminals inside it
+ * are made in that coroutine (cancellable, on its clock). A lambda that never waits costs one
+ * thread-local look-up and a few field writes per call. See {@code docs/adr/0002-suspend-like-lambdas.md}.
  */
 final class Lambdas {
     private Lambdas() {}
 
+    /** {@code fn} as a {@code suspend (T) -> R} whose null result fails naming {@code operator}. */
     static <T, R> Function2<T, Continuation<? super R>, Object> mapper(String operator, ThrowingFunction<? super T, ? extends R> fn) {
-        return (v, c) -> {
-            R r;
-            try {
-                r = fn.apply(v);
-            } catch (Exception e) {
-                throw Exceptions.sneaky(e);
-            }
-            if (r == null) {
-                throw new NullPointerException(operator + ": the function returned null for " + v
-                        + "; AsyncFlow elements are non-null (use mapNotNull to drop elements)");
-            }
-            return r;
-        };
-    }
-
-    static <T> Function2<T, Continuation<? super Boolean>, Object> predicate(ThrowingPredicate<? super T> p) {
-        return (v, c) -> {
-            try {
-                return p.test(v);
-            } catch (Exception e) {
-                throw Exceptions.sneaky(e);
-            }
-        };
-    }
-
-    /** A downstream collector running a plain Java action per element (the body of a terminal). */
-    static <T> kotlinx.coroutines.flow.FlowCollector<T> collector(ThrowingConsumer<? super T> action) {
-        return (v, c) -> accept(action, v);
-    }
-
-    static <T> Function2<T, Continuation<? super Unit>, Object> action(ThrowingConsumer<? super T> action) {
-        return (v, c) -> accept(action, v);
-    }
-
-    /** Runs {@code action} on {@code v}, rethrowing its exception unwrapped; returns {@code Unit}. */
-    private static <T> Object accept(ThrowingConsumer<? super T> action, T v) {
-        try {
-            action.accept(v);
-        } catch (Exception e) {
-            throw Exceptions.sneaky(e);
-        }
-        return Unit.INSTANCE;
+        return new Mapper<>(operator, fn, false);
     }
 
     /** Like {@link #mapper}, but a null result is passed on (kotlinx {@code mapNotNull} then drops it). */
     static <T, R> Function2<T, Continuation<? super R>, Object> mapperOrNull(ThrowingFunction<? super T, ? extends R> fn) {
-        return (v, c) -> {
-            try {
-                return fn.apply(v);
-            } catch (Exception e) {
-                throw Exceptions.sneaky(e);
-            }
-        };
+        return new Mapper<>("mapNotNull", fn, true);
     }
 
-    /** A plain (non-suspending) Kotlin {@code (T) -> K}. */
-    static <T, K> Function1<T, K> function(ThrowingFunction<? super T, ? extends K> fn) {
-        return v -> {
-            try {
-                return fn.apply(v);
-            } catch (Exception e) {
-                throw Exceptions.sneaky(e);
-            }
-        };
+    /** {@code p} as a {@code suspend (T) -> Boolean}. */
+    static <T> Function2<T, Continuation<? super Boolean>, Object> predicate(ThrowingPredicate<? super T> p) {
+        return new Predicate<>(p);
     }
 
-    /** A plain (non-suspending) Kotlin {@code (A, B) -> Boolean}. */
-    static <A, B> Function2<A, B, Boolean> biPredicate(ThrowingBiPredicate<? super A, ? super B> p) {
-        return (a, b) -> {
-            try {
-                return p.test(a, b);
-            } catch (Exception e) {
-                throw Exceptions.sneaky(e);
-            }
-        };
+    /** A downstream collector running a Java action per element (the body of a terminal). */
+    static <T> FlowCollector<T> collector(ThrowingConsumer<? super T> action) {
+        return new Action<>(action);
+    }
+
+    /** {@code action} as a {@code suspend (T) -> Unit}. */
+    static <T> Function2<T, Continuation<? super Unit>, Object> action(ThrowingConsumer<? super T> action) {
+        return new Action<>(action);
     }
 
     /**
-     * A suspend {@code (R, T) -> R} that never suspends, for {@code scan}/{@code fold}; a null
-     * result fails with an NPE naming {@code operator}.
+     * A {@code suspend (R, T) -> R} for {@code scan}/{@code fold}/{@code zip}/{@code combine}; a
+     * null result fails with an NPE naming {@code operator}.
      */
-    static <R, T> Function3<R, T, Continuation<? super R>, Object> accumulator(String operator,
-            ThrowingBiFunction<? super R, ? super T, ? extends R> fn) {
-        return (acc, v, c) -> {
-            R r;
-            try {
-                r = fn.apply(acc, v);
-            } catch (Exception e) {
-                throw Exceptions.sneaky(e);
+    static <R, T, U> Function3<R, T, Continuation<? super U>, Object> accumulator(String operator,
+            ThrowingBiFunction<? super R, ? super T, ? extends U> fn) {
+        return new Accumulator<>(operator, fn);
+    }
+
+    private static final class Mapper<T, R> extends LambdaSite<T, Void> implements Function2<T, Continuation<? super R>, Object> {
+        private final String operator;
+        private final ThrowingFunction<? super T, ? extends R> fn;
+        private final boolean nullable;
+
+        Mapper(String operator, ThrowingFunction<? super T, ? extends R> fn, boolean nullable) {
+            this.operator = operator;
+            this.fn = fn;
+            this.nullable = nullable;
+        }
+
+        @Override
+        protected Object compute(T v, Void ignored) throws Exception {
+            R r = fn.apply(v);
+            if (r == null && !nullable) {
+                throw new NullPointerException(operator + ": the function returned null for " + v
+                        + "; AsyncFlow elements are non-null (use mapNotNull to drop elements)");
             }
+            return r;
+        }
+
+        @Override
+        public Object invoke(T v, Continuation<? super R> c) {
+            return call(v, null, c);
+        }
+    }
+
+    private static final class Predicate<T> extends LambdaSite<T, Void> implements Function2<T, Continuation<? super Boolean>, Object> {
+        private final ThrowingPredicate<? super T> p;
+
+        Predicate(ThrowingPredicate<? super T> p) {
+            this.p = p;
+        }
+
+        @Override
+        protected Object compute(T v, Void ignored) throws Exception {
+            return p.test(v);
+        }
+
+        @Override
+        public Object invoke(T v, Continuation<? super Boolean> c) {
+            return call(v, null, c);
+        }
+    }
+
+    private static final class Action<T> extends LambdaSite<T, Void>
+            implements FlowCollector<T>, Function2<T, Continuation<? super Unit>, Object> {
+        private final ThrowingConsumer<? super T> action;
+
+        Action(ThrowingConsumer<? super T> action) {
+            this.action = action;
+        }
+
+        @Override
+        protected Object compute(T v, Void ignored) throws Exception {
+            action.accept(v);
+            return Unit.INSTANCE;
+        }
+
+        @Override
+        public Object emit(T v, Continuation<? super Unit> c) {
+            return call(v, null, c);
+        }
+
+        @Override
+        public Object invoke(T v, Continuation<? super Unit> c) {
+            return call(v, null, c);
+        }
+    }
+
+    private static final class Accumulator<R, T, U> extends LambdaSite<R, T> implements Function3<R, T, Continuation<? super U>, Object> {
+        private final String operator;
+        private final ThrowingBiFunction<? super R, ? super T, ? extends U> fn;
+
+        Accumulator(String operator, ThrowingBiFunction<? super R, ? super T, ? extends U> fn) {
+            this.operator = operator;
+            this.fn = fn;
+        }
+
+        @Override
+        protected Object compute(R acc, T v) throws Exception {
+            U r = fn.apply(acc, v);
             if (r == null) {
                 throw new NullPointerException(operator + ": the function returned null for (" + acc + ", " + v
                         + "); AsyncFlow elements are non-null (return an Optional or a sentinel value)");
             }
             return r;
-        };
+        }
+
+        @Override
+        public Object invoke(R acc, T v, Continuation<? super U> c) {
+            return call(acc, v, c);
+        }
     }
 }

@@ -51,18 +51,13 @@ final class Merge {
 
     private static <T, R> Function2<T, Continuation<? super Flow<? extends R>>, Object> inner(String operator,
             ThrowingFunction<? super T, ? extends Flow<? extends R>> fn) {
-        return (v, c) -> {
-            Flow<? extends R> f;
-            try {
-                f = fn.apply(v);
-            } catch (Exception e) {
-                throw Exceptions.sneaky(e);
-            }
+        return Lambdas.mapper(operator, v -> {
+            Flow<? extends R> f = fn.apply(v);
             if (f == null) {
                 throw new NullPointerException(operator + ": the function returned null for " + v
                         + "; return AsyncFlow.empty() for no elements");
             }
             return nonNull(f, operator);
-        };
+        });
     }
 }

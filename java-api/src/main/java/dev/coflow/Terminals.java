@@ -1,5 +1,6 @@
 package dev.coflow;
 
+import dev.coflow.bridge.Coroutines;
 import dev.coflow.bridge.Suspend;
 import dev.coflow.bridge.SuspendCall;
 import dev.coflow.bridge.internal.Exceptions;
@@ -53,8 +54,11 @@ final class Terminals {
 
     /** Starts a suspend call as a future; cancelling the future cancels the collection. */
     static <R> CompletableFuture<R> async(SuspendCall<R> call) {
+        // The collection runs as a bridge body: the consumer's lambdas then run on that body's
+        // virtual thread (its calls are made directly on Default), so a lambda that waits holds
+        // no kotlinx worker.
         return FutureKt.future(GlobalScope.INSTANCE, Dispatchers.getDefault(), CoroutineStart.DEFAULT,
-                (scope, c) -> invoke(call, c));
+                (scope, c) -> Coroutines.runSuspendingOnVirtualThread(() -> Suspend.call(call), c));
     }
 
     /**

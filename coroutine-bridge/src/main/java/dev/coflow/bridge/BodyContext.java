@@ -1,18 +1,20 @@
 package dev.coflow.bridge;
 
+import dev.coflow.bridge.internal.BodySlot;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicInteger;
+import kotlin.coroutines.Continuation;
 import kotlin.coroutines.CoroutineContext;
 import kotlinx.coroutines.Job;
 
 /**
  * What a running Java body knows about the coroutine that owns it, and how its suspend-like calls
- * get performed. Two kinds: a {@link Fiber} (the body on its own virtual thread, calls handed to a
- * driver coroutine) and an {@link InlineBody} (the body on the thread of a {@link CallerLoop},
- * calls made directly). {@link Suspend} only sees this interface.
+ * get performed. Three kinds: a {@link Fiber} (the body on its own virtual thread, calls handed to
+ * a driver coroutine), an {@link InlineBody} (the body on the thread of a {@link CallerLoop},
+ * calls made directly) and a {@link LambdaBody} (a Java lambda that coflow calls inside a
+ * coroutine step, on that step's thread). {@link Suspend} only sees this interface.
  */
 abstract class BodyContext {
-    static final ThreadLocal<BodyContext> CURRENT = new ThreadLocal<>();
     private static final AtomicInteger LIVE = new AtomicInteger();
 
     final CoroutineContext context;
@@ -25,8 +27,23 @@ abstract class BodyContext {
         this.job = context.get(Job.Key);
     }
 
+    /**
+     * The body whose code runs on this thread: a coroutine body, or a coflow-called Java lambda
+     * (its {@link LambdaBody} is made here, on its first suspend-like call), or null.
+     */
     static BodyContext current() {
-        return CURRENT.get();
+        BodySlot s = BodySlot.get();
+        Object b = s.body;
+        if (b != null) {
+            return (BodyContext) b;
+        }
+        Continuation<?> c = s.lambda;
+        if (c == null) {
+            return null;
+        }
+        LambdaBody lambda = new LambdaBody(c.getContext());
+        s.body = lambda;
+        return lambda;
     }
 
     /** Number of bodies whose user code has not finished yet, for leak checks. */

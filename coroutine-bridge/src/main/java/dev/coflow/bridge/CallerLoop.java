@@ -86,6 +86,16 @@ final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispat
                 && context.get(kotlinx.coroutines.Job.Key) == rootJob;
     }
 
+    /** Whether {@code job} is the root coroutine's, the one the blocked caller waits for. */
+    boolean isRoot(Object job) {
+        return job != null && job == rootJob;
+    }
+
+    /** Whether the calling thread is the one that drains this loop, and the loop still runs. */
+    boolean drainedByCurrentThread() {
+        return Thread.currentThread() == owner && !closed;
+    }
+
     /**
      * Runs queued tasks on the owner thread until {@code done} holds; an interrupt cancels
      * {@code cancelOnInterrupt} and keeps draining until done.

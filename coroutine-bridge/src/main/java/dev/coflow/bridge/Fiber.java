@@ -1,5 +1,6 @@
 package dev.coflow.bridge;
 
+import dev.coflow.bridge.internal.BodySlot;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -78,7 +79,8 @@ final class Fiber extends BodyContext {
     }
 
     private void runBody(SuspendBody<?> body) {
-        CURRENT.set(this);
+        BodySlot slot = BodySlot.get();
+        slot.restore(this, null);
         Object value = null;
         Throwable error = null;
         try {
@@ -86,7 +88,7 @@ final class Fiber extends BodyContext {
         } catch (Throwable e) {
             error = e;
         } finally {
-            CURRENT.remove();
+            slot.restore(null, null);
             bodyFinished();
         }
         // An interrupt still pending here was never seen by a suspend-like call (the body

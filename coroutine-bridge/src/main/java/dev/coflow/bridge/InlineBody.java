@@ -1,5 +1,6 @@
 package dev.coflow.bridge;
 
+import dev.coflow.bridge.internal.BodySlot;
 import dev.coflow.bridge.internal.Exceptions;
 import kotlin.coroutines.Continuation;
 import kotlin.coroutines.CoroutineContext;
@@ -33,8 +34,10 @@ final class InlineBody extends BodyContext {
     /** Runs {@code body} to completion on this thread, as the suspend call {@code continuation}. */
     static Object run(CallerLoop loop, SuspendBody<?> body, Continuation<?> continuation) {
         InlineBody self = new InlineBody(loop, continuation.getContext());
-        BodyContext previous = CURRENT.get();
-        CURRENT.set(self);
+        BodySlot slot = BodySlot.get();
+        Object savedBody = slot.body;
+        Continuation<?> savedLambda = slot.lambda;
+        slot.restore(self, null);
         loop.inlineDepth++;
         bodyStarted();
         try {
@@ -44,7 +47,7 @@ final class InlineBody extends BodyContext {
         } finally {
             bodyFinished();
             loop.inlineDepth--;
-            CURRENT.set(previous);
+            slot.restore(savedBody, savedLambda);
         }
     }
 
@@ -72,21 +75,23 @@ final class InlineBody extends BodyContext {
                 // progress even if this body never suspends, e.g. a producer under conflate().
                 callsSinceYield = 0;
                 loop.checkInterrupt();
-                CURRENT.set(null);   // tasks of other coroutines are not part of this body
+                BodySlot slot = BodySlot.get();
+                slot.restore(null, null);   // tasks of other coroutines are not part of this body
                 try {
                     loop.runQueued();
                 } finally {
-                    CURRENT.set(this);
+                    slot.restore(this, null);
                 }
             }
             return r;
         }
         callsSinceYield = 0;
-        CURRENT.set(null);   // tasks of other coroutines are not part of this body
+        BodySlot slot = BodySlot.get();
+        slot.restore(null, null);   // tasks of other coroutines are not part of this body
         try {
             loop.drainUntil(() -> w.done, null);
         } finally {
-            CURRENT.set(this);
+            slot.restore(this, null);
         }
         Object outcome = w.outcome;
         w.outcome = null;
