@@ -1816,7 +1816,9 @@ public final class AsyncFlow<T> implements Flow<T> {
      * {@code close()} returns. {@code hasNext()} blocks (or suspends inside a coroutine body);
      * interrupting a thread blocked in it cancels the producer and throws
      * {@link java.util.concurrent.CancellationException} with the interrupt flag set. The producer
-     * runs at most one element ahead of the consumer (more after {@link #buffer}). Failures of the
+     * is lazy like an async generator: it runs up to its next element only when {@code hasNext()}
+     * asks for it, so a loop that stops early leaves no element produced in vain (prefetch with
+     * {@link #buffer}). Failures of the
      * flow are thrown from {@code hasNext()} as by {@link #toList()}. An iterator abandoned before
      * its end without {@code close()} leaves its producer waiting (as an unclosed kotlinx
      * {@code produceIn} channel does). Not thread-safe, like any iterator. Inside a generator body,

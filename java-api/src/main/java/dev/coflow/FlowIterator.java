@@ -24,9 +24,10 @@ import kotlinx.coroutines.flow.FlowKt;
 
 /**
  * {@link AsyncFlow#iterator()}: the collection runs in its own coroutine and hands elements over a
- * rendezvous channel, one at a time, to the thread calling {@link #hasNext()}. The producer may run
- * at most one element ahead (it starts on the next element once the consumer has taken the
- * current one), unless the flow itself is buffered.
+ * rendezvous channel, one at a time, to the thread calling {@link #hasNext()}. The producer never
+ * runs ahead: after an element it resumes only when the consumer asks for the next one (the loop
+ * of an async generator: {@code produce 0, got 0, finally} for a loop that stops after the first
+ * element), unless the flow itself is buffered.
  *
  * <p>Nothing starts before the first {@code hasNext()}. The producer runs in the caller's coroutine
  * context when iterated from inside a coroutine body (so virtual time applies), otherwise on
@@ -37,7 +38,9 @@ import kotlinx.coroutines.flow.FlowKt;
 final class FlowIterator<T> implements CloseableIterator<T> {
     private final Flow<T> flow;
     private CompletableJob job;
-    private ChannelIterator<T> channel;
+    /** Follows every element on the channel; never an element itself (elements are non-null flow values). */
+    private static final Object GATE = new Object();
+    private ChannelIterator<Object> channel;
     private DisposableHandle parentHandle;
     private T next;
     private boolean finished;
@@ -64,20 +67,25 @@ final class FlowIterator<T> implements CloseableIterator<T> {
         if (channel == null) {
             start();
         }
-        ChannelIterator<T> ch = channel;
-        boolean has;
+        ChannelIterator<Object> ch = channel;
+        Object v = GATE;
         try {
-            has = Terminals.<Boolean>block(ch::hasNext);
+            // the first receive after an element takes its gate (letting the producer go on)
+            while (v == GATE) {
+                if (!Terminals.<Boolean>block(ch::hasNext)) {
+                    close();
+                    return false;
+                }
+                v = ch.next();
+            }
         } catch (RuntimeException | Error e) {
             // failure of the flow, cancellation of the caller, or an interrupt: stop the producer
             close();
             throw e;
         }
-        if (!has) {
-            close();
-            return false;
-        }
-        next = ch.next();
+        @SuppressWarnings("unchecked")
+        T t = (T) v;
+        next = t;
         return true;
     }
 
@@ -115,8 +123,13 @@ final class FlowIterator<T> implements CloseableIterator<T> {
         CoroutineContext context = caller.get(ContinuationInterceptor.Key) == null
                 ? Dispatchers.getDefault().plus(own)
                 : caller.minusKey(Job.Key).plus(own);
-        // buffer(0) asks for a rendezvous channel; after a user's buffer(n) it fuses to n.
-        ReceiveChannel<T> received = FlowKt.produceIn(FlowKt.buffer(flow, 0, BufferOverflow.SUSPEND),
+        // Each element is followed by a gate on a rendezvous channel: the producer sends the
+        // element, then waits to send the gate, which the consumer takes only at its next
+        // hasNext(). So the generator resumes after an element only when asked for the next one,
+        // like an async generator; a user's buffer(n) upstream still prefetches.
+        Flow<Object> gated = FlowKt.flatMapConcat(flow, (v, c) -> FlowKt.flowOf(v, GATE));
+        @SuppressWarnings("unchecked")
+        ReceiveChannel<Object> received = FlowKt.produceIn(FlowKt.buffer(gated, 0, BufferOverflow.SUSPEND),
                 CoroutineScopeKt.CoroutineScope(context));
         job = own;
         channel = received.iterator();

@@ -407,20 +407,25 @@ class ArticlePatternsTest {
     }
 
     @Test
-    void iteratorLoopOverlapsOneItem() {
-        // iterator() hands items over a rendezvous channel: the source fetches item k+1 while the
-        // consumer works on item k, so even without buffer() fetching and work overlap by one item
-        VirtualTime.Timed<List<Integer>> r = VirtualTime.run(() -> {
-            List<Integer> got = new ArrayList<>();
-            try (var items = slowDataSource().iterator()) {
-                while (got.size() < 3 && items.hasNext()) {
-                    got.add(items.next());
-                    Suspend.delay(WORK);
-                }
+    void iteratorLoopIsLazyLikeAnAsyncGeneratorAndPrefetchesOnlyWithBuffer() {
+        // iterator() pulls like "async for": the source fetches item k+1 only when the loop asks
+        // for it, so fetching and work alternate; buffer(1) lets the fetch of k+1 overlap the work on k
+        VirtualTime.Timed<List<Integer>> lazy = VirtualTime.run(() -> take3(slowDataSource()));
+        assertEquals(List.of(0, 1, 2), lazy.value());
+        assertEquals(3 * (FETCH + WORK), lazy.millis());
+        VirtualTime.Timed<List<Integer>> prefetched = VirtualTime.run(() -> take3(slowDataSource().buffer(1)));
+        assertEquals(List.of(0, 1, 2), prefetched.value());
+        assertEquals(3 * FETCH + WORK, prefetched.millis());
+    }
+
+    private static List<Integer> take3(AsyncFlow<Integer> source) {
+        List<Integer> got = new ArrayList<>();
+        try (var items = source.iterator()) {
+            while (got.size() < 3 && items.hasNext()) {
+                got.add(items.next());
+                Suspend.delay(WORK);
             }
-            return got;
-        });
-        assertEquals(List.of(0, 1, 2), r.value());
-        assertEquals(3 * FETCH + WORK, r.millis());
+        }
+        return got;
     }
 }

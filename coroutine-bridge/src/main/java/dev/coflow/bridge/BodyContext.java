@@ -59,11 +59,31 @@ abstract class BodyContext {
         LIVE.decrementAndGet();
     }
 
+    /** Whether a call of this body is being performed right now (body thread only). */
+    private boolean performing;
+
     /**
      * Performs one suspend-like call in the owning coroutine and returns its result, or throws its
      * exception unchanged. Must be called from the body's own thread.
      */
-    abstract Object perform(SuspendCall<?> op);
+    final Object perform(SuspendCall<?> op) {
+        if (performing) {
+            throw new IllegalStateException("a suspend-like call (Suspend.*, a blocking terminal) was made from code "
+                    + "that runs inside another suspend-like call of the same body, such as a hand-written "
+                    + "FlowCollector or a Kotlin lambda that called Java code: that code is not a step coflow knows "
+                    + "about, so it has no coroutine to wait in. Let coflow call it instead (an AsyncFlow operator "
+                    + "or terminal lambda may wait), or wrap it in a dev.coflow.bridge.LambdaSite");
+        }
+        performing = true;
+        try {
+            return performCall(op);
+        } finally {
+            performing = false;
+        }
+    }
+
+    /** Carries out {@link #perform}; never re-entered. */
+    abstract Object performCall(SuspendCall<?> op);
 
     void cancelOwner(CancellationException cause) {
         if (job != null) {

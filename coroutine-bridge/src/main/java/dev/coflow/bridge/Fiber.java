@@ -106,7 +106,7 @@ final class Fiber extends BodyContext {
      * result, or throws its exception.
      */
     @Override
-    Object perform(SuspendCall<?> op) {
+    Object performCall(SuspendCall<?> op) {
         if (Thread.currentThread() != thread) {
             throw new IllegalStateException("a suspend-like call was made for a coroutine body from thread "
                     + Thread.currentThread().getName() + ", which is not the body's thread; call it from the body itself");

@@ -46,7 +46,7 @@ final class LambdaBody extends BodyContext {
 
     @Override
     @SuppressWarnings("unchecked")
-    Object perform(SuspendCall<?> op) {
+    Object performCall(SuspendCall<?> op) {
         if (Thread.currentThread() != thread) {
             throw new IllegalStateException("a suspend-like call was made for a coflow lambda from thread "
                     + Thread.currentThread().getName() + ", which is not the thread coflow called it on; "
