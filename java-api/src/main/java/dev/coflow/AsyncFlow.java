@@ -80,9 +80,23 @@ import kotlinx.coroutines.flow.FlowKt;
  * never blocks a kotlinx dispatcher thread ({@code docs/adr/0001-body-driver.md}).</li>
  * <li><b>Threads.</b> Blocking terminals block the calling thread (cheap on a virtual thread); called
  * from inside a coroutine body they suspend the owning coroutine instead.</li>
- * <li><b>Operator lambdas</b> ({@code map}, {@code filter}, {@code onEach}, ...) are plain,
- * non-suspending functions that run in the collecting coroutine at native kotlinx speed; do waiting
- * work in a generator body instead.</li>
+ * <li><b>Every lambda may wait.</b> Each Java lambda that coflow calls during a collection (operator
+ * functions: {@code map}, {@code filter}, {@code onEach}, {@code transform}, {@code scan},
+ * {@code zip}'s combiner, {@code flatMap*}'s mapper, ...; terminal consumers: {@code forEach},
+ * {@code fold}, {@code reduce}, a {@code Collector}'s accumulator; {@code onStart},
+ * {@code onCompletion}, {@code onEmpty}, {@code catchError}, retry predicates, {@code using}'s acquire
+ * and release, {@code paginate}'s fetcher, {@code defer}'s supplier) may call
+ * {@code Suspend.delay/await/call/nonCancellable/ensureActive} and blocking terminals of other flows,
+ * as a Kotlin {@code suspend} lambda would ({@code map { fetch(it) }}): the call is made in the
+ * collecting coroutine, so it is cancellable ({@code take}, {@code timeout}, a cancelled future or
+ * scope, an interrupted caller end it with {@link java.util.concurrent.CancellationException}) and on
+ * that coroutine's clock (virtual time under the test harness). A lambda that does not wait runs at
+ * native kotlinx speed. It runs on the thread that calls it (the caller of a blocking terminal, a
+ * body's virtual thread); once a lambda has waited, its later calls that would otherwise hold a
+ * kotlinx worker, an event loop or the test thread while they wait run on a virtual thread of their
+ * own ({@code docs/adr/0002-suspend-like-lambdas.md}). A lambda of a blocking terminal over a plain
+ * Java source, called from plain Java, runs in an ordinary loop on the calling thread; there
+ * {@code Suspend.*} blocks that thread and an interrupt cancels.</li>
  * <li><b>Nulls.</b> Elements are never null; a null element fails at once with a
  * {@link NullPointerException} naming the operator.</li>
  * <li><b>Not for inheritance.</b> The class is final; implement kotlinx's {@link Flow} and wrap it

@@ -18,12 +18,8 @@ final class DeferFlow<T> implements Flow<T> {
 
     @Override
     public Object collect(FlowCollector<? super T> collector, Continuation<? super Unit> continuation) {
-        Flow<? extends T> f;
-        try {
-            f = Objects.requireNonNull(supplier.get(), "AsyncFlow.defer: supplier returned null");
-        } catch (Exception e) {
-            throw Exceptions.sneaky(e);
-        }
+        Flow<? extends T> f = Objects.requireNonNull(Lambdas.<Flow<? extends T>>once(supplier, continuation),
+                "AsyncFlow.defer: supplier returned null");
         return AsyncFlow.from(f).collect(collector, continuation);
     }
 }

@@ -6,6 +6,7 @@ import dev.coflow.function.ThrowingBiPredicate;
 import dev.coflow.function.ThrowingConsumer;
 import dev.coflow.function.ThrowingFunction;
 import dev.coflow.function.ThrowingPredicate;
+import dev.coflow.function.ThrowingSupplier;
 import kotlin.Unit;
 import kotlin.coroutines.Continuation;
 import kotlin.jvm.functions.Function2;
@@ -56,6 +57,21 @@ final class Lambdas {
     static <R, T, U> Function3<R, T, Continuation<? super U>, Object> accumulator(String operator,
             ThrowingBiFunction<? super R, ? super T, ? extends U> fn) {
         return new Accumulator<>(operator, fn);
+    }
+
+    /**
+     * Runs {@code supplier} once, in place, as a coflow-called lambda of the step {@code c} (a
+     * factory called at the start of a collection: {@code defer}, {@code fromStream}); it may wait.
+     */
+    @SuppressWarnings("unchecked")
+    static <R> R once(ThrowingSupplier<? extends R> supplier, Continuation<?> c) {
+        LambdaSite<Void, Void> site = new LambdaSite<>() {
+            @Override
+            protected Object compute(Void a, Void b) throws Exception {
+                return supplier.get();
+            }
+        };
+        return (R) site.call(null, null, c);
     }
 
     private static final class Mapper<T, R> extends LambdaSite<T, Void> implements Function2<T, Continuation<? super R>, Object> {

@@ -11,8 +11,8 @@ import kotlinx.coroutines.flow.FlowKt;
 
 /**
  * Flattening and merging (kotlinx {@code operators/Merge.kt}): every operator is kotlinx's own; the
- * user's function stays a plain, non-suspending Java function that returns the inner flow, and
- * each inner flow is checked for null elements.
+ * user's function that returns the inner flow is a coflow-called lambda (it may wait), and each
+ * inner flow is checked for null elements.
  */
 final class Merge {
     private Merge() {}

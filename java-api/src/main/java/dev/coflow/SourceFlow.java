@@ -65,12 +65,7 @@ final class SourceFlow<T> extends AbstractFlow<T> {
     @Override
     @SuppressWarnings("unchecked")
     public Object collectSafely(FlowCollector<? super T> collector, Continuation<? super Unit> continuation) {
-        Iterator<? extends T> it;
-        try {
-            it = cursors.open();
-        } catch (Exception e) {
-            throw Exceptions.sneaky(e);
-        }
+        Iterator<? extends T> it = Lambdas.<Iterator<? extends T>>once(cursors::open, continuation);
         return new Loop<T>((Continuation<Object>) continuation, collector, it, operator).invokeSuspend(Unit.INSTANCE);
     }
 

@@ -10,9 +10,9 @@ import kotlinx.coroutines.flow.FlowCollector;
 import kotlinx.coroutines.flow.FlowKt;
 
 /**
- * Per-element operators that only compute (kotlinx {@code operators/Transform.kt}): plain,
- * non-suspending Java lambdas handed to kotlinx, so they run at native speed in the collecting
- * coroutine.
+ * Per-element operators (kotlinx {@code operators/Transform.kt}): the Java lambdas are handed to
+ * kotlinx as suspend functions ({@link Lambdas}), so they run at native speed in the collecting
+ * coroutine and may still wait.
  */
 final class Transform {
     private Transform() {}

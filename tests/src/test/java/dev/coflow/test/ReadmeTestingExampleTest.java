@@ -27,6 +27,16 @@ class ReadmeTestingExampleTest {
     }
 
     @CoflowTest
+    void awaitsInsideTheLoop(VirtualTimeScope scope) {
+        // async for n in slow_numbers(): await process(n)   -- the consumer waits too
+        slowNumbers().forEach(n -> Suspend.delay(Duration.ofMinutes(30)));
+        assertEquals(Duration.ofMinutes(3 * 90).toMillis(), scope.currentTime());
+        // with a buffer the generator's hours and the consumer's half hours overlap
+        slowNumbers().buffer(3).forEach(n -> Suspend.delay(Duration.ofMinutes(30)));
+        assertEquals(Duration.ofMinutes(3 * 90 + 3 * 60 + 30).toMillis(), scope.currentTime());
+    }
+
+    @CoflowTest
     void emitsOneNumberPerHour(VirtualTimeScope scope) {
         FlowTester.test(slowNumbers(), Duration.ofHours(2), t -> {
             t.expectNoEvents();                      // nothing before the first hour
