@@ -364,12 +364,8 @@ class ArticlePatternsTest {
 
     /** Collects the first 3 items, working {@code work} ms on each; returns the virtual time. */
     private static long gotThreeItems(AsyncFlow<Integer> source, long work) {
-        FlowCollector<Integer> consumer = (item, c) -> Coroutines.runSuspending(() -> {
-            Suspend.delay(work);
-            return Unit.INSTANCE;
-        }, c);
         VirtualTime.Timed<Void> r = VirtualTime.run(() -> {
-            Suspend.call(c -> source.take(3).collect(consumer, c));
+            source.take(3).forEach(item -> Suspend.delay(work));   // await inside the loop
             return null;
         });
         return r.millis();
@@ -395,12 +391,8 @@ class ArticlePatternsTest {
     @Test
     void bufferedConsumerBoundPipelineTakesTheConsumersTime() {
         // when the work is the slower side, prefetching makes the total approach n x work + one fetch
-        FlowCollector<Integer> slowConsumer = (item, c) -> Coroutines.runSuspending(() -> {
-            Suspend.delay(800);
-            return Unit.INSTANCE;
-        }, c);
         VirtualTime.Timed<Void> r = VirtualTime.run(() -> {
-            Suspend.call(c -> slowDataSource().buffer(3).take(3).collect(slowConsumer, c));
+            slowDataSource().buffer(3).take(3).forEach(item -> Suspend.delay(800));
             return null;
         });
         assertEquals(FETCH + 3 * 800, r.millis());

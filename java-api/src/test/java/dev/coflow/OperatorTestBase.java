@@ -246,10 +246,10 @@ abstract class OperatorTestBase {
      */
     protected static <T> List<T> collectSlowly(AsyncFlow<T> flow, long millisPerItem) {
         List<T> got = new ArrayList<>();
-        dev.coflow.bridge.Suspend.call(c -> flow.collect((kotlinx.coroutines.flow.FlowCollector<T>) (v, k) -> {
+        flow.forEach(v -> {
             got.add(v);
-            return kotlinx.coroutines.DelayKt.delay(millisPerItem, k);
-        }, c));
+            dev.coflow.bridge.Suspend.delay(millisPerItem);    // a consumer that waits, written plainly
+        });
         return got;
     }
 }

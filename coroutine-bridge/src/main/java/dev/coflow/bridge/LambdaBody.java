@@ -27,7 +27,7 @@ import kotlinx.coroutines.NonCancellable;
  *   <li>the thread of a blocking coflow call ({@link CallerLoop}): it drains the loop meanwhile, so
  *       every other coroutine of the call keeps running (as {@link InlineBody} does);
  *   <li>the thread running a kotlinx test scheduler: it runs the scheduler's next tasks until the
- *       call resumes ({@link VirtualClock}), so virtual time moves exactly as far as the wait;
+ *       call resumes ({@link TestSchedulerSteps}), so virtual time moves exactly as far as the wait;
  *   <li>any other thread: a nested event loop ({@code runBlocking}), which also runs a kotlinx
  *       event loop the thread already has (a user's {@code runBlocking}). On a coflow body's
  *       virtual thread that costs nothing; on a kotlinx worker it holds the worker, which is why
@@ -86,9 +86,9 @@ final class LambdaBody extends BodyContext {
             return;
         }
         boolean interrupted = false;
-        if (VirtualClock.isTestDispatcher(interceptor)) {
+        if (TestSchedulerSteps.isTestDispatcher(interceptor)) {
             while (!k.done) {
-                if (!VirtualClock.runNext(interceptor, () -> k.done) && !k.done) {
+                if (!TestSchedulerSteps.runNext(interceptor, () -> k.done) && !k.done) {
                     // Nothing on the clock: the wait ends from outside it (a real future, I/O).
                     k.sleeper = thread;
                     if (!k.done) {

@@ -18,7 +18,7 @@ import kotlin.jvm.functions.Function0;
  * {@code runCurrent()} + {@code advanceTimeBy(1)} pair is used instead, one virtual millisecond at
  * a time (correct, slower for long waits).
  */
-final class VirtualClock {
+final class TestSchedulerSteps {
     private static final Class<?> TEST_DISPATCHER = load("kotlinx.coroutines.test.TestDispatcher");
     private static final MethodHandle GET_SCHEDULER;
     private static final MethodHandle TRY_RUN_NEXT;
@@ -54,7 +54,7 @@ final class VirtualClock {
         IS_IDLE = isIdle;
     }
 
-    private VirtualClock() {}
+    private TestSchedulerSteps() {}
 
     /** Whether {@code interceptor} is a kotlinx test dispatcher that this class can drive. */
     static boolean isTestDispatcher(Object interceptor) {
@@ -94,7 +94,7 @@ final class VirtualClock {
 
     private static Class<?> load(String name) {
         try {
-            return Class.forName(name, false, VirtualClock.class.getClassLoader());
+            return Class.forName(name, false, TestSchedulerSteps.class.getClassLoader());
         } catch (ClassNotFoundException | LinkageError e) {
             return null;
         }
