@@ -564,7 +564,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public <R> AsyncFlow<R> map(ThrowingFunction<? super T, ? extends R> fn) {
         Objects.requireNonNull(fn, "fn");
-        return fuse(FlowKt.map(flow, Lambdas.mapper("map", fn)), FusedStages.map(fn));
+        return fuse(Transform.map(flow, fn), FusedStages.map(fn));
     }
 
     /**
@@ -575,7 +575,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public AsyncFlow<T> filter(ThrowingPredicate<? super T> predicate) {
         Objects.requireNonNull(predicate, "predicate");
-        return fuse(FlowKt.filter(flow, Lambdas.predicate(predicate)), FusedStages.filter(predicate, true));
+        return fuse(Transform.filter(flow, predicate), FusedStages.filter(predicate, true));
     }
 
     /**
@@ -586,7 +586,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public AsyncFlow<T> onEach(ThrowingConsumer<? super T> action) {
         Objects.requireNonNull(action, "action");
-        return fuse(FlowKt.onEach(flow, Lambdas.action(action)), FusedStages.onEach(action));
+        return fuse(Transform.onEach(flow, action), FusedStages.onEach(action));
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.coflow;
 
 import dev.coflow.bridge.Suspend;
 import java.util.Objects;
+import kotlinx.coroutines.Job;
 import kotlinx.coroutines.flow.Flow;
 import kotlinx.coroutines.flow.FlowCollector;
 import kotlinx.coroutines.flow.FlowKt;
@@ -15,6 +16,8 @@ final class BodyEmitter<T> implements Emitter<T> {
     private final String operator;
     private final FlowCollector<? super T> collector;
     volatile Thread owner;
+    /** The Job of the coroutine the body runs in. */
+    volatile Job ownerJob;
 
     BodyEmitter(String operator, FlowCollector<? super T> collector) {
         this.operator = operator;
@@ -41,14 +44,24 @@ final class BodyEmitter<T> implements Emitter<T> {
 
     private void checkOwner() {
         Thread o = owner;
-        if (o != Thread.currentThread()) {
+        if (o != Thread.currentThread() && !(o != null && inOwnersCoroutine())) {
             throw new IllegalStateException(o == null
                     ? operator + ": this Emitter's body has returned; emit only while the body runs"
                     : operator + ": emit was called from thread " + Thread.currentThread().getName()
                             + ", not from the generator body's own thread; an Emitter is not thread-safe. "
-                            + "To forward another flow from a body use emitter.emitAll(flow) (or pull it with "
-                            + "flow.iterator() on the body's thread) rather than flow.forEach(emitter::emit); "
+                            + "To forward another flow from a body use emitter.emitAll(flow) or "
+                            + "flow.forEach(emitter::emit) in the body (not from a thread it started); "
                             + "for several producers use AsyncFlow.channelFlow");
         }
+    }
+
+    /**
+     * Whether the caller is a coflow-called lambda running as a step of the body's own coroutine,
+     * as in {@code flow.forEach(emitter::emit)} inside the body: the body waits for that
+     * collection to finish, so the emits are still sequential, only on another thread.
+     */
+    private boolean inOwnersCoroutine() {
+        Job j = ownerJob;
+        return j != null && Suspend.inCoroutine() && Suspend.context().get(Job.Key) == j;
     }
 }

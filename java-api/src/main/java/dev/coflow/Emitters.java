@@ -1,11 +1,13 @@
 package dev.coflow;
 
 import dev.coflow.bridge.Coroutines;
+import dev.coflow.bridge.Suspend;
 import dev.coflow.function.ThrowingBiConsumer;
 import dev.coflow.function.ThrowingConsumer;
 import java.util.concurrent.CancellationException;
 import kotlin.Unit;
 import kotlin.coroutines.Continuation;
+import kotlinx.coroutines.Job;
 import kotlinx.coroutines.flow.Flow;
 import kotlinx.coroutines.flow.FlowCollector;
 import kotlinx.coroutines.flow.FlowKt;
@@ -71,6 +73,7 @@ final class Emitters {
         BodyEmitter<T> emitter = new BodyEmitter<>(operator, collector);
         return Coroutines.runSuspending(() -> {
             emitter.owner = Thread.currentThread();
+            emitter.ownerJob = Suspend.context().get(Job.Key);
             try {
                 body.generate(emitter);
             } finally {

@@ -74,7 +74,7 @@ final class Lambdas {
         return (R) site.call(null, null, c);
     }
 
-    private static final class Mapper<T, R> extends LambdaSite<T, Void> implements Function2<T, Continuation<? super R>, Object> {
+    static final class Mapper<T, R> extends LambdaSite<T, Void> implements Function2<T, Continuation<? super R>, Object> {
         private final String operator;
         private final ThrowingFunction<? super T, ? extends R> fn;
         private final boolean nullable;
@@ -101,7 +101,7 @@ final class Lambdas {
         }
     }
 
-    private static final class Predicate<T> extends LambdaSite<T, Void> implements Function2<T, Continuation<? super Boolean>, Object> {
+    static final class Predicate<T> extends LambdaSite<T, Void> implements Function2<T, Continuation<? super Boolean>, Object> {
         private final ThrowingPredicate<? super T> p;
 
         Predicate(ThrowingPredicate<? super T> p) {
@@ -119,7 +119,7 @@ final class Lambdas {
         }
     }
 
-    private static final class Action<T> extends LambdaSite<T, Void>
+    static final class Action<T> extends LambdaSite<T, Void>
             implements FlowCollector<T>, Function2<T, Continuation<? super Unit>, Object> {
         private final ThrowingConsumer<? super T> action;
 

@@ -69,11 +69,29 @@ final class SourceFlow<T> extends AbstractFlow<T> {
         return new Loop<T>((Continuation<Object>) continuation, collector, it, operator).invokeSuspend(Unit.INSTANCE);
     }
 
+    /**
+     * If this collection runs on the loop of a blocking coflow call and the caller has been
+     * interrupted, cancels the call; the next emit (kotlinx's {@code SafeCollector} checks the Job)
+     * then throws {@link java.util.concurrent.CancellationException}.
+     */
+    private static void checkCallerInterrupt(Continuation<?> c) {
+        if (c.getContext().get(kotlin.coroutines.ContinuationInterceptor.Key)
+                instanceof dev.coflow.bridge.internal.CallerThreadDispatcher loop) {
+            loop.checkInterrupt();
+        }
+    }
+
     private static final class Loop<T> extends ContinuationImpl {
         private static final Object SUSPENDED = IntrinsicsKt.getCOROUTINE_SUSPENDED();
         private final FlowCollector<? super T> collector;
         private final Iterator<? extends T> it;
         private final String operator;
+        /**
+         * A loop whose emits never suspend never returns to the caller's event loop, which is
+         * where an interrupt of a blocked caller is noticed; so it asks every 1024 elements.
+         */
+        private static final int INTERRUPT_CHECK_MASK = 1023;
+        private int emitted;
 
         Loop(Continuation<Object> completion, FlowCollector<? super T> collector, Iterator<? extends T> it,
                 String operator) {
@@ -94,6 +112,9 @@ final class SourceFlow<T> extends AbstractFlow<T> {
                     }
                     if (collector.emit(v, this) == SUSPENDED) {
                         return SUSPENDED;
+                    }
+                    if ((++emitted & INTERRUPT_CHECK_MASK) == 0) {
+                        checkCallerInterrupt(this);
                     }
                 }
             } catch (Throwable t) {

@@ -117,6 +117,16 @@ public class PipelineBench {
         return Kx.<Long>runBlocking(Dispatchers.getDefault(), (scope, c) -> Kx.sum(Kx.mapFilter(source), c));
     }
 
+    /**
+     * coflow's {@code range -> map -> filter} (coflow lambdas, each a suspend-like step) collected by
+     * the kotlinx fold of {@link #kotlinx} in {@code runBlocking}: the kotlinx path, not the fused loop.
+     */
+    @Benchmark
+    public long coflowOnKotlinx() {
+        AsyncFlow<Integer> pipeline = AsyncFlow.range(0, n).map(v -> v * 2).filter(v -> v % 3 == 0);
+        return Kx.<Long>runBlocking((scope, c) -> Kx.sum(pipeline, c));
+    }
+
     static AsyncFlow<Integer> generator(int n) {
         return AsyncFlow.generate(emitter -> {
             for (int i = 0; i < n; i++) {

@@ -32,17 +32,17 @@ abstract class BodyContext {
      * (its {@link LambdaBody} is made here, on its first suspend-like call), or null.
      */
     static BodyContext current() {
-        BodySlot s = BodySlot.get();
-        Object b = s.body;
-        if (b != null) {
-            return (BodyContext) b;
+        Object c = BodySlot.get().current;
+        if (c instanceof BodyContext b) {
+            return b;
         }
-        Continuation<?> c = s.lambda;
-        if (c == null) {
-            return null;
-        }
-        LambdaBody lambda = new LambdaBody(c.getContext());
-        s.body = lambda;
+        return c == null ? null : lambdaBody(BodySlot.get(), (Continuation<?>) c);
+    }
+
+    /** The body of the coflow-called lambda running on this thread, made on its first call. */
+    private static BodyContext lambdaBody(BodySlot s, Continuation<?> step) {
+        LambdaBody lambda = new LambdaBody(step);
+        s.current = lambda;
         return lambda;
     }
 

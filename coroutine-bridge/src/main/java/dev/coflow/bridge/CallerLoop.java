@@ -42,6 +42,12 @@ final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispat
      * throws {@link CancellationException} and the interrupt flag is set again.
      */
     static Object run(SuspendCall<?> call) {
+        if (Thread.currentThread().isInterrupted()) {
+            // One rule for every source: an interrupted caller's collection is cancelled before
+            // anything runs (as kotlinx's runBlocking does); the flag stays set.
+            throw new CancellationException("thread " + Thread.currentThread().getName()
+                    + " is interrupted: the blocking call is cancelled before it starts");
+        }
         CallerLoop loop = new CallerLoop();
         // UNDISPATCHED: the call starts right here, without a first trip through the queue; the
         // root's Job is recorded before any body in it can ask whether it may run inline.
@@ -135,7 +141,8 @@ final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispat
      * blocking call then throws {@link CancellationException} with the flag set again. Called
      * periodically by an inline body that never suspends (a parked drain notices it by itself).
      */
-    void checkInterrupt() {
+    @Override
+    public void checkInterrupt() {
         if (Thread.currentThread() == owner && Thread.interrupted()) {
             interrupted = true;
             if (rootJob instanceof kotlinx.coroutines.Job j) {

@@ -80,7 +80,7 @@ final class Fiber extends BodyContext {
 
     private void runBody(SuspendBody<?> body) {
         BodySlot slot = BodySlot.get();
-        slot.restore(this, null);
+        slot.current = this;
         Object value = null;
         Throwable error = null;
         try {
@@ -88,7 +88,7 @@ final class Fiber extends BodyContext {
         } catch (Throwable e) {
             error = e;
         } finally {
-            slot.restore(null, null);
+            slot.current = null;
             bodyFinished();
         }
         // An interrupt still pending here was never seen by a suspend-like call (the body

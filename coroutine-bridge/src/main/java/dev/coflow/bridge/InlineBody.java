@@ -35,9 +35,8 @@ final class InlineBody extends BodyContext {
     static Object run(CallerLoop loop, SuspendBody<?> body, Continuation<?> continuation) {
         InlineBody self = new InlineBody(loop, continuation.getContext());
         BodySlot slot = BodySlot.get();
-        Object savedBody = slot.body;
-        Continuation<?> savedLambda = slot.lambda;
-        slot.restore(self, null);
+        Object saved = slot.current;
+        slot.current = self;
         loop.inlineDepth++;
         bodyStarted();
         try {
@@ -47,7 +46,7 @@ final class InlineBody extends BodyContext {
         } finally {
             bodyFinished();
             loop.inlineDepth--;
-            slot.restore(savedBody, savedLambda);
+            slot.current = saved;
         }
     }
 
@@ -76,22 +75,22 @@ final class InlineBody extends BodyContext {
                 callsSinceYield = 0;
                 loop.checkInterrupt();
                 BodySlot slot = BodySlot.get();
-                slot.restore(null, null);   // tasks of other coroutines are not part of this body
+                slot.current = null;   // tasks of other coroutines are not part of this body
                 try {
                     loop.runQueued();
                 } finally {
-                    slot.restore(this, null);
+                    slot.current = this;
                 }
             }
             return r;
         }
         callsSinceYield = 0;
         BodySlot slot = BodySlot.get();
-        slot.restore(null, null);   // tasks of other coroutines are not part of this body
+        slot.current = null;   // tasks of other coroutines are not part of this body
         try {
             loop.drainUntil(() -> w.done, null);
         } finally {
-            slot.restore(this, null);
+            slot.current = this;
         }
         Object outcome = w.outcome;
         w.outcome = null;

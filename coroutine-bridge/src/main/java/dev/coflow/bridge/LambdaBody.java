@@ -39,9 +39,12 @@ final class LambdaBody extends BodyContext {
     private static final Object SUSPENDED = IntrinsicsKt.getCOROUTINE_SUSPENDED();
     private static final long IDLE_POLL_NANOS = 200_000;
     private final Thread thread = Thread.currentThread();
+    /** The continuation of the step the lambda runs in. */
+    private final Continuation<?> step;
 
-    LambdaBody(CoroutineContext context) {
-        super(context);
+    LambdaBody(Continuation<?> step) {
+        super(step.getContext());
+        this.step = step;
     }
 
     @Override
@@ -65,14 +68,13 @@ final class LambdaBody extends BodyContext {
             return r;
         }
         BodySlot slot = BodySlot.get();
-        slot.suspensions++;
-        Object savedBody = slot.body;
-        Continuation<?> savedLambda = slot.lambda;
-        slot.restore(null, null);   // what runs while this lambda waits is not part of it
+        Object saved = slot.current;
+        slot.current = null;   // what runs while this lambda waits is not part of it
         try {
             await(k);
         } finally {
-            slot.restore(savedBody, savedLambda);
+            slot.current = saved;
+            slot.waited = step;
         }
         return Results.valueOrThrow(k.result);
     }

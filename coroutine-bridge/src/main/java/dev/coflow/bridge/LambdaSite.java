@@ -43,6 +43,7 @@ import kotlin.coroutines.ContinuationInterceptor;
 public abstract class LambdaSite<A, B> {
     /** Benign race: at worst one more call waits in place before every thread sees it. */
     private boolean waits;
+    private BodySlot lastSlot;
 
     /** For subclasses. */
     protected LambdaSite() {}
@@ -66,26 +67,84 @@ public abstract class LambdaSite<A, B> {
      * @param continuation the continuation kotlinx passed to the suspend function
      * @return the result, or {@code COROUTINE_SUSPENDED}
      */
-    @SuppressWarnings("unchecked")
     public final Object call(A a, B b, Continuation<?> continuation) {
-        if (waits && !waitingInPlaceIsFree(continuation)) {
+        // Kept small so that the JIT inlines it into each adapter, where compute() binds statically.
+        return waits ? callAfterWaiting(a, b, continuation) : inPlace(a, b, continuation);
+    }
+
+    /**
+     * Whether {@link #call} would run this call on a virtual thread of its own (the site's lambda
+     * has waited before, and waiting here would hold a thread others need). An operator that must
+     * do more after the lambda (emit its result) checks this first, and runs the whole step as a
+     * bridge body when it holds; otherwise it calls {@link #callInPlace}, which never suspends.
+     *
+     * @param continuation the continuation kotlinx passed to the suspend function
+     * @return {@code true} if the call should leave this thread
+     */
+    public final boolean runsElsewhere(Continuation<?> continuation) {
+        return waits && !waitingInPlaceIsFree(continuation);
+    }
+
+    /**
+     * Runs {@link #compute} right here as a step of {@code continuation}'s coroutine; a wait inside
+     * it holds this thread (see the class comment). Never returns {@code COROUTINE_SUSPENDED}.
+     *
+     * @param a the first argument
+     * @param b the second argument, or null
+     * @param continuation the continuation kotlinx passed to the suspend function
+     * @return the result
+     */
+    public final Object callInPlace(A a, B b, Continuation<?> continuation) {
+        return inPlace(a, b, continuation);
+    }
+
+    /** Runs the call right here, with the thread marked as running a lambda of {@code continuation}'s step. */
+    private Object inPlace(A a, B b, Continuation<?> continuation) {
+        BodySlot s = slot();
+        Object saved = s.current;
+        s.current = continuation;
+        Object r;
+        try {
+            r = compute(a, b);
+        } catch (Throwable t) {
+            s.current = saved;
+            throw Exceptions.sneaky(t);
+        }
+        s.current = saved;
+        if (s.waited == continuation) {
+            waited(s);
+        }
+        return r;
+    }
+
+    /** The call just made waited: later calls may move off this thread. */
+    private void waited(BodySlot s) {
+        s.waited = null;
+        waits = true;
+    }
+
+    /**
+     * The slot of the last thread that called this site if that is the calling thread (a benign
+     * race: a slot's thread is final), else the calling thread's: saves the thread-local look-up
+     * on the hot path.
+     */
+    private BodySlot slot() {
+        BodySlot s = lastSlot;
+        if (s != null && s.thread == Thread.currentThread()) {
+            return s;
+        }
+        s = BodySlot.get();
+        lastSlot = s;
+        return s;
+    }
+
+    /** A call of a site whose lambda has waited before. */
+    @SuppressWarnings("unchecked")
+    private Object callAfterWaiting(A a, B b, Continuation<?> continuation) {
+        if (!waitingInPlaceIsFree(continuation)) {
             return Coroutines.runSuspendingOnVirtualThread(() -> compute(a, b), (Continuation<Object>) continuation);
         }
-        BodySlot s = BodySlot.get();
-        Object savedBody = s.body;
-        Continuation<?> savedLambda = s.lambda;
-        long suspensions = s.suspensions;
-        s.enterLambda(continuation);
-        try {
-            return compute(a, b);
-        } catch (Exception e) {
-            throw Exceptions.sneaky(e);
-        } finally {
-            s.restore(savedBody, savedLambda);
-            if (s.suspensions != suspensions) {
-                waits = true;
-            }
-        }
+        return inPlace(a, b, continuation);
     }
 
     /**

@@ -102,8 +102,17 @@ public final class Suspend {
      * @return the stage's value
      * @throws CancellationException if the coroutine is cancelled or the stage was cancelled
      */
+    @SuppressWarnings("unchecked")
     public static <T> T await(CompletionStage<T> stage) {
         Objects.requireNonNull(stage, "stage");
+        if (stage.getClass() == CompletableFuture.class && !Thread.currentThread().isInterrupted()) {
+            CompletableFuture<T> done = (CompletableFuture<T>) stage;
+            if (done.isDone() && !done.isCompletedExceptionally()) {
+                // What kotlinx's await does for a completed future, in or out of a coroutine: the
+                // value, at once, without suspending (a pending interrupt still cancels: below).
+                return done.resultNow();
+            }
+        }
         BodyContext fiber = BodyContext.current();
         if (fiber != null) {
             @SuppressWarnings("unchecked")
