@@ -75,8 +75,11 @@ import kotlinx.coroutines.flow.FlowKt;
  * of an unchecked exception (same type and message, original as cause).</li>
  * <li><b>Context.</b> Elements are delivered in the collector's coroutine context. A generator body
  * collected directly by a blocking terminal runs on the calling thread (its {@code ThreadLocal}s
- * and locks behave like ordinary Java); anywhere else (under {@code buffer}, {@code flowOn},
- * {@code zip}, a Kotlin collector) it runs on its own virtual thread. It may block either way and
+ * and locks behave like ordinary Java); anywhere else it runs on its own virtual thread: under
+ * {@code buffer}, {@code flowOn}, {@code zip}, {@code flatMapMerge}, {@code timeout}/{@code timeoutEach}
+ * (the upstream runs in a scope of its own), inside {@code using} (whose own body already holds the
+ * caller's thread), under an async terminal or a Kotlin collector. There the body does not see
+ * the caller's {@code ThreadLocal}s, and a lock the caller holds is not held by the body. It may block either way and
  * never blocks a kotlinx dispatcher thread ({@code docs/adr/0001-body-driver.md}).</li>
  * <li><b>Threads.</b> Blocking terminals block the calling thread (cheap on a virtual thread); called
  * from inside a coroutine body they suspend the owning coroutine instead.</li>
