@@ -31,8 +31,17 @@ public class AsyncFlowTimeoutException extends RuntimeException {
      * @param limit the limit
      */
     public AsyncFlowTimeoutException(String operator, Duration limit) {
-        super("timed out after " + limit.toMillis() + " ms (" + operator + "(" + limit + "))");
+        super("timed out after " + millis(limit) + " ms (" + operator + "(" + limit + "))");
         this.limit = limit;
+    }
+
+    /** Whole milliseconds, saturating for a limit too large for a long (no ArithmeticException). */
+    private static long millis(Duration limit) {
+        try {
+            return limit.toMillis();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /**

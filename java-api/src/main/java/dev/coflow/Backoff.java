@@ -166,13 +166,25 @@ public final class Backoff {
         if (retry < 0) {
             throw new IllegalArgumentException("Backoff.delayFor: retry must be >= 0, was " + retry);
         }
-        double maxMillis = max.toMillis();
-        double base = Math.min(maxMillis, initial.toMillis() * Math.pow(multiplier, retry));
+        double maxMillis = millis(max);
+        double base = Math.min(maxMillis, millis(initial) * Math.pow(multiplier, retry));
         if (jitter > 0.0) {
             RandomGenerator r = random != null ? random : ThreadLocalRandom.current();
             base = Math.min(maxMillis, base * (1.0 - jitter + 2.0 * jitter * r.nextDouble()));
         }
         return Duration.ofMillis(Math.round(base));
+    }
+
+    /**
+     * Whole milliseconds; a duration too long for a long of them ({@code ChronoUnit.FOREVER}, "no
+     * cap") saturates instead of throwing {@link ArithmeticException} at the first retry.
+     */
+    private static long millis(Duration d) {
+        try {
+            return d.toMillis();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** Whether to retry after failure {@code cause} of attempt {@code retry} (0-based, as kotlinx counts). */

@@ -4,9 +4,6 @@ import dev.coflow.bridge.LambdaSite;
 import dev.coflow.bridge.internal.Exceptions;
 import dev.coflow.function.ThrowingBiConsumer;
 import dev.coflow.function.ThrowingFunction;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import kotlin.Unit;
@@ -29,21 +26,6 @@ import kotlinx.coroutines.flow.FlowKt;
 final class Errors {
     private Errors() {}
 
-    /**
-     * kotlinx's {@code Flow.catch} compiles to a JVM method literally named {@code catch}, which
-     * Java source cannot name; a method handle can, and it is resolved once.
-     */
-    private static final MethodHandle CATCH;
-
-    static {
-        try {
-            CATCH = MethodHandles.publicLookup().findStatic(FlowKt.class, "catch",
-                    MethodType.methodType(Flow.class, Flow.class, Function3.class));
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     /** The shape of kotlinx's {@code catch} action: {@code suspend FlowCollector<T>.(Throwable) -> Unit}. */
     @FunctionalInterface
     interface Handler<T> extends Function3<FlowCollector<? super T>, Throwable, Continuation<? super Unit>, Object> {}
@@ -56,10 +38,149 @@ final class Errors {
             }
             return handler.invoke(collector, cause, c);
         };
-        try {
-            return (Flow<T>) (Flow<?>) CATCH.invoke(upstream, (Function3<?, ?, ?, ?>) guarded);
-        } catch (Throwable t) {
-            throw Exceptions.sneaky(t);
+        return new CatchFlow<>(upstream, guarded);
+    }
+
+    /**
+     * kotlinx's {@code catch} ({@code catchImpl}) with one change (kotlinx.coroutines issue 4159):
+     * a {@link CancellationException} that the downstream's {@code emit} threw while this
+     * collection's own coroutine is still active does not make the upstream's failure a downstream
+     * one. It comes from a channel stage upstream (buffer, mapAsync, flowOn) whose producer failed
+     * and cancelled the scope the downstream was running in, so the failure is the upstream's and
+     * is handed to the handler.
+     */
+    private static final class CatchFlow<T> implements Flow<T> {
+        private final Flow<T> upstream;
+        private final Handler<T> handler;
+
+        CatchFlow(Flow<T> upstream, Handler<T> handler) {
+            this.upstream = upstream;
+            this.handler = handler;
+        }
+
+        @Override
+        public Object collect(FlowCollector<? super T> collector, Continuation<? super Unit> continuation) {
+            return new Run<>(this, collector, continuation).start();
+        }
+    }
+
+    private static final class Run<T> extends kotlin.coroutines.jvm.internal.ContinuationImpl
+            implements FlowCollector<T>, DownstreamWatch {
+        private final CatchFlow<T> op;
+        private final FlowCollector<? super T> downstream;
+        volatile Throwable fromDownstream;
+
+        @SuppressWarnings("unchecked")
+        Run(CatchFlow<T> op, FlowCollector<? super T> downstream, Continuation<? super Unit> completion) {
+            super((Continuation<Object>) completion);
+            this.op = op;
+            this.downstream = downstream;
+        }
+
+        Object start() {
+            try {
+                return op.upstream.collect(this, this);
+            } catch (Throwable e) {
+                return failed(e);
+            }
+        }
+
+        @Override
+        protected Object invokeSuspend(Object result) {
+            try {
+                kotlin.ResultKt.throwOnFailure(result);
+            } catch (Throwable e) {
+                return failed(e);
+            }
+            return Unit.INSTANCE;
+        }
+
+        @Override
+        public void downstreamFailed(Throwable e) {
+            fromDownstream = e;
+        }
+
+        @Override
+        public Object emit(T value, Continuation<? super Unit> c) {
+            try {
+                return downstream.emit(value, new Recorder(c, this));
+            } catch (Throwable e) {
+                fromDownstream = e;
+                throw Exceptions.sneaky(e);
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private Object failed(Throwable e) {
+            Throwable cause = upstreamFailure(e, fromDownstream, getContext());
+            return op.handler.invoke(downstream, cause, (Continuation<? super Unit>) getCompletion());
+        }
+
+    }
+
+    /**
+     * Returns {@code e} if it is a failure of the upstream that a handler may see; otherwise
+     * (a failure of the downstream, {@code fromDownstream}, or the collector's own cancellation)
+     * throws what the collector must get. See {@link CatchFlow} for the one rule added to kotlinx's.
+     */
+    static Throwable upstreamFailure(Throwable e, Throwable fromDownstream, kotlin.coroutines.CoroutineContext context) {
+        Throwable down = fromDownstream;
+        kotlinx.coroutines.Job job = context.get(kotlinx.coroutines.Job.Key);
+        boolean ownCancelled = job != null && job.isCancelled();
+        if (same(e, down) || ownCancelled && e instanceof CancellationException) {
+            throw Exceptions.sneaky(e);
+        }
+        boolean downstreamOnlyCancelledByUpstream = down instanceof CancellationException && !ownCancelled
+                && causedBy(down, e);
+        if (down != null && !downstreamOnlyCancelledByUpstream) {
+            if (e instanceof CancellationException) {
+                down.addSuppressed(e);
+                throw Exceptions.sneaky(down);
+            }
+            e.addSuppressed(down);
+            throw Exceptions.sneaky(e);
+        }
+        return e;
+    }
+
+    /** Whether {@code e}'s cause chain holds {@code cause} (a scope cancelled by that failure). */
+    private static boolean causedBy(Throwable e, Throwable cause) {
+        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (same(t, cause)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean same(Throwable a, Throwable b) {
+        return b != null && (a == b || a.getClass() == b.getClass() && (a.getCause() == b || b.getCause() == a));
+    }
+
+    /** Something that wants to know how the downstream's emits failed. */
+    interface DownstreamWatch {
+        void downstreamFailed(Throwable e);
+    }
+
+    /** Records a failure the downstream's emit resumes with. */
+    static final class Recorder extends kotlin.coroutines.jvm.internal.ContinuationImpl {
+        private final DownstreamWatch run;
+
+        @SuppressWarnings("unchecked")
+        Recorder(Continuation<? super Unit> completion, DownstreamWatch run) {
+            super((Continuation<Object>) completion);
+            this.run = run;
+        }
+
+        @Override
+        protected Object invokeSuspend(Object result) {
+            try {
+                kotlin.ResultKt.throwOnFailure(result);
+            } catch (Throwable e) {
+                run.downstreamFailed(e);
+                throw Exceptions.sneaky(e);
+            }
+            return result;
         }
     }
 

@@ -134,7 +134,7 @@ final class Fused<T> {
         SourceFlow<?> src = node.source;
         Iterator<?> it;
         try {
-            it = src.cursors().open();
+            it = src.open();
         } catch (Throwable t) {
             throw Terminals.blockingFailure(t);
         }

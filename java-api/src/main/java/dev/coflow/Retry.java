@@ -6,6 +6,7 @@ import dev.coflow.function.ThrowingBiPredicate;
 import dev.coflow.function.ThrowingPredicate;
 import java.util.concurrent.CancellationException;
 import kotlin.ResultKt;
+import kotlin.Unit;
 import kotlin.coroutines.Continuation;
 import kotlin.coroutines.intrinsics.IntrinsicsKt;
 import kotlin.coroutines.jvm.internal.ContinuationImpl;
@@ -17,9 +18,9 @@ import kotlinx.coroutines.flow.FlowKt;
 
 /**
  * Re-collecting the upstream after a failure (kotlinx {@code operators/Errors.kt}: {@code retry},
- * {@code retryWhen}). Everything delegates to kotlinx's {@code retryWhen}, so exception
- * transparency and the attempt counter are kotlinx's. As in {@link Errors}, a
- * {@link CancellationException} is never retried.
+ * {@code retryWhen}): kotlinx's loop, in Java ({@link Loop}), with {@link Errors}'s rule for telling
+ * an upstream failure from a downstream one. As in {@link Errors}, a {@link CancellationException}
+ * is never retried.
  */
 final class Retry {
     private Retry() {}
@@ -29,12 +30,114 @@ final class Retry {
             Function4<FlowCollector<? super T>, Throwable, Long, Continuation<? super Boolean>, Object> {}
 
     private static <T> Flow<T> retryWhen(Flow<T> upstream, Decision<T> decision) {
-        return FlowKt.retryWhen(upstream, (collector, cause, attempt, c) -> {
-            if (cause instanceof CancellationException) {
-                return false; // kotlinx rethrows the cause
+        return (collector, continuation) -> new Loop<>(upstream, decision, collector, continuation).start();
+    }
+
+    /**
+     * kotlinx's {@code retryWhen} loop (collect; on an upstream failure ask the decision; collect
+     * again), written here so that an upstream failure is told from a downstream one by
+     * {@link Errors#upstreamFailure} (kotlinx.coroutines issue 4159: after a channel stage such as
+     * {@code buffer} kotlinx takes the upstream's failure for the downstream's and never retries).
+     * One object per collection is the continuation of every step: the state says which step resumed.
+     */
+    private static final class Loop<T> extends ContinuationImpl implements FlowCollector<T>, Errors.DownstreamWatch {
+        private static final Object SUSPENDED = IntrinsicsKt.getCOROUTINE_SUSPENDED();
+        private static final int COLLECTING = 0;
+        private static final int DECIDING = 1;
+
+        private final Flow<T> upstream;
+        private final Decision<T> decision;
+        private final FlowCollector<? super T> downstream;
+        private volatile Throwable fromDownstream;
+        private int state;
+        private long attempt;
+        private Throwable cause;
+
+        @SuppressWarnings("unchecked")
+        Loop(Flow<T> upstream, Decision<T> decision, FlowCollector<? super T> downstream, Continuation<? super Unit> completion) {
+            super((Continuation<Object>) completion);
+            this.upstream = upstream;
+            this.decision = decision;
+            this.downstream = downstream;
+        }
+
+        Object start() {
+            return collectAgain();
+        }
+
+        @Override
+        public void downstreamFailed(Throwable e) {
+            fromDownstream = e;
+        }
+
+        @Override
+        public Object emit(T value, Continuation<? super Unit> c) {
+            try {
+                return downstream.emit(value, new Errors.Recorder(c, this));
+            } catch (Throwable e) {
+                fromDownstream = e;
+                throw Exceptions.sneaky(e);
             }
-            return decision.invoke(collector, cause, attempt, c);
-        });
+        }
+
+        /** Runs collections until one completes, suspends, or fails for good. */
+        private Object collectAgain() {
+            for (;;) {
+                state = COLLECTING;
+                fromDownstream = null;
+                Object r;
+                try {
+                    r = upstream.collect(this, this);
+                } catch (Throwable e) {
+                    Object next = failed(e);
+                    if (next == SUSPENDED || next != RETRY) {
+                        return next;
+                    }
+                    continue;
+                }
+                return r;   // Unit, or SUSPENDED (resumed in invokeSuspend)
+            }
+        }
+
+        private static final Object RETRY = new Object();
+
+        /** After an upstream failure: RETRY, SUSPENDED (the decision suspended), or throws. */
+        private Object failed(Throwable e) {
+            Throwable c = Errors.upstreamFailure(e, fromDownstream, getContext());
+            if (c instanceof CancellationException) {
+                throw Exceptions.sneaky(c);   // never retried
+            }
+            cause = c;
+            state = DECIDING;
+            Object r = decision.invoke(downstream, c, attempt, this);
+            return r == SUSPENDED ? SUSPENDED : decided(r);
+        }
+
+        private Object decided(Object retry) {
+            if (!Boolean.TRUE.equals(retry)) {
+                throw Exceptions.sneaky(cause);
+            }
+            attempt++;
+            cause = null;
+            return RETRY;
+        }
+
+        @Override
+        protected Object invokeSuspend(Object result) {
+            Object next;
+            if (state == DECIDING) {
+                ResultKt.throwOnFailure(result);
+                next = decided(result);
+            } else {
+                try {
+                    ResultKt.throwOnFailure(result);
+                    return Unit.INSTANCE;    // the collection completed
+                } catch (Throwable e) {
+                    next = failed(e);
+                }
+            }
+            return next == RETRY ? collectAgain() : next;
+        }
     }
 
     /** No user code: a plain counter, no body. */

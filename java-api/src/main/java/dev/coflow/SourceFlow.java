@@ -29,9 +29,18 @@ final class SourceFlow<T> extends AbstractFlow<T> {
         this.cursors = cursors;
     }
 
-    /** The iterator factory, for {@link Fused}'s plain loop. */
-    Cursors<T> cursors() {
-        return cursors;
+    /**
+     * A new iterator for one collection (used by this flow and by {@link Fused}'s plain loop). An
+     * {@link Iterable} whose {@code iterator()} returns {@code null} fails here with an NPE naming
+     * the source, not later with the JVM's "Cannot invoke Iterator.hasNext()".
+     */
+    Iterator<? extends T> open() throws Exception {
+        Iterator<? extends T> it = cursors.open();
+        if (it == null) {
+            throw new NullPointerException(operator + ": iterator() returned null; an Iterable must return a new "
+                    + "Iterator for each collection");
+        }
+        return it;
     }
 
     /** The factory's name, used in the null-element message. */
@@ -65,7 +74,7 @@ final class SourceFlow<T> extends AbstractFlow<T> {
     @Override
     @SuppressWarnings("unchecked")
     public Object collectSafely(FlowCollector<? super T> collector, Continuation<? super Unit> continuation) {
-        Iterator<? extends T> it = Lambdas.<Iterator<? extends T>>once(cursors::open, continuation);
+        Iterator<? extends T> it = Lambdas.<Iterator<? extends T>>once(this::open, continuation);
         return new Loop<T>((Continuation<Object>) continuation, collector, it, operator).invokeSuspend(Unit.INSTANCE);
     }
 

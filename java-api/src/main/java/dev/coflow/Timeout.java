@@ -39,12 +39,32 @@ final class Timeout<T> implements Flow<T> {
 
     private final Flow<T> upstream;
     private final Duration limit;
+    /** The watchdog's wait; {@link Long#MAX_VALUE} (a limit too large for a long of ms) means none. */
+    private final long millis;
     private final boolean perElement;
 
     Timeout(Flow<T> upstream, Duration limit, boolean perElement) {
         this.upstream = upstream;
         this.limit = limit;
+        this.millis = watchdogMillis(limit);
         this.perElement = perElement;
+    }
+
+    /**
+     * The limit in whole milliseconds, at least 1 (a positive limit below a millisecond waits one,
+     * as kotlinx does). A limit whose millisecond count does not fit in a {@code long}
+     * ({@code ChronoUnit.FOREVER.getDuration()}, hundreds of millions of years) saturates to
+     * {@link Long#MAX_VALUE}: effectively no limit, as {@code debounce} and {@code sample} clamp,
+     * and as kotlinx's {@code delay(Long.MAX_VALUE)} waits forever.
+     */
+    static long watchdogMillis(Duration limit) {
+        long ms;
+        try {
+            ms = limit.toMillis();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+        return Math.max(1, ms);
     }
 
     @Override
@@ -107,8 +127,11 @@ final class Timeout<T> implements Flow<T> {
         }
 
         void arm() {
+            long millis = op.millis;
+            if (millis == Long.MAX_VALUE) {
+                return; // no limit: a watchdog would wait forever, so none is started
+            }
             CoroutineScope s = scope;
-            long millis = Math.max(1, op.limit.toMillis());
             Job job = BuildersKt.launch(s, EmptyCoroutineContext.INSTANCE, CoroutineStart.DEFAULT,
                     (ignored, c) -> DelayKt.delay(millis, c));
             job.invokeOnCompletion(cause -> {

@@ -12,6 +12,7 @@ import dev.coflow.OperatorTestBase.Timed;
 import dev.coflow.bridge.Coroutines;
 import dev.coflow.bridge.Suspend;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -163,5 +164,66 @@ class TimeoutTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> f.timeout(Duration.ZERO));
         assertTrue(e.getMessage().contains("positive"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> f.timeoutEach(Duration.ofMillis(-1)));
+    }
+
+    // ---- limits too large for a long of milliseconds: effectively no limit ----------------------
+
+    /** Durations whose {@code toMillis()} overflows a long (it throws ArithmeticException). */
+    private static final List<Duration> HUGE = List.of(
+            ChronoUnit.FOREVER.getDuration(),
+            Duration.ofSeconds(Long.MAX_VALUE),
+            Duration.ofMillis(Long.MAX_VALUE).plusMillis(1));
+
+    @Test
+    void aLimitTooLargeForMillisecondsMeansNoLimitOnEveryTerminal() {
+        for (Duration huge : HUGE) {
+            assertThrows(ArithmeticException.class, huge::toMillis, "precondition: " + huge + " overflows");
+            assertEquals(List.of(1, 2), AsyncFlow.of(1, 2).timeout(huge).toList(), "timeout(" + huge + ")");
+            assertEquals(List.of(1, 2), AsyncFlow.of(1, 2).timeoutEach(huge).toList(), "timeoutEach(" + huge + ")");
+            assertEquals(List.of(0, 1, 2), AsyncFlow.generate(out -> {
+                for (int i = 0; i < 3; i++) {
+                    out.emit(i);
+                }
+            }).timeoutEach(huge).toListAsync().join());
+            try (CloseableIterator<Integer> it = AsyncFlow.range(0, 3).timeout(huge).iterator()) {
+                assertTrue(it.hasNext());
+                assertEquals(0, it.next());
+            }
+        }
+    }
+
+    @Test
+    void aHugeLimitNeverFiresAndStartsNoWatchdogThatOutlivesTheCollection() {
+        long tenYears = Duration.ofDays(3650).toMillis();
+        for (Duration huge : HUGE) {
+            Timed<Outcome> whole = inVirtualTime(() -> collect(withGaps(tenYears, tenYears).timeout(huge), 0));
+            assertEquals(new Outcome(List.of(1, 2), null), whole.value());
+            assertEquals(2 * tenYears, whole.virtualMillis(), "the collection ends with its upstream");
+            Timed<Outcome> each = inVirtualTime(() -> collect(withGaps(tenYears, 0, tenYears).timeoutEach(huge), 5));
+            assertEquals(new Outcome(List.of(1, 2, 3), null), each.value());
+            assertEquals(2 * tenYears + 3 * 5, each.virtualMillis());
+        }
+    }
+
+    @Test
+    void theLargestLimitThatFitsStillWorksAndAFailingFlowStillFails() {
+        Duration max = Duration.ofMillis(Long.MAX_VALUE);
+        assertEquals(Long.MAX_VALUE, Timeout.watchdogMillis(max));
+        assertEquals(Long.MAX_VALUE, Timeout.watchdogMillis(ChronoUnit.FOREVER.getDuration()));
+        assertEquals(1, Timeout.watchdogMillis(Duration.ofNanos(1)), "below a millisecond waits one");
+        assertEquals(List.of(1), AsyncFlow.of(1).timeoutEach(max).toList());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> AsyncFlow.<Integer>generate(out -> {
+            out.emit(1);
+            throw new IllegalStateException("upstream boom");
+        }).timeout(ChronoUnit.FOREVER.getDuration()).toList());
+        assertEquals("upstream boom", e.getMessage());
+    }
+
+    @Test
+    void theExceptionOfAHugeLimitHasASaturatedMessage() {
+        AsyncFlowTimeoutException e = new AsyncFlowTimeoutException("timeout", ChronoUnit.FOREVER.getDuration());
+        assertEquals("timed out after " + Long.MAX_VALUE + " ms (timeout(" + ChronoUnit.FOREVER.getDuration() + "))",
+                e.getMessage());
+        assertEquals(ChronoUnit.FOREVER.getDuration(), e.limit());
     }
 }
