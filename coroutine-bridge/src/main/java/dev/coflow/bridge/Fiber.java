@@ -69,6 +69,19 @@ final class Fiber extends BodyContext {
         bodyStarted();
         Thread t = Thread.ofVirtual().name("coflow-body").unstarted(() -> runBody(body));
         thread = t;
+        if (directCalls) {
+            // The driver waits first, so that the body's first call finds it waiting and makes
+            // that call itself (otherwise the first emit of a generator would often be handed to
+            // the driver, and its downstream run on a kotlinx worker).
+            Object r = driver.startDriving();
+            try {
+                t.start();
+            } catch (Throwable e) {
+                bodyFinished();
+                post(new Done(null, e));
+            }
+            return r;
+        }
         try {
             t.start();
         } catch (Throwable e) {
