@@ -64,17 +64,44 @@ final class Errors {
         }
     }
 
-    private static final class Run<T> extends kotlin.coroutines.jvm.internal.ContinuationImpl
+    /**
+     * One collection of an error operator: the continuation of its steps and the collector of its
+     * upstream, remembering how the downstream's emits failed so that {@link #upstreamFailure} can
+     * tell whose failure reached it.
+     */
+    abstract static class Watched<T> extends kotlin.coroutines.jvm.internal.ContinuationImpl
             implements FlowCollector<T>, DownstreamWatch {
-        private final CatchFlow<T> op;
-        private final FlowCollector<? super T> downstream;
+        final FlowCollector<? super T> downstream;
         volatile Throwable fromDownstream;
 
         @SuppressWarnings("unchecked")
-        Run(CatchFlow<T> op, FlowCollector<? super T> downstream, Continuation<? super Unit> completion) {
+        Watched(FlowCollector<? super T> downstream, Continuation<? super Unit> completion) {
             super((Continuation<Object>) completion);
-            this.op = op;
             this.downstream = downstream;
+        }
+
+        @Override
+        public void downstreamFailed(Throwable e) {
+            fromDownstream = e;
+        }
+
+        @Override
+        public Object emit(T value, Continuation<? super Unit> c) {
+            try {
+                return downstream.emit(value, new Recorder(c, this));
+            } catch (Throwable e) {
+                fromDownstream = e;
+                throw Exceptions.sneaky(e);
+            }
+        }
+    }
+
+    private static final class Run<T> extends Watched<T> {
+        private final CatchFlow<T> op;
+
+        Run(CatchFlow<T> op, FlowCollector<? super T> downstream, Continuation<? super Unit> completion) {
+            super(downstream, completion);
+            this.op = op;
         }
 
         Object start() {
@@ -93,21 +120,6 @@ final class Errors {
                 return failed(e);
             }
             return Unit.INSTANCE;
-        }
-
-        @Override
-        public void downstreamFailed(Throwable e) {
-            fromDownstream = e;
-        }
-
-        @Override
-        public Object emit(T value, Continuation<? super Unit> c) {
-            try {
-                return downstream.emit(value, new Recorder(c, this));
-            } catch (Throwable e) {
-                fromDownstream = e;
-                throw Exceptions.sneaky(e);
-            }
         }
 
         @SuppressWarnings("unchecked")

@@ -40,44 +40,25 @@ final class Retry {
      * {@code buffer} kotlinx takes the upstream's failure for the downstream's and never retries).
      * One object per collection is the continuation of every step: the state says which step resumed.
      */
-    private static final class Loop<T> extends ContinuationImpl implements FlowCollector<T>, Errors.DownstreamWatch {
+    private static final class Loop<T> extends Errors.Watched<T> {
         private static final Object SUSPENDED = IntrinsicsKt.getCOROUTINE_SUSPENDED();
         private static final int COLLECTING = 0;
         private static final int DECIDING = 1;
 
         private final Flow<T> upstream;
         private final Decision<T> decision;
-        private final FlowCollector<? super T> downstream;
-        private volatile Throwable fromDownstream;
         private int state;
         private long attempt;
         private Throwable cause;
 
-        @SuppressWarnings("unchecked")
         Loop(Flow<T> upstream, Decision<T> decision, FlowCollector<? super T> downstream, Continuation<? super Unit> completion) {
-            super((Continuation<Object>) completion);
+            super(downstream, completion);
             this.upstream = upstream;
             this.decision = decision;
-            this.downstream = downstream;
         }
 
         Object start() {
             return collectAgain();
-        }
-
-        @Override
-        public void downstreamFailed(Throwable e) {
-            fromDownstream = e;
-        }
-
-        @Override
-        public Object emit(T value, Continuation<? super Unit> c) {
-            try {
-                return downstream.emit(value, new Errors.Recorder(c, this));
-            } catch (Throwable e) {
-                fromDownstream = e;
-                throw Exceptions.sneaky(e);
-            }
         }
 
         /** Runs collections until one completes, suspends, or fails for good. */
