@@ -1,6 +1,5 @@
 package dev.coflow;
 
-import dev.coflow.bridge.internal.Exceptions;
 import dev.coflow.function.ThrowingBiConsumer;
 import dev.coflow.function.ThrowingBiFunction;
 import dev.coflow.function.ThrowingBiPredicate;
@@ -1920,9 +1919,5 @@ public final class AsyncFlow<T> implements Flow<T> {
     @Override
     public String toString() {
         return "AsyncFlow[" + flow + "]";
-    }
-
-    static RuntimeException unchecked(Throwable t) {
-        return Exceptions.unchecked(t);
     }
 }

@@ -16,7 +16,7 @@ import kotlinx.coroutines.flow.FlowKt;
  * {@code buffer}/{@code conflate}: kotlinx's channel buffer, plus one coflow rule. When the flow
  * is collected by a blocking coflow terminal, the consumer's code occupies the calling thread, so
  * a producer left on that thread could only run while the consumer waits: a blocking consumer
- * would never overlap with it (SEMANTICS.md §2). There the producer is moved to
+ * would never overlap with it (docs/semantics.md §2). There the producer is moved to
  * {@code Dispatchers.Default} (for a suspending buffer over an unfused upstream by
  * {@link CallerBuffer}, a ring drained in batches; otherwise kotlinx {@code flowOn}, fused into
  * the same channel), where a

@@ -19,7 +19,6 @@ import kotlinx.coroutines.channels.BufferOverflow;
 import kotlinx.coroutines.channels.Channel;
 import kotlinx.coroutines.flow.Flow;
 import kotlinx.coroutines.flow.FlowCollector;
-import kotlinx.coroutines.flow.internal.FusibleFlow;
 
 /**
  * The {@code buffer(capacity)} of a flow collected by a blocking coflow terminal: a
@@ -88,7 +87,7 @@ final class CallerBuffer<T> extends CallerBufferConsumerSide {
      * kotlinx would not fuse into one channel with it (a {@code flowOn} or another buffer).
      */
     static boolean accepts(Flow<?> upstream, int capacity, BufferOverflow overflow) {
-        return overflow == BufferOverflow.SUSPEND && !(upstream instanceof FusibleFlow)
+        return overflow == BufferOverflow.SUSPEND && !KotlinxInternals.isFusible(upstream)
                 && (capacity == Channel.BUFFERED || capacity >= 1 && capacity != Channel.UNLIMITED);
     }
 

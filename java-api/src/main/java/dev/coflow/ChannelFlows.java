@@ -4,8 +4,6 @@ import dev.coflow.bridge.Coroutines;
 import dev.coflow.bridge.Suspend;
 import dev.coflow.bridge.SuspendRunnable;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.Objects;
 import kotlin.Unit;
 import kotlin.coroutines.Continuation;
@@ -15,7 +13,6 @@ import kotlinx.coroutines.CoroutineStart;
 import kotlinx.coroutines.Job;
 import kotlinx.coroutines.channels.ProduceKt;
 import kotlinx.coroutines.channels.ProducerScope;
-import kotlinx.coroutines.channels.SendChannel;
 import kotlinx.coroutines.flow.Flow;
 import kotlinx.coroutines.flow.FlowKt;
 
@@ -34,20 +31,8 @@ final class ChannelFlows {
     private ChannelFlows() {}
 
     /** {@code SendChannel.trySend} returns a value class, so Java sees it only under its mangled name. */
-    private static final MethodHandle TRY_SEND;
-    private static final MethodHandle IS_SUCCESS;
-
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-            TRY_SEND = lookup.findVirtual(SendChannel.class, "trySend-JP2dKIU",
-                    MethodType.methodType(Object.class, Object.class));
-            IS_SUCCESS = lookup.findStatic(kotlinx.coroutines.channels.ChannelResult.class, "isSuccess-impl",
-                    MethodType.methodType(boolean.class, Object.class));
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError("coflow needs kotlinx-coroutines 1.11's SendChannel.trySend: " + e);
-        }
-    }
+    private static final MethodHandle TRY_SEND = KotlinxInternals.Channels.TRY_SEND;
+    private static final MethodHandle IS_SUCCESS = KotlinxInternals.Channels.IS_SUCCESS;
 
     static <T> Flow<T> channelFlow(ProducerBody<T> body) {
         return FlowKt.channelFlow((ProducerScope<? super T> scope, Continuation<? super Unit> continuation) ->

@@ -58,7 +58,7 @@ final class Emitters {
      * plain {@link CancellationException} with the same message instead of a kotlinx internal.
      */
     static Throwable plain(Throwable cause) {
-        if (cause instanceof CancellationException ce && cause.getClass().getName().startsWith("kotlinx.coroutines.flow.internal.")) {
+        if (cause instanceof CancellationException ce && KotlinxInternals.isFlowInternal(cause)) {
             CancellationException plain = new CancellationException("the downstream stopped collecting early (take, first, ...): "
                     + ce.getMessage());
             plain.setStackTrace(ce.getStackTrace());

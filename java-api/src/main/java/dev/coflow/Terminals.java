@@ -21,7 +21,7 @@ final class Terminals {
     private Terminals() {}
 
     /**
-     * Runs a suspend call to completion. Checked exceptions are wrapped (see SEMANTICS.md §5);
+     * Runs a suspend call to completion. Checked exceptions are wrapped (see docs/semantics.md §5);
      * unchecked ones and cancellation pass unchanged; an interrupt of the blocked caller cancels
      * the collection and keeps the interrupt flag set.
      */

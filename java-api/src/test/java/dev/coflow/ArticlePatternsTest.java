@@ -14,7 +14,8 @@ import kotlinx.coroutines.flow.FlowCollector;
 import org.junit.jupiter.api.Test;
 
 /**
- * "The Async Iterator Part 2" (shared/seed/async-iterator-part2.txt), pattern by pattern, with the
+ * The article "The Async Iterator Part 2" (its programs: examples/, {@code dev.coflow.examples.article}),
+ * pattern by pattern, with the
  * article's exact output. Delays are the article's, in virtual time.
  */
 class ArticlePatternsTest {

@@ -23,7 +23,7 @@ import kotlinx.coroutines.flow.FlowCollector;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** buffer, conflate, flowOn, cancellable (kotlinx Context.kt) and SEMANTICS.md §2-3 timing in virtual time. */
+/** buffer, conflate, flowOn, cancellable (kotlinx Context.kt) and docs/semantics.md §2 timing, exact in virtual time (§8). */
 class ContextOperatorsTest {
 
     @Nested
@@ -70,7 +70,7 @@ class ContextOperatorsTest {
         protected List<String> expectedOrder() { return oneToOne(1, 2, 3); }
     }
 
-    // ---- SEMANTICS.md §2: the article's timing, exact in virtual time ---------------------------
+    // ---- docs/semantics.md §2: the article's timing, exact in virtual time ----------------------
 
     /** Takes 500 ms per item read, like the article's slow source. */
     private static AsyncFlow<Integer> slowSource() {

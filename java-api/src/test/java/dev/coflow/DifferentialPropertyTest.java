@@ -67,7 +67,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * elements and failure alike. Failures are injected in sources (at a chosen element, and in a
  * source that fails its first collections, for {@code retry}) and in operator lambdas (on a chosen
  * value), as unchecked exceptions, {@link IOException}s and other checked exceptions, so the
- * SEMANTICS rule of {@link AsyncFlow} is checked on every terminal: blocking terminals (and a
+ * exception rule of {@link AsyncFlow} (docs/semantics.md §5) is checked on every terminal: blocking terminals (and a
  * terminal inside {@code Coroutines.run}) rethrow unchecked failures unchanged and wrap
  * {@code IOException} in {@link UncheckedIOException} and other checked ones in
  * {@link CompletionException}; futures ({@code toListAsync}, a kotlinx collector) fail with the

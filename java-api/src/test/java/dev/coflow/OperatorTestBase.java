@@ -26,7 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The battery every operator passes (STYLE.md): values, upstream errors, errors in the user's
+ * The battery every operator passes (docs/style.md): values, upstream errors, errors in the user's
  * lambda (checked and unchecked), cancellation of the upstream when the downstream stops early or
  * fails, and the order of side effects. A subclass says how to apply its operator and what to
  * expect; operator-specific tests live next to it.

@@ -26,7 +26,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** SEMANTICS.md, rule by rule, for generators and terminals. */
+/**
+ * docs/semantics.md, rule by rule, for generators and terminals. The nested classes keep the names
+ * of an earlier numbering: {@code Rule1Cold} is §1, {@code Rule2Sequential} §2,
+ * {@code Rule4Cancellation} §3 (and §10 for interrupts), {@code Rule5Exceptions} §5,
+ * {@code Rule8Nulls} §9, {@code Rule9TerminalsInsideBodies} §6.
+ */
 class SemanticsTest {
     private static final Duration GUARD = Duration.ofSeconds(20);
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());

@@ -8,14 +8,6 @@ import dev.coflow.bridge.internal.Exceptions;
 final class Results {
     private Results() {}
 
-    static boolean isFailure(Object result) {
-        return result instanceof Result.Failure;
-    }
-
-    static Throwable exceptionOf(Object result) {
-        return ((Result.Failure) result).exception;
-    }
-
     static Object failure(Throwable t) {
         return ResultKt.createFailure(t);
     }
