@@ -30,11 +30,6 @@ final class Lambdas {
         return new Mapper<>(operator, fn, false);
     }
 
-    /** Like {@link #mapper}, but a null result is passed on (kotlinx {@code mapNotNull} then drops it). */
-    static <T, R> Function2<T, Continuation<? super R>, Object> mapperOrNull(ThrowingFunction<? super T, ? extends R> fn) {
-        return new Mapper<>("mapNotNull", fn, true);
-    }
-
     /** {@code p} as a {@code suspend (T) -> Boolean}. */
     static <T> Function2<T, Continuation<? super Boolean>, Object> predicate(ThrowingPredicate<? super T> p) {
         return new Predicate<>(p);

@@ -60,10 +60,6 @@ final class Fiber extends BodyContext {
         this.driver = new FiberDriver(completion, this);
     }
 
-    boolean isBodyThread() {
-        return Thread.currentThread() == thread;
-    }
-
     /** Starts the body thread and runs the driver until it first suspends or completes. */
     Object start(SuspendBody<?> body) {
         bodyStarted();
