@@ -140,6 +140,8 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     @Override
     public Object collect(FlowCollector<? super T> collector, Continuation<? super Unit> continuation) {
+        Objects.requireNonNull(collector, "collector");
+        Objects.requireNonNull(continuation, "continuation");
         return flow.collect(collector, continuation);
     }
 

@@ -55,7 +55,15 @@ final class ChannelFlows {
         @Override
         public void send(T value) {
             checkNotNull(value);
-            Suspend.call(c -> scope.send(value, c));
+            try {
+                Suspend.call(c -> scope.send(value, c));
+            } catch (kotlinx.coroutines.channels.ClosedSendChannelException e) {
+                java.util.concurrent.CancellationException ce = new java.util.concurrent.CancellationException(operator
+                        + ": send after the flow ended (the body returned or close() was called); send only while the "
+                        + "producer body runs");
+                ce.initCause(e);
+                throw ce;
+            }
         }
 
         @Override

@@ -44,6 +44,10 @@ final class FlowIterator<T> implements CloseableIterator<T> {
     private DisposableHandle parentHandle;
     private T next;
     private boolean finished;
+    /** The flow ended (or failed): a later {@code close()} is not an early one. */
+    private boolean exhausted;
+    /** {@code close()} ran before the flow ended. */
+    private boolean closedEarly;
 
     FlowIterator(Flow<T> flow) {
         this.flow = flow;
@@ -73,6 +77,7 @@ final class FlowIterator<T> implements CloseableIterator<T> {
             // the first receive after an element takes its gate (letting the producer go on)
             while (v == GATE) {
                 if (!Terminals.<Boolean>block(ch::hasNext)) {
+                    exhausted = true;
                     close();
                     return false;
                 }
@@ -80,6 +85,7 @@ final class FlowIterator<T> implements CloseableIterator<T> {
             }
         } catch (RuntimeException | Error e) {
             // failure of the flow, cancellation of the caller, or an interrupt: stop the producer
+            exhausted = true;
             close();
             throw e;
         }
@@ -92,7 +98,9 @@ final class FlowIterator<T> implements CloseableIterator<T> {
     @Override
     public T next() {
         if (!hasNext()) {
-            throw new NoSuchElementException("the flow has no more elements");
+            throw new NoSuchElementException(closedEarly
+                    ? "iterator() was closed before the end of the flow; a closed iterator has no more elements"
+                    : "the flow has no more elements");
         }
         T v = next;
         next = null;
@@ -105,6 +113,7 @@ final class FlowIterator<T> implements CloseableIterator<T> {
             return;
         }
         finished = true;
+        closedEarly = !exhausted;
         next = null;
         if (job == null) {
             return;

@@ -54,7 +54,7 @@ public final class Suspend {
      */
     public static void delay(long millis) {
         if (millis < 0) {
-            throw new IllegalArgumentException("millis must be >= 0, was " + millis);
+            throw new IllegalArgumentException("Suspend.delay: millis must be >= 0, was " + millis);
         }
         BodyContext fiber = BodyContext.current();
         if (fiber != null) {
@@ -78,7 +78,7 @@ public final class Suspend {
     public static void delay(Duration duration) {
         Objects.requireNonNull(duration, "duration");
         if (duration.isNegative()) {
-            throw new IllegalArgumentException("duration must not be negative, was " + duration);
+            throw new IllegalArgumentException("Suspend.delay: duration must not be negative, was " + duration);
         }
         long millis;
         try {
