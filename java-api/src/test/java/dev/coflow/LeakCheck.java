@@ -123,15 +123,19 @@ final class LeakCheck {
     }
 
     /**
-     * Whether {@code thrown} is {@code original}, or the copy kotlinx's debug mode (on under
-     * {@code -ea}) may rethrow instead: same type and message, the original as its cause.
+     * Whether {@code thrown} is {@code original}, or a copy kotlinx's debug mode (on under {@code -ea})
+     * may rethrow instead: same type and message, the original as its cause (a copy may be copied
+     * again at the next coroutine boundary, so the chain of such copies is followed).
      */
     static boolean isOriginalOrCopy(Throwable thrown, Throwable original) {
-        if (thrown == original) {
-            return true;
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (t == original) {
+                return true;
+            }
+            if (t.getClass() != original.getClass() || !java.util.Objects.equals(t.getMessage(), original.getMessage())) {
+                return false;
+            }
         }
-        return thrown != null && thrown.getClass() == original.getClass()
-                && java.util.Objects.equals(thrown.getMessage(), original.getMessage())
-                && thrown.getCause() == original;
+        return false;
     }
 }
