@@ -70,8 +70,10 @@ final class Terminals {
         CompletableFuture<U> result = new CompletableFuture<>();
         source.whenComplete((v, e) -> {
             if (e != null) {
-                result.completeExceptionally(e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                        ? e.getCause() : e);
+                // e is what the collection failed with, as it is (kotlinx completes the source with
+                // completeExceptionally(cause)): a CompletionException here was thrown by the flow
+                // itself (a lambda calling join(), a nested blocking terminal), so it is the original
+                result.completeExceptionally(e);
             } else {
                 try {
                     result.complete(then.apply(v));
