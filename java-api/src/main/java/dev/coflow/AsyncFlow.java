@@ -1614,6 +1614,10 @@ public final class AsyncFlow<T> implements Flow<T> {
      * @return the distinct elements, in first-seen order
      */
     public Set<T> toSet() {
+        Fused<T> f = Fused.forBlocking(fused);
+        if (f != null) {
+            return f.toSet();
+        }
         return Terminals.block(c -> FlowKt.toSet(flow, new LinkedHashSet<>(), c));
     }
 
@@ -1742,7 +1746,8 @@ public final class AsyncFlow<T> implements Flow<T> {
      * @throws IllegalArgumentException if the flow has more than one element
      */
     public T single() {
-        return Reduce.single(flow);
+        Fused<T> f = Fused.forBlocking(fused);
+        return f != null ? f.single() : Reduce.single(flow);
     }
 
     /**
@@ -1795,7 +1800,8 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public boolean any(ThrowingPredicate<? super T> predicate) {
         Objects.requireNonNull(predicate, "predicate");
-        return Reduce.any(flow, predicate);
+        Fused<T> f = Fused.forBlocking(fused);
+        return f != null ? f.any(predicate) : Reduce.any(flow, predicate);
     }
 
     /**
@@ -1810,7 +1816,9 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public boolean all(ThrowingPredicate<? super T> predicate) {
         Objects.requireNonNull(predicate, "predicate");
-        return !Reduce.any(flow, v -> !predicate.test(v));
+        ThrowingPredicate<T> mismatch = v -> !predicate.test(v);
+        Fused<T> f = Fused.forBlocking(fused);
+        return !(f != null ? f.any(mismatch) : Reduce.any(flow, mismatch));
     }
 
     /**
@@ -1825,7 +1833,8 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public boolean none(ThrowingPredicate<? super T> predicate) {
         Objects.requireNonNull(predicate, "predicate");
-        return !Reduce.any(flow, predicate);
+        Fused<T> f = Fused.forBlocking(fused);
+        return !(f != null ? f.any(predicate) : Reduce.any(flow, predicate));
     }
 
     /**

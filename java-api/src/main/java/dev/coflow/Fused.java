@@ -5,11 +5,14 @@ import dev.coflow.FusedStages.Stage;
 import dev.coflow.bridge.Suspend;
 import dev.coflow.function.ThrowingBiFunction;
 import dev.coflow.function.ThrowingConsumer;
+import dev.coflow.function.ThrowingPredicate;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -93,6 +96,37 @@ final class Fused<T> {
             return false;
         });
         return Optional.ofNullable((T) found[0]);
+    }
+
+    @SuppressWarnings("unchecked")
+    Set<T> toSet() {
+        Set<T> set = new LinkedHashSet<>();
+        run(v -> {
+            set.add((T) v);
+            return true;
+        });
+        return set;
+    }
+
+    /** As {@link Reduce#single}: the same step, so the same checks and messages. */
+    T single() {
+        Object[] found = new Object[1];
+        forEach(Reduce.singleStep(found));
+        return Reduce.singleResult(found);
+    }
+
+    /** As {@link Reduce#any}: stops (and closes the source as {@link #first} does) at the first match. */
+    @SuppressWarnings("unchecked")
+    boolean any(ThrowingPredicate<? super T> predicate) {
+        boolean[] hit = new boolean[1];
+        run(v -> {
+            if (predicate.test((T) v)) {
+                hit[0] = true;
+                return false;
+            }
+            return true;
+        });
+        return hit[0];
     }
 
     /** Same checks and messages as {@link Reduce#fold}. */

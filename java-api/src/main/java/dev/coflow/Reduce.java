@@ -1,6 +1,7 @@
 package dev.coflow;
 
 import dev.coflow.function.ThrowingBiFunction;
+import dev.coflow.function.ThrowingConsumer;
 import dev.coflow.function.ThrowingFunction;
 import dev.coflow.function.ThrowingPredicate;
 import java.util.LinkedHashMap;
@@ -42,13 +43,23 @@ final class Reduce {
 
     static <T> T single(Flow<T> flow) {
         Object[] found = new Object[1];
-        Terminals.block(c -> flow.collect(Lambdas.<T>collector(v -> {
+        Terminals.block(c -> flow.collect(Lambdas.<T>collector(singleStep(found)), c));
+        return singleResult(found);
+    }
+
+    /** The per-element step of {@code single}, shared with {@link Fused#single}: fails at a second element. */
+    static <T> ThrowingConsumer<T> singleStep(Object[] found) {
+        return v -> {
             if (found[0] != null) {
                 throw new IllegalArgumentException("single: expected exactly 1 element but the flow has at least 2 "
                         + "(the rest was cancelled); use first() or take(1) to get the first one");
             }
             found[0] = v;
-        }), c));
+        };
+    }
+
+    /** The result of {@code single} once the collection has ended; fails if it saw no element. */
+    static <T> T singleResult(Object[] found) {
         if (found[0] == null) {
             throw new NoSuchElementException("single: expected exactly 1 element but the flow has 0; "
                     + "use first() to get an Optional");
