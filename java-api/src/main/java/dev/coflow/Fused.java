@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -129,29 +128,19 @@ final class Fused<T> {
         return hit[0];
     }
 
-    /** Same checks and messages as {@link Reduce#fold}. */
+    /** As {@link Reduce#fold}: the same step, so the same checks and messages. */
     @SuppressWarnings("unchecked")
     <R> R fold(R initial, ThrowingBiFunction<? super R, ? super T, ? extends R> fn) {
         Object[] acc = {initial};
-        run(v -> {
-            R a = (R) acc[0];
-            acc[0] = Objects.requireNonNull(fn.apply(a, (T) v),
-                    () -> "fold: the function returned null for (" + a + ", " + v + "); results must be non-null");
-            return true;
-        });
+        forEach(Reduce.foldStep(acc, fn));
         return (R) acc[0];
     }
 
-    /** Same checks and messages as {@link Reduce#reduce}. */
+    /** As {@link Reduce#reduce}: the same step, so the same checks and messages. */
     @SuppressWarnings("unchecked")
     Optional<T> reduce(ThrowingBiFunction<? super T, ? super T, ? extends T> fn) {
         Object[] acc = new Object[1];
-        run(v -> {
-            T a = (T) acc[0];
-            acc[0] = a == null ? v : Objects.requireNonNull(fn.apply(a, (T) v),
-                    () -> "reduce: the function returned null for (" + a + ", " + v + "); results must be non-null");
-            return true;
-        });
+        forEach(Reduce.reduceStep(acc, fn));
         return Optional.ofNullable((T) acc[0]);
     }
 

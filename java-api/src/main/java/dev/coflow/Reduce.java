@@ -71,28 +71,38 @@ final class Reduce {
 
     static <T> Optional<T> reduce(Flow<T> flow, ThrowingBiFunction<? super T, ? super T, ? extends T> fn) {
         Object[] acc = new Object[1];
-        Terminals.block(c -> flow.collect(Lambdas.<T>collector(v -> {
-            @SuppressWarnings("unchecked")
-            T a = (T) acc[0];
-            acc[0] = a == null ? v : Objects.requireNonNull(fn.apply(a, v),
-                    () -> "reduce: the function returned null for (" + a + ", " + v + "); results must be non-null");
-        }), c));
+        Terminals.block(c -> flow.collect(Lambdas.<T>collector(reduceStep(acc, fn)), c));
         @SuppressWarnings("unchecked")
         T result = (T) acc[0];
         return Optional.ofNullable(result);
     }
 
+    /** The per-element step of {@code reduce} into {@code acc[0]}, shared with {@link Fused#reduce}. */
+    static <T> ThrowingConsumer<T> reduceStep(Object[] acc, ThrowingBiFunction<? super T, ? super T, ? extends T> fn) {
+        return v -> {
+            @SuppressWarnings("unchecked")
+            T a = (T) acc[0];
+            acc[0] = a == null ? v : Objects.requireNonNull(fn.apply(a, v),
+                    () -> "reduce: the function returned null for (" + a + ", " + v + "); results must be non-null");
+        };
+    }
+
     static <T, R> R fold(Flow<T> flow, R initial, ThrowingBiFunction<? super R, ? super T, ? extends R> fn) {
         Object[] acc = {initial};
-        Terminals.block(c -> flow.collect(Lambdas.<T>collector(v -> {
+        Terminals.block(c -> flow.collect(Lambdas.<T>collector(foldStep(acc, fn)), c));
+        @SuppressWarnings("unchecked")
+        R result = (R) acc[0];
+        return result;
+    }
+
+    /** The per-element step of {@code fold} into {@code acc[0]}, shared with {@link Fused#fold}. */
+    static <T, R> ThrowingConsumer<T> foldStep(Object[] acc, ThrowingBiFunction<? super R, ? super T, ? extends R> fn) {
+        return v -> {
             @SuppressWarnings("unchecked")
             R a = (R) acc[0];
             acc[0] = Objects.requireNonNull(fn.apply(a, v),
                     () -> "fold: the function returned null for (" + a + ", " + v + "); results must be non-null");
-        }), c));
-        @SuppressWarnings("unchecked")
-        R result = (R) acc[0];
-        return result;
+        };
     }
 
     /** Whether some element matches; stops (and cancels the upstream) at the first match. */
