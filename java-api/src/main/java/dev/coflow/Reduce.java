@@ -15,7 +15,9 @@ import kotlinx.coroutines.flow.FlowKt;
 /**
  * The terminals that fold a flow into one value ({@code toMap}, {@code single}, {@code reduce},
  * {@code fold}, {@code any}/{@code all}/{@code none}); kotlinx counterpart: {@code Reduce.kt} and
- * {@code Collect.kt}. Each runs one blocking collection through {@link Terminals#block}.
+ * {@code Collect.kt}. Each runs one blocking collection through {@link Terminals#block}; the
+ * per-element steps ({@code singleStep}, {@code reduceStep}, {@code foldStep}) are also what
+ * {@link Fused}'s plain loop runs, so both paths check and fail alike.
  */
 final class Reduce {
     private Reduce() {}
