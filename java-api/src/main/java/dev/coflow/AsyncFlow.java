@@ -154,7 +154,8 @@ public final class AsyncFlow<T> implements Flow<T> {
         return flow;
     }
 
-    // region factories --------------------------------------------------------------------------
+    // region builders -----------------------------------------------------------------------------
+    // (generate, of, range, from*, defer; using: see Resources.java; paginate*: see Pagination.java)
 
     /**
      * Creates a flow from a generator body: ordinary sequential Java that emits elements, blocks,
@@ -290,9 +291,6 @@ public final class AsyncFlow<T> implements Flow<T> {
         Objects.requireNonNull(supplier, "supplier");
         return new AsyncFlow<>(new DeferFlow<>(supplier));
     }
-
-    // region factories: resources and pagination --------------------------------------------------
-    // (using, paginate: see Resources.java, Pagination.java)
 
     /**
      * A flow over a resource acquired per collection and released exactly once when that
@@ -457,45 +455,8 @@ public final class AsyncFlow<T> implements Flow<T> {
     }
 
     // endregion
-    // region factories: channels and callbacks -----------------------------------------------------
-    // (channelFlow, callbackFlow, merge of several flows)
-
-    /**
-     * Merges several flows into one: all are collected concurrently and their elements are
-     * emitted as they arrive (each flow's own order is kept; there is no order between flows). The
-     * merged flow ends when all have ended; a failure of one cancels the others. kotlinx
-     * counterpart: {@code merge(flows...)}.
-     *
-     * {@snippet :
-     * AsyncFlow<Event> all = AsyncFlow.merge(clicks, keyPresses, timerTicks);
-     * }
-     *
-     * @param flows the flows (any kotlinx flow), none null
-     * @param <T> the element type
-     * @return the merged flow
-     */
-    @SafeVarargs
-    public static <T> AsyncFlow<T> merge(Flow<? extends T>... flows) {
-        Objects.requireNonNull(flows, "flows");
-        return merge(Arrays.asList(flows));
-    }
-
-    /**
-     * Merges a list of flows; see {@link #merge(Flow[])}. kotlinx counterpart:
-     * {@code Iterable<Flow<T>>.merge()}.
-     *
-     * @param flows the flows, none null
-     * @param <T> the element type
-     * @return the merged flow
-     */
-    public static <T> AsyncFlow<T> merge(List<? extends Flow<? extends T>> flows) {
-        Objects.requireNonNull(flows, "flows");
-        List<Flow<? extends T>> copy = new ArrayList<>(flows.size());
-        for (int i = 0; i < flows.size(); i++) {
-            copy.add(Objects.requireNonNull(flows.get(i), "flows[" + i + "]"));
-        }
-        return new AsyncFlow<>(Merge.merge(copy));
-    }
+    // region channels -----------------------------------------------------------------------------
+    // (channelFlow, callbackFlow: see ChannelFlows.java)
 
     /**
      * Creates a flow fed through a channel by a producer body that may run several producers at
@@ -557,7 +518,8 @@ public final class AsyncFlow<T> implements Flow<T> {
     }
 
     // endregion
-    // region operators --------------------------------------------------------------------------
+    // region transform ----------------------------------------------------------------------------
+    // (map, filter, filterNot, mapNotNull, onEach, withIndex, scan: see Transform.java; chunked: see Chunk.java)
 
     /**
      * Transforms each element. kotlinx counterpart: {@code map}.
@@ -581,115 +543,6 @@ public final class AsyncFlow<T> implements Flow<T> {
         Objects.requireNonNull(predicate, "predicate");
         return fuse(Transform.filter(flow, predicate), FusedStages.filter(predicate, true));
     }
-
-    /**
-     * Runs an action on each element before passing it on. kotlinx counterpart: {@code onEach}.
-     *
-     * @param action the action
-     * @return a flow of the same elements
-     */
-    public AsyncFlow<T> onEach(ThrowingConsumer<? super T> action) {
-        Objects.requireNonNull(action, "action");
-        return fuse(Transform.onEach(flow, action), FusedStages.onEach(action));
-    }
-
-    /**
-     * The first {@code n} elements; then the upstream is cancelled. kotlinx counterpart: {@code take}.
-     *
-     * @param n how many, {@code >= 0}
-     * @return the shortened flow
-     */
-    public AsyncFlow<T> take(int n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("take: n must be >= 0, was " + n);
-        }
-        return n == 0 ? empty() : fuse(FlowKt.take(flow, n), FusedStages.take(n));
-    }
-
-    /**
-     * Runs the upstream concurrently in its own coroutine, up to kotlinx's default capacity (64)
-     * ahead. kotlinx counterpart: {@code buffer()}.
-     *
-     * <p>When a blocking coflow terminal collects the flow, the calling thread runs the consumer,
-     * so the upstream of every {@code buffer}/{@code conflate} runs on {@code Dispatchers.Default}
-     * (its generator bodies on virtual threads): a producer and a consumer that both block
-     * overlap. Under a Kotlin collector or a test dispatcher the upstream stays in the
-     * collector's context, as in kotlinx.
-     *
-     * @return the buffered flow
-     */
-    public AsyncFlow<T> buffer() {
-        return new AsyncFlow<>(Buffering.buffer(flow, kotlinx.coroutines.channels.Channel.BUFFERED, BufferOverflow.SUSPEND));
-    }
-
-    /**
-     * Runs the upstream concurrently, up to {@code capacity} elements ahead; the producer waits
-     * when the buffer is full. kotlinx counterpart: {@code buffer(capacity)}.
-     *
-     * @param capacity {@code >= 0}; 0 is a rendezvous
-     * @return the buffered flow
-     */
-    public AsyncFlow<T> buffer(int capacity) {
-        return buffer(capacity, BufferOverflow.SUSPEND);
-    }
-
-    /**
-     * Runs the upstream concurrently with a buffer of {@code capacity} and an overflow policy.
-     * kotlinx counterpart: {@code buffer(capacity, onBufferOverflow)}.
-     *
-     * @param capacity {@code >= 0}
-     * @param overflow what to do when full: {@code SUSPEND} (never drops), {@code DROP_OLDEST},
-     *     {@code DROP_LATEST}
-     * @return the buffered flow
-     */
-    public AsyncFlow<T> buffer(int capacity, BufferOverflow overflow) {
-        Objects.requireNonNull(overflow, "overflow");
-        if (capacity < 0) {
-            throw new IllegalArgumentException("buffer: capacity must be >= 0 (0 = rendezvous), was " + capacity
-                    + "; use buffer() for the default capacity");
-        }
-        if (capacity == 0 && overflow != BufferOverflow.SUSPEND) {
-            throw new IllegalArgumentException("buffer: capacity 0 only works with BufferOverflow.SUSPEND; "
-                    + "use capacity >= 1 with " + overflow);
-        }
-        return new AsyncFlow<>(Buffering.buffer(flow, capacity, overflow));
-    }
-
-    /**
-     * Keeps only the latest element while the collector is busy. kotlinx counterpart: {@code conflate}.
-     *
-     * @return the conflated flow
-     */
-    public AsyncFlow<T> conflate() {
-        return new AsyncFlow<>(Buffering.conflate(flow));
-    }
-
-    /**
-     * Runs the upstream in {@code context} (typically a dispatcher). kotlinx counterpart: {@code flowOn}.
-     *
-     * @param context the upstream's context; must not contain a Job
-     * @return a flow whose upstream runs in {@code context}
-     */
-    public AsyncFlow<T> flowOn(CoroutineContext context) {
-        Objects.requireNonNull(context, "context");
-        if (context.get(kotlinx.coroutines.Job.Key) != null) {
-            throw new IllegalArgumentException("flowOn: context must not contain a Job, was " + context);
-        }
-        return new AsyncFlow<>(Buffering.flowOn(flow, context));
-    }
-
-    /**
-     * Runs the upstream on {@code executor}. kotlinx counterpart: {@code flowOn(executor.asCoroutineDispatcher())}.
-     *
-     * @param executor where the upstream runs
-     * @return a flow whose upstream runs on {@code executor}
-     */
-    public AsyncFlow<T> flowOn(Executor executor) {
-        Objects.requireNonNull(executor, "executor");
-        CoroutineDispatcher d = executor instanceof CoroutineDispatcher cd ? cd : ExecutorsKt.from(executor);
-        return flowOn(d);
-    }
-
 
     /**
      * Keeps the elements that do <em>not</em> match. kotlinx counterpart: {@code filterNot}.
@@ -725,42 +578,83 @@ public final class AsyncFlow<T> implements Flow<T> {
     }
 
     /**
-     * Emits zero or more elements per upstream element. The body is like a generator body: each
-     * {@code out.emit} waits until the downstream has finished with the value, and the body may
-     * call {@code Suspend.delay} and other suspend-like methods. It runs on its own virtual thread,
-     * so it costs more per element than {@link #map}; prefer {@code map}/{@code filter} when they
-     * suffice. kotlinx counterpart: {@code transform}.
+     * Runs an action on each element before passing it on. kotlinx counterpart: {@code onEach}.
      *
-     * {@snippet :
-     * AsyncFlow<String> lines = requests.<String>transform((request, out) -> {
-     *     out.emit("Making request " + request);
-     *     out.emit(performRequest(request));
-     * });
-     * }
-     *
-     * @param fn receives each element and an emitter that is valid only during the call
-     * @param <R> the result type (often needs a type witness: {@code flow.<String>transform(...)})
-     * @return the transformed flow
+     * @param action the action
+     * @return a flow of the same elements
      */
-    public <R> AsyncFlow<R> transform(ThrowingBiConsumer<? super T, Emitter<R>> fn) {
-        Objects.requireNonNull(fn, "fn");
-        return new AsyncFlow<>(Emitters.transform(flow, fn));
+    public AsyncFlow<T> onEach(ThrowingConsumer<? super T> action) {
+        Objects.requireNonNull(action, "action");
+        return fuse(Transform.onEach(flow, action), FusedStages.onEach(action));
     }
 
     /**
-     * The elements while they match; the first one that does not ends the flow and cancels the
-     * upstream. kotlinx counterpart: {@code takeWhile}.
+     * Pairs each element with its zero-based position; every collection counts from 0.
+     * kotlinx counterpart: {@code withIndex}.
      *
      * {@snippet :
-     * AsyncFlow.range(0, 1_000_000).takeWhile(i -> i < 3).toList();   // [0, 1, 2]
+     * AsyncFlow.of("a", "b").withIndex().toList();   // [Indexed[index=0, value=a], Indexed[index=1, value=b]]
      * }
      *
-     * @param predicate whether to keep going
+     * @return the indexed flow
+     */
+    public AsyncFlow<Indexed<T>> withIndex() {
+        return new AsyncFlow<>(Transform.withIndex(flow));
+    }
+
+    /**
+     * Emits {@code initial}, then each running accumulation. kotlinx counterpart: {@code scan}
+     * ({@code runningFold}).
+     *
+     * {@snippet :
+     * AsyncFlow.of(1, 2, 3).scan(0, Integer::sum).toList();   // [0, 1, 3, 6]
+     * }
+     *
+     * @param initial the first element, not null
+     * @param fn combines the accumulation so far with the next element; must not return null
+     * @param <R> the accumulation type
+     * @return the flow of running accumulations
+     */
+    public <R> AsyncFlow<R> scan(R initial, ThrowingBiFunction<? super R, ? super T, ? extends R> fn) {
+        Objects.requireNonNull(initial, "initial");
+        Objects.requireNonNull(fn, "fn");
+        return new AsyncFlow<>(Transform.scan(flow, initial, fn));
+    }
+
+    /**
+     * Groups consecutive elements into read-only lists of {@code size}; the last list may be
+     * shorter. kotlinx counterpart: {@code chunked}.
+     *
+     * {@snippet :
+     * AsyncFlow.range(0, 5).chunked(2).toList();   // [[0, 1], [2, 3], [4]]
+     * }
+     *
+     * @param size elements per list, {@code >= 1}
+     * @return the flow of lists
+     * @throws IllegalArgumentException if {@code size < 1}
+     */
+    public AsyncFlow<List<T>> chunked(int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("chunked: size must be >= 1, was " + size);
+        }
+        return new AsyncFlow<>(Chunk.chunked(flow, size));
+    }
+
+    // endregion
+    // region limit --------------------------------------------------------------------------------
+    // (take, drop, takeWhile, dropWhile: see Limit.java)
+
+    /**
+     * The first {@code n} elements; then the upstream is cancelled. kotlinx counterpart: {@code take}.
+     *
+     * @param n how many, {@code >= 0}
      * @return the shortened flow
      */
-    public AsyncFlow<T> takeWhile(ThrowingPredicate<? super T> predicate) {
-        Objects.requireNonNull(predicate, "predicate");
-        return fuse(Limit.takeWhile(flow, predicate), FusedStages.takeWhile(predicate));
+    public AsyncFlow<T> take(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("take: n must be >= 0, was " + n);
+        }
+        return n == 0 ? empty() : fuse(FlowKt.take(flow, n), FusedStages.take(n));
     }
 
     /**
@@ -782,6 +676,22 @@ public final class AsyncFlow<T> implements Flow<T> {
     }
 
     /**
+     * The elements while they match; the first one that does not ends the flow and cancels the
+     * upstream. kotlinx counterpart: {@code takeWhile}.
+     *
+     * {@snippet :
+     * AsyncFlow.range(0, 1_000_000).takeWhile(i -> i < 3).toList();   // [0, 1, 2]
+     * }
+     *
+     * @param predicate whether to keep going
+     * @return the shortened flow
+     */
+    public AsyncFlow<T> takeWhile(ThrowingPredicate<? super T> predicate) {
+        Objects.requireNonNull(predicate, "predicate");
+        return fuse(Limit.takeWhile(flow, predicate), FusedStages.takeWhile(predicate));
+    }
+
+    /**
      * Skips elements while they match, then passes on the rest (the predicate is no longer
      * called). kotlinx counterpart: {@code dropWhile}.
      *
@@ -795,6 +705,84 @@ public final class AsyncFlow<T> implements Flow<T> {
     public AsyncFlow<T> dropWhile(ThrowingPredicate<? super T> predicate) {
         Objects.requireNonNull(predicate, "predicate");
         return fuse(Limit.dropWhile(flow, predicate), FusedStages.dropWhile(predicate));
+    }
+
+    // endregion
+    // region distinct -----------------------------------------------------------------------------
+    // (distinctUntilChanged, distinctUntilChangedBy: see Distinct.java)
+
+    /**
+     * Drops elements equal ({@link Object#equals}) to the one just before. kotlinx counterpart:
+     * {@code distinctUntilChanged()}.
+     *
+     * {@snippet :
+     * AsyncFlow.of(1, 1, 2, 1).distinctUntilChanged().toList();   // [1, 2, 1]
+     * }
+     *
+     * @return the flow without consecutive repeats
+     */
+    public AsyncFlow<T> distinctUntilChanged() {
+        return new AsyncFlow<>(Distinct.untilChanged(flow));
+    }
+
+    /**
+     * Drops elements that {@code areEquivalent} considers equal to the last element passed on.
+     * kotlinx counterpart: {@code distinctUntilChanged(areEquivalent)}.
+     *
+     * {@snippet :
+     * AsyncFlow.of("a", "A", "b").distinctUntilChanged(String::equalsIgnoreCase).toList();   // [a, b]
+     * }
+     *
+     * @param areEquivalent called with (last passed on, new element)
+     * @return the flow without consecutive repeats
+     */
+    public AsyncFlow<T> distinctUntilChanged(ThrowingBiPredicate<? super T, ? super T> areEquivalent) {
+        Objects.requireNonNull(areEquivalent, "areEquivalent");
+        return new AsyncFlow<>(Distinct.untilChanged(flow, areEquivalent));
+    }
+
+    /**
+     * Drops elements whose key equals the key of the element just before. kotlinx counterpart:
+     * {@code distinctUntilChangedBy}.
+     *
+     * {@snippet :
+     * readings.distinctUntilChangedBy(Reading::sensorState);
+     * }
+     *
+     * @param keyFn computes the key compared with {@link Object#equals}; may return null
+     * @param <K> the key type
+     * @return the flow without consecutive repeats
+     */
+    public <K> AsyncFlow<T> distinctUntilChangedBy(ThrowingFunction<? super T, ? extends K> keyFn) {
+        Objects.requireNonNull(keyFn, "keyFn");
+        return new AsyncFlow<>(Distinct.untilChangedBy(flow, keyFn));
+    }
+
+    // endregion
+    // region emitters -----------------------------------------------------------------------------
+    // (transform, onStart, onCompletion, onEmpty: see Emitters.java)
+
+    /**
+     * Emits zero or more elements per upstream element. The body is like a generator body: each
+     * {@code out.emit} waits until the downstream has finished with the value, and the body may
+     * call {@code Suspend.delay} and other suspend-like methods. It runs on its own virtual thread,
+     * so it costs more per element than {@link #map}; prefer {@code map}/{@code filter} when they
+     * suffice. kotlinx counterpart: {@code transform}.
+     *
+     * {@snippet :
+     * AsyncFlow<String> lines = requests.<String>transform((request, out) -> {
+     *     out.emit("Making request " + request);
+     *     out.emit(performRequest(request));
+     * });
+     * }
+     *
+     * @param fn receives each element and an emitter that is valid only during the call
+     * @param <R> the result type (often needs a type witness: {@code flow.<String>transform(...)})
+     * @return the transformed flow
+     */
+    public <R> AsyncFlow<R> transform(ThrowingBiConsumer<? super T, Emitter<R>> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return new AsyncFlow<>(Emitters.transform(flow, fn));
     }
 
     /**
@@ -850,105 +838,277 @@ public final class AsyncFlow<T> implements Flow<T> {
         return new AsyncFlow<>(Emitters.onEmpty(flow, body));
     }
 
+    // endregion
+    // region zip, merge and flatMap ---------------------------------------------------------------
+    // (merge, flatMapConcat/Merge/Latest: see Merge.java; zip, combine: see Zip.java; mapAsync*: see MapAsync.java)
+
     /**
-     * Drops elements equal ({@link Object#equals}) to the one just before. kotlinx counterpart:
-     * {@code distinctUntilChanged()}.
+     * Merges several flows into one: all are collected concurrently and their elements are
+     * emitted as they arrive (each flow's own order is kept; there is no order between flows). The
+     * merged flow ends when all have ended; a failure of one cancels the others. kotlinx
+     * counterpart: {@code merge(flows...)}.
      *
      * {@snippet :
-     * AsyncFlow.of(1, 1, 2, 1).distinctUntilChanged().toList();   // [1, 2, 1]
+     * AsyncFlow<Event> all = AsyncFlow.merge(clicks, keyPresses, timerTicks);
      * }
      *
-     * @return the flow without consecutive repeats
+     * @param flows the flows (any kotlinx flow), none null
+     * @param <T> the element type
+     * @return the merged flow
      */
-    public AsyncFlow<T> distinctUntilChanged() {
-        return new AsyncFlow<>(Distinct.untilChanged(flow));
+    @SafeVarargs
+    public static <T> AsyncFlow<T> merge(Flow<? extends T>... flows) {
+        Objects.requireNonNull(flows, "flows");
+        return merge(Arrays.asList(flows));
     }
 
     /**
-     * Drops elements that {@code areEquivalent} considers equal to the last element passed on.
-     * kotlinx counterpart: {@code distinctUntilChanged(areEquivalent)}.
+     * Merges a list of flows; see {@link #merge(Flow[])}. kotlinx counterpart:
+     * {@code Iterable<Flow<T>>.merge()}.
      *
-     * {@snippet :
-     * AsyncFlow.of("a", "A", "b").distinctUntilChanged(String::equalsIgnoreCase).toList();   // [a, b]
-     * }
-     *
-     * @param areEquivalent called with (last passed on, new element)
-     * @return the flow without consecutive repeats
+     * @param flows the flows, none null
+     * @param <T> the element type
+     * @return the merged flow
      */
-    public AsyncFlow<T> distinctUntilChanged(ThrowingBiPredicate<? super T, ? super T> areEquivalent) {
-        Objects.requireNonNull(areEquivalent, "areEquivalent");
-        return new AsyncFlow<>(Distinct.untilChanged(flow, areEquivalent));
+    public static <T> AsyncFlow<T> merge(List<? extends Flow<? extends T>> flows) {
+        Objects.requireNonNull(flows, "flows");
+        List<Flow<? extends T>> copy = new ArrayList<>(flows.size());
+        for (int i = 0; i < flows.size(); i++) {
+            copy.add(Objects.requireNonNull(flows.get(i), "flows[" + i + "]"));
+        }
+        return new AsyncFlow<>(Merge.merge(copy));
     }
 
     /**
-     * Drops elements whose key equals the key of the element just before. kotlinx counterpart:
-     * {@code distinctUntilChangedBy}.
+     * Maps each element to a flow and emits the elements of those flows one after another: the
+     * next element's flow starts only after the previous one has completed. {@code fn} is a plain
+     * function returning an {@code AsyncFlow} or any kotlinx flow. kotlinx counterpart:
+     * {@code flatMapConcat}.
      *
      * {@snippet :
-     * readings.distinctUntilChangedBy(Reading::sensorState);
+     * AsyncFlow.of(1, 2).flatMapConcat(i -> AsyncFlow.of(i, i * 10)).toList();   // [1, 10, 2, 20]
      * }
      *
-     * @param keyFn computes the key compared with {@link Object#equals}; may return null
-     * @param <K> the key type
-     * @return the flow without consecutive repeats
+     * @param fn the inner flow for an element; must not return null
+     * @param <R> the result type
+     * @return the flattened flow
      */
-    public <K> AsyncFlow<T> distinctUntilChangedBy(ThrowingFunction<? super T, ? extends K> keyFn) {
-        Objects.requireNonNull(keyFn, "keyFn");
-        return new AsyncFlow<>(Distinct.untilChangedBy(flow, keyFn));
-    }
-
-    /**
-     * Pairs each element with its zero-based position; every collection counts from 0.
-     * kotlinx counterpart: {@code withIndex}.
-     *
-     * {@snippet :
-     * AsyncFlow.of("a", "b").withIndex().toList();   // [Indexed[index=0, value=a], Indexed[index=1, value=b]]
-     * }
-     *
-     * @return the indexed flow
-     */
-    public AsyncFlow<Indexed<T>> withIndex() {
-        return new AsyncFlow<>(Transform.withIndex(flow));
-    }
-
-    /**
-     * Emits {@code initial}, then each running accumulation. kotlinx counterpart: {@code scan}
-     * ({@code runningFold}).
-     *
-     * {@snippet :
-     * AsyncFlow.of(1, 2, 3).scan(0, Integer::sum).toList();   // [0, 1, 3, 6]
-     * }
-     *
-     * @param initial the first element, not null
-     * @param fn combines the accumulation so far with the next element; must not return null
-     * @param <R> the accumulation type
-     * @return the flow of running accumulations
-     */
-    public <R> AsyncFlow<R> scan(R initial, ThrowingBiFunction<? super R, ? super T, ? extends R> fn) {
-        Objects.requireNonNull(initial, "initial");
+    public <R> AsyncFlow<R> flatMapConcat(ThrowingFunction<? super T, ? extends Flow<? extends R>> fn) {
         Objects.requireNonNull(fn, "fn");
-        return new AsyncFlow<>(Transform.scan(flow, initial, fn));
+        return new AsyncFlow<>(Merge.flatMapConcat(flow, fn));
     }
 
     /**
-     * Checks for cancellation before each element, so that even a source whose downstream never
-     * suspends stops promptly when the collector is cancelled. coflow's own sources already check;
-     * this matters for foreign flows wrapped with {@link #from}. kotlinx counterpart:
-     * {@code cancellable}.
+     * Maps each element to a flow and collects up to kotlinx's default of 16 of those flows at
+     * once, emitting their elements as they arrive; see {@link #flatMapMerge(int, ThrowingFunction)}.
+     * kotlinx counterpart: {@code flatMapMerge}.
+     *
+     * @param fn the inner flow for an element; must not return null
+     * @param <R> the result type
+     * @return the merged flow
+     */
+    public <R> AsyncFlow<R> flatMapMerge(ThrowingFunction<? super T, ? extends Flow<? extends R>> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return new AsyncFlow<>(Merge.flatMapMerge(flow, Merge.defaultConcurrency(), fn));
+    }
+
+    /**
+     * Maps each element to a flow and collects up to {@code concurrency} of those flows at once,
+     * emitting their elements as they arrive (no order between inner flows). A failure in any of
+     * them cancels the rest. kotlinx counterpart: {@code flatMapMerge(concurrency)}.
      *
      * {@snippet :
-     * AsyncFlow.from(kotlinFlow).cancellable().forEach(this::handle);
+     * AsyncFlow<Page> pages = userIds.flatMapMerge(4, id -> pagesOf(id));   // 4 users at a time
      * }
      *
-     * @return a flow that checks for cancellation at each element
+     * @param concurrency how many inner flows run at once, {@code >= 1}
+     * @param fn the inner flow for an element; must not return null
+     * @param <R> the result type
+     * @return the merged flow
+     * @throws IllegalArgumentException if {@code concurrency < 1}
      */
-    public AsyncFlow<T> cancellable() {
-        return new AsyncFlow<>(FlowKt.cancellable(flow));
+    public <R> AsyncFlow<R> flatMapMerge(int concurrency, ThrowingFunction<? super T, ? extends Flow<? extends R>> fn) {
+        Objects.requireNonNull(fn, "fn");
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("flatMapMerge: concurrency must be >= 1, was " + concurrency
+                    + "; use flatMapConcat for one at a time");
+        }
+        return new AsyncFlow<>(Merge.flatMapMerge(flow, concurrency, fn));
+    }
+
+    /**
+     * Maps each element to a flow and emits that flow's elements until the next upstream element
+     * arrives; then the previous inner flow is cancelled. For "search as you type".
+     * kotlinx counterpart: {@code flatMapLatest}.
+     *
+     * {@snippet :
+     * AsyncFlow<Result> results = queries.debounce(Duration.ofMillis(300)).flatMapLatest(q -> search(q));
+     * }
+     *
+     * @param fn the inner flow for an element; must not return null
+     * @param <R> the result type
+     * @return the flattened flow
+     */
+    public <R> AsyncFlow<R> flatMapLatest(ThrowingFunction<? super T, ? extends Flow<? extends R>> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return new AsyncFlow<>(Merge.flatMapLatest(flow, fn));
+    }
+
+    /**
+     * Pairs elements of this flow and {@code other} by position and combines each pair; ends when
+     * either flow ends (the other is cancelled). Both flows are collected concurrently.
+     * kotlinx counterpart: {@code zip}.
+     *
+     * {@snippet :
+     * AsyncFlow.of(1, 2, 3).zip(AsyncFlow.of("a", "b"), (i, s) -> i + s).toList();   // [1a, 2b]
+     * }
+     *
+     * @param other the other flow
+     * @param fn combines a pair; must not return null
+     * @param <U> the other flow's element type
+     * @param <R> the result type
+     * @return the zipped flow
+     */
+    public <U, R> AsyncFlow<R> zip(Flow<? extends U> other, ThrowingBiFunction<? super T, ? super U, ? extends R> fn) {
+        Objects.requireNonNull(other, "other");
+        Objects.requireNonNull(fn, "fn");
+        return new AsyncFlow<>(Zip.zip(flow, other, fn));
+    }
+
+    /**
+     * Combines the latest element of each flow whenever either emits (after both have emitted at
+     * least once); ends when both have ended. kotlinx counterpart: {@code combine}.
+     *
+     * {@snippet :
+     * AsyncFlow<String> status = temperature.combine(humidity, (t, h) -> t + "°C, " + h + "%");
+     * }
+     *
+     * @param other the other flow
+     * @param fn combines the latest pair; must not return null
+     * @param <U> the other flow's element type
+     * @param <R> the result type
+     * @return the combined flow
+     */
+    public <U, R> AsyncFlow<R> combine(Flow<? extends U> other, ThrowingBiFunction<? super T, ? super U, ? extends R> fn) {
+        Objects.requireNonNull(other, "other");
+        Objects.requireNonNull(fn, "fn");
+        return new AsyncFlow<>(Zip.combine(flow, other, fn));
+    }
+
+    /**
+     * Transforms elements with a blocking function, up to {@code concurrency} at once, and emits
+     * the results <b>in upstream order</b>. Each call of {@code fn} runs on its own virtual thread:
+     * it may do blocking I/O (JDBC, {@code HttpClient.send}, file reads) and call
+     * {@code Suspend.*}; cancellation reaches it at its next suspend-like call.
+     *
+     * <p>Guarantees:
+     * <ul>
+     * <li><b>Bounded.</b> At most {@code concurrency} calls of {@code fn} run at once, and at most
+     * {@code concurrency} results are started but not yet handed downstream: a slow element
+     * holds back later finished ones, it never makes memory grow.</li>
+     * <li><b>Ordered.</b> Results come out in the order of their elements, whatever order the
+     * calls finish in (use {@link #mapAsyncUnordered} to get them as they finish).</li>
+     * <li><b>Fail fast.</b> The first failing call fails the flow with its exception; the calls
+     * still running are cancelled and their {@code finally} blocks run before the terminal
+     * returns.</li>
+     * <li><b>Cancellable.</b> Early exit downstream ({@code take}, {@code first}, a failing
+     * consumer) cancels the running calls and the upstream.</li>
+     * </ul>
+     * kotlinx has no such operator; in Kotlin one writes
+     * {@code flatMapMerge(n) { flow { emit(f(it)) } }} (which loses the order) or a hand-made
+     * {@code channelFlow} of {@code async}s. Reactor: {@code flatMapSequential(fn, n)}; Akka
+     * Streams: {@code mapAsync(n)}.
+     *
+     * {@snippet :
+     * List<Profile> profiles = userIds
+     *         .mapAsync(8, id -> httpClient.send(profileRequest(id), ofString()))   // 8 requests in flight
+     *         .map(response -> parse(response.body()))
+     *         .toList();                                                          // same order as userIds
+     * }
+     *
+     * @param concurrency how many calls may run at once, {@code >= 1} ({@code 1} is a sequential
+     *     map that runs one element ahead of the downstream)
+     * @param fn the transformation; may block; must not return null
+     * @param <R> the result type
+     * @return the transformed flow
+     * @throws IllegalArgumentException if {@code concurrency < 1}
+     */
+    public <R> AsyncFlow<R> mapAsync(int concurrency, ThrowingFunction<? super T, ? extends R> fn) {
+        Objects.requireNonNull(fn, "fn");
+        Checks.concurrency("mapAsync", concurrency);
+        return new AsyncFlow<>(MapAsync.ordered("mapAsync", flow, concurrency, MapAsync.blocking(fn)));
+    }
+
+    /**
+     * Like {@link #mapAsync}, for an asynchronous function that returns a {@link CompletionStage}
+     * (an HTTP client's {@code sendAsync}, a reactive driver): no thread is held while waiting.
+     * {@code fn} itself is called in the collecting coroutine and should return promptly.
+     * Cancellation cancels a pending {@link CompletableFuture}. Results in upstream order.
+     *
+     * {@snippet :
+     * AsyncFlow<HttpResponse<String>> responses =
+     *         requests.mapAsyncStage(8, req -> httpClient.sendAsync(req, ofString()));
+     * }
+     *
+     * @param concurrency how many stages may be pending at once, {@code >= 1}
+     * @param fn starts the operation for an element; must not return null nor complete with null
+     * @param <R> the result type
+     * @return the transformed flow
+     * @throws IllegalArgumentException if {@code concurrency < 1}
+     */
+    public <R> AsyncFlow<R> mapAsyncStage(int concurrency,
+            ThrowingFunction<? super T, ? extends CompletionStage<? extends R>> fn) {
+        Objects.requireNonNull(fn, "fn");
+        Checks.concurrency("mapAsyncStage", concurrency);
+        return new AsyncFlow<>(MapAsync.ordered("mapAsyncStage", flow, concurrency, MapAsync.staged("mapAsyncStage", fn)));
+    }
+
+    /**
+     * Like {@link #mapAsync}, but emits each result as soon as it is ready, so a slow element
+     * does not hold back the others. At most {@code concurrency} calls run at once.
+     * kotlinx counterpart: {@code flatMapMerge(concurrency) { flow { emit(fn(it)) } }}.
+     *
+     * {@snippet :
+     * AsyncFlow<Thumbnail> thumbs = images.mapAsyncUnordered(4, img -> resize(img));
+     * }
+     *
+     * @param concurrency how many calls may run at once, {@code >= 1}
+     * @param fn the transformation; may block; must not return null
+     * @param <R> the result type
+     * @return the transformed flow, in completion order
+     * @throws IllegalArgumentException if {@code concurrency < 1}
+     */
+    public <R> AsyncFlow<R> mapAsyncUnordered(int concurrency, ThrowingFunction<? super T, ? extends R> fn) {
+        Objects.requireNonNull(fn, "fn");
+        Checks.concurrency("mapAsyncUnordered", concurrency);
+        return new AsyncFlow<>(MapAsync.unordered("mapAsyncUnordered", flow, concurrency, MapAsync.blocking(fn)));
+    }
+
+    /**
+     * Like {@link #mapAsyncStage}, but emits each result as soon as its stage completes.
+     *
+     * {@snippet :
+     * AsyncFlow<HttpResponse<String>> fastestFirst =
+     *         requests.mapAsyncStageUnordered(8, req -> httpClient.sendAsync(req, ofString()));
+     * }
+     *
+     * @param concurrency how many stages may be pending at once, {@code >= 1}
+     * @param fn starts the operation for an element; must not return null nor complete with null
+     * @param <R> the result type
+     * @return the transformed flow, in completion order
+     * @throws IllegalArgumentException if {@code concurrency < 1}
+     */
+    public <R> AsyncFlow<R> mapAsyncStageUnordered(int concurrency,
+            ThrowingFunction<? super T, ? extends CompletionStage<? extends R>> fn) {
+        Objects.requireNonNull(fn, "fn");
+        Checks.concurrency("mapAsyncStageUnordered", concurrency);
+        return new AsyncFlow<>(MapAsync.unordered("mapAsyncStageUnordered", flow, concurrency,
+                MapAsync.staged("mapAsyncStageUnordered", fn)));
     }
 
     // endregion
-    // region errors, retry and timeouts -----------------------------------------------------------
-    // (catchError, onErrorReturn, onErrorResume, retry, retryWhen, timeout: see Errors.java)
+    // region errors -------------------------------------------------------------------------------
+    // (catchError, onErrorReturn, onErrorResume: see Errors.java; retry, retryWhen: see Retry.java)
 
     /**
      * Handles a failure of the upstream: {@code handler} gets the cause (checked exceptions
@@ -1081,6 +1241,10 @@ public final class AsyncFlow<T> implements Flow<T> {
         return new AsyncFlow<>(Retry.retry(flow, backoff));
     }
 
+    // endregion
+    // region delay --------------------------------------------------------------------------------
+    // (timeout, timeoutEach: see Timeout.java; debounce, sample: see Timing.java)
+
     /**
      * Fails with {@link AsyncFlowTimeoutException} if the whole collection (upstream and the
      * downstream's work on its elements, which run interleaved) takes longer than {@code limit};
@@ -1095,7 +1259,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      * @return a flow with a deadline
      */
     public AsyncFlow<T> timeout(java.time.Duration limit) {
-        checkTimeoutLimit("timeout", limit);
+        Checks.timeoutLimit("timeout", limit);
         return new AsyncFlow<>(new Timeout<>(flow, limit, false));
     }
 
@@ -1113,154 +1277,8 @@ public final class AsyncFlow<T> implements Flow<T> {
      * @return a flow with a per-element deadline
      */
     public AsyncFlow<T> timeoutEach(java.time.Duration limit) {
-        checkTimeoutLimit("timeoutEach", limit);
+        Checks.timeoutLimit("timeoutEach", limit);
         return new AsyncFlow<>(new Timeout<>(flow, limit, true));
-    }
-
-    private static void checkTimeoutLimit(String operator, java.time.Duration limit) {
-        Objects.requireNonNull(limit, "limit");
-        if (limit.isNegative() || limit.isZero()) {
-            throw new IllegalArgumentException(operator + ": limit must be positive, was " + limit);
-        }
-    }
-
-    // endregion
-    // region concurrency --------------------------------------------------------------------------
-    // (flatMapConcat/Merge/Latest, merge, zip, combine, chunked, debounce, sample, mapAsync)
-
-    /**
-     * Maps each element to a flow and emits the elements of those flows one after another: the
-     * next element's flow starts only after the previous one has completed. {@code fn} is a plain
-     * function returning an {@code AsyncFlow} or any kotlinx flow. kotlinx counterpart:
-     * {@code flatMapConcat}.
-     *
-     * {@snippet :
-     * AsyncFlow.of(1, 2).flatMapConcat(i -> AsyncFlow.of(i, i * 10)).toList();   // [1, 10, 2, 20]
-     * }
-     *
-     * @param fn the inner flow for an element; must not return null
-     * @param <R> the result type
-     * @return the flattened flow
-     */
-    public <R> AsyncFlow<R> flatMapConcat(ThrowingFunction<? super T, ? extends Flow<? extends R>> fn) {
-        Objects.requireNonNull(fn, "fn");
-        return new AsyncFlow<>(Merge.flatMapConcat(flow, fn));
-    }
-
-    /**
-     * Maps each element to a flow and collects up to kotlinx's default of 16 of those flows at
-     * once, emitting their elements as they arrive; see {@link #flatMapMerge(int, ThrowingFunction)}.
-     * kotlinx counterpart: {@code flatMapMerge}.
-     *
-     * @param fn the inner flow for an element; must not return null
-     * @param <R> the result type
-     * @return the merged flow
-     */
-    public <R> AsyncFlow<R> flatMapMerge(ThrowingFunction<? super T, ? extends Flow<? extends R>> fn) {
-        Objects.requireNonNull(fn, "fn");
-        return new AsyncFlow<>(Merge.flatMapMerge(flow, Merge.defaultConcurrency(), fn));
-    }
-
-    /**
-     * Maps each element to a flow and collects up to {@code concurrency} of those flows at once,
-     * emitting their elements as they arrive (no order between inner flows). A failure in any of
-     * them cancels the rest. kotlinx counterpart: {@code flatMapMerge(concurrency)}.
-     *
-     * {@snippet :
-     * AsyncFlow<Page> pages = userIds.flatMapMerge(4, id -> pagesOf(id));   // 4 users at a time
-     * }
-     *
-     * @param concurrency how many inner flows run at once, {@code >= 1}
-     * @param fn the inner flow for an element; must not return null
-     * @param <R> the result type
-     * @return the merged flow
-     * @throws IllegalArgumentException if {@code concurrency < 1}
-     */
-    public <R> AsyncFlow<R> flatMapMerge(int concurrency, ThrowingFunction<? super T, ? extends Flow<? extends R>> fn) {
-        Objects.requireNonNull(fn, "fn");
-        if (concurrency < 1) {
-            throw new IllegalArgumentException("flatMapMerge: concurrency must be >= 1, was " + concurrency
-                    + "; use flatMapConcat for one at a time");
-        }
-        return new AsyncFlow<>(Merge.flatMapMerge(flow, concurrency, fn));
-    }
-
-    /**
-     * Maps each element to a flow and emits that flow's elements until the next upstream element
-     * arrives; then the previous inner flow is cancelled. For "search as you type".
-     * kotlinx counterpart: {@code flatMapLatest}.
-     *
-     * {@snippet :
-     * AsyncFlow<Result> results = queries.debounce(Duration.ofMillis(300)).flatMapLatest(q -> search(q));
-     * }
-     *
-     * @param fn the inner flow for an element; must not return null
-     * @param <R> the result type
-     * @return the flattened flow
-     */
-    public <R> AsyncFlow<R> flatMapLatest(ThrowingFunction<? super T, ? extends Flow<? extends R>> fn) {
-        Objects.requireNonNull(fn, "fn");
-        return new AsyncFlow<>(Merge.flatMapLatest(flow, fn));
-    }
-
-    /**
-     * Pairs elements of this flow and {@code other} by position and combines each pair; ends when
-     * either flow ends (the other is cancelled). Both flows are collected concurrently.
-     * kotlinx counterpart: {@code zip}.
-     *
-     * {@snippet :
-     * AsyncFlow.of(1, 2, 3).zip(AsyncFlow.of("a", "b"), (i, s) -> i + s).toList();   // [1a, 2b]
-     * }
-     *
-     * @param other the other flow
-     * @param fn combines a pair; must not return null
-     * @param <U> the other flow's element type
-     * @param <R> the result type
-     * @return the zipped flow
-     */
-    public <U, R> AsyncFlow<R> zip(Flow<? extends U> other, ThrowingBiFunction<? super T, ? super U, ? extends R> fn) {
-        Objects.requireNonNull(other, "other");
-        Objects.requireNonNull(fn, "fn");
-        return new AsyncFlow<>(Zip.zip(flow, other, fn));
-    }
-
-    /**
-     * Combines the latest element of each flow whenever either emits (after both have emitted at
-     * least once); ends when both have ended. kotlinx counterpart: {@code combine}.
-     *
-     * {@snippet :
-     * AsyncFlow<String> status = temperature.combine(humidity, (t, h) -> t + "°C, " + h + "%");
-     * }
-     *
-     * @param other the other flow
-     * @param fn combines the latest pair; must not return null
-     * @param <U> the other flow's element type
-     * @param <R> the result type
-     * @return the combined flow
-     */
-    public <U, R> AsyncFlow<R> combine(Flow<? extends U> other, ThrowingBiFunction<? super T, ? super U, ? extends R> fn) {
-        Objects.requireNonNull(other, "other");
-        Objects.requireNonNull(fn, "fn");
-        return new AsyncFlow<>(Zip.combine(flow, other, fn));
-    }
-
-    /**
-     * Groups consecutive elements into read-only lists of {@code size}; the last list may be
-     * shorter. kotlinx counterpart: {@code chunked}.
-     *
-     * {@snippet :
-     * AsyncFlow.range(0, 5).chunked(2).toList();   // [[0, 1], [2, 3], [4]]
-     * }
-     *
-     * @param size elements per list, {@code >= 1}
-     * @return the flow of lists
-     * @throws IllegalArgumentException if {@code size < 1}
-     */
-    public AsyncFlow<List<T>> chunked(int size) {
-        if (size < 1) {
-            throw new IllegalArgumentException("chunked: size must be >= 1, was " + size);
-        }
-        return new AsyncFlow<>(Chunk.chunked(flow, size));
     }
 
     /**
@@ -1306,125 +1324,112 @@ public final class AsyncFlow<T> implements Flow<T> {
         return new AsyncFlow<>(Timing.sample(flow, Timing.ceilMillis(period)));
     }
 
+    // endregion
+    // region context ------------------------------------------------------------------------------
+    // (buffer, conflate, flowOn: see Buffering.java; cancellable)
+
     /**
-     * Transforms elements with a blocking function, up to {@code concurrency} at once, and emits
-     * the results <b>in upstream order</b>. Each call of {@code fn} runs on its own virtual thread:
-     * it may do blocking I/O (JDBC, {@code HttpClient.send}, file reads) and call
-     * {@code Suspend.*}; cancellation reaches it at its next suspend-like call.
+     * Runs the upstream concurrently in its own coroutine, up to kotlinx's default capacity (64)
+     * ahead. kotlinx counterpart: {@code buffer()}.
      *
-     * <p>Guarantees:
-     * <ul>
-     * <li><b>Bounded.</b> At most {@code concurrency} calls of {@code fn} run at once, and at most
-     * {@code concurrency} results are started but not yet handed downstream: a slow element
-     * holds back later finished ones, it never makes memory grow.</li>
-     * <li><b>Ordered.</b> Results come out in the order of their elements, whatever order the
-     * calls finish in (use {@link #mapAsyncUnordered} to get them as they finish).</li>
-     * <li><b>Fail fast.</b> The first failing call fails the flow with its exception; the calls
-     * still running are cancelled and their {@code finally} blocks run before the terminal
-     * returns.</li>
-     * <li><b>Cancellable.</b> Early exit downstream ({@code take}, {@code first}, a failing
-     * consumer) cancels the running calls and the upstream.</li>
-     * </ul>
-     * kotlinx has no such operator; in Kotlin one writes
-     * {@code flatMapMerge(n) { flow { emit(f(it)) } }} (which loses the order) or a hand-made
-     * {@code channelFlow} of {@code async}s. Reactor: {@code flatMapSequential(fn, n)}; Akka
-     * Streams: {@code mapAsync(n)}.
+     * <p>When a blocking coflow terminal collects the flow, the calling thread runs the consumer,
+     * so the upstream of every {@code buffer}/{@code conflate} runs on {@code Dispatchers.Default}
+     * (its generator bodies on virtual threads): a producer and a consumer that both block
+     * overlap. Under a Kotlin collector or a test dispatcher the upstream stays in the
+     * collector's context, as in kotlinx.
      *
-     * {@snippet :
-     * List<Profile> profiles = userIds
-     *         .mapAsync(8, id -> httpClient.send(profileRequest(id), ofString()))   // 8 requests in flight
-     *         .map(response -> parse(response.body()))
-     *         .toList();                                                          // same order as userIds
-     * }
-     *
-     * @param concurrency how many calls may run at once, {@code >= 1} ({@code 1} is a sequential
-     *     map that runs one element ahead of the downstream)
-     * @param fn the transformation; may block; must not return null
-     * @param <R> the result type
-     * @return the transformed flow
-     * @throws IllegalArgumentException if {@code concurrency < 1}
+     * @return the buffered flow
      */
-    public <R> AsyncFlow<R> mapAsync(int concurrency, ThrowingFunction<? super T, ? extends R> fn) {
-        Objects.requireNonNull(fn, "fn");
-        checkConcurrency("mapAsync", concurrency);
-        return new AsyncFlow<>(MapAsync.ordered("mapAsync", flow, concurrency, MapAsync.blocking(fn)));
+    public AsyncFlow<T> buffer() {
+        return new AsyncFlow<>(Buffering.buffer(flow, kotlinx.coroutines.channels.Channel.BUFFERED, BufferOverflow.SUSPEND));
     }
 
     /**
-     * Like {@link #mapAsync}, for an asynchronous function that returns a {@link CompletionStage}
-     * (an HTTP client's {@code sendAsync}, a reactive driver): no thread is held while waiting.
-     * {@code fn} itself is called in the collecting coroutine and should return promptly.
-     * Cancellation cancels a pending {@link CompletableFuture}. Results in upstream order.
+     * Runs the upstream concurrently, up to {@code capacity} elements ahead; the producer waits
+     * when the buffer is full. kotlinx counterpart: {@code buffer(capacity)}.
      *
-     * {@snippet :
-     * AsyncFlow<HttpResponse<String>> responses =
-     *         requests.mapAsyncStage(8, req -> httpClient.sendAsync(req, ofString()));
-     * }
-     *
-     * @param concurrency how many stages may be pending at once, {@code >= 1}
-     * @param fn starts the operation for an element; must not return null nor complete with null
-     * @param <R> the result type
-     * @return the transformed flow
-     * @throws IllegalArgumentException if {@code concurrency < 1}
+     * @param capacity {@code >= 0}; 0 is a rendezvous
+     * @return the buffered flow
      */
-    public <R> AsyncFlow<R> mapAsyncStage(int concurrency,
-            ThrowingFunction<? super T, ? extends CompletionStage<? extends R>> fn) {
-        Objects.requireNonNull(fn, "fn");
-        checkConcurrency("mapAsyncStage", concurrency);
-        return new AsyncFlow<>(MapAsync.ordered("mapAsyncStage", flow, concurrency, MapAsync.staged("mapAsyncStage", fn)));
+    public AsyncFlow<T> buffer(int capacity) {
+        return buffer(capacity, BufferOverflow.SUSPEND);
     }
 
     /**
-     * Like {@link #mapAsync}, but emits each result as soon as it is ready, so a slow element
-     * does not hold back the others. At most {@code concurrency} calls run at once.
-     * kotlinx counterpart: {@code flatMapMerge(concurrency) { flow { emit(fn(it)) } }}.
+     * Runs the upstream concurrently with a buffer of {@code capacity} and an overflow policy.
+     * kotlinx counterpart: {@code buffer(capacity, onBufferOverflow)}.
      *
-     * {@snippet :
-     * AsyncFlow<Thumbnail> thumbs = images.mapAsyncUnordered(4, img -> resize(img));
-     * }
-     *
-     * @param concurrency how many calls may run at once, {@code >= 1}
-     * @param fn the transformation; may block; must not return null
-     * @param <R> the result type
-     * @return the transformed flow, in completion order
-     * @throws IllegalArgumentException if {@code concurrency < 1}
+     * @param capacity {@code >= 0}
+     * @param overflow what to do when full: {@code SUSPEND} (never drops), {@code DROP_OLDEST},
+     *     {@code DROP_LATEST}
+     * @return the buffered flow
      */
-    public <R> AsyncFlow<R> mapAsyncUnordered(int concurrency, ThrowingFunction<? super T, ? extends R> fn) {
-        Objects.requireNonNull(fn, "fn");
-        checkConcurrency("mapAsyncUnordered", concurrency);
-        return new AsyncFlow<>(MapAsync.unordered("mapAsyncUnordered", flow, concurrency, MapAsync.blocking(fn)));
-    }
-
-    /**
-     * Like {@link #mapAsyncStage}, but emits each result as soon as its stage completes.
-     *
-     * {@snippet :
-     * AsyncFlow<HttpResponse<String>> fastestFirst =
-     *         requests.mapAsyncStageUnordered(8, req -> httpClient.sendAsync(req, ofString()));
-     * }
-     *
-     * @param concurrency how many stages may be pending at once, {@code >= 1}
-     * @param fn starts the operation for an element; must not return null nor complete with null
-     * @param <R> the result type
-     * @return the transformed flow, in completion order
-     * @throws IllegalArgumentException if {@code concurrency < 1}
-     */
-    public <R> AsyncFlow<R> mapAsyncStageUnordered(int concurrency,
-            ThrowingFunction<? super T, ? extends CompletionStage<? extends R>> fn) {
-        Objects.requireNonNull(fn, "fn");
-        checkConcurrency("mapAsyncStageUnordered", concurrency);
-        return new AsyncFlow<>(MapAsync.unordered("mapAsyncStageUnordered", flow, concurrency,
-                MapAsync.staged("mapAsyncStageUnordered", fn)));
-    }
-
-    private static void checkConcurrency(String operator, int concurrency) {
-        if (concurrency < 1) {
-            throw new IllegalArgumentException(operator + ": concurrency must be >= 1, was " + concurrency);
+    public AsyncFlow<T> buffer(int capacity, BufferOverflow overflow) {
+        Objects.requireNonNull(overflow, "overflow");
+        if (capacity < 0) {
+            throw new IllegalArgumentException("buffer: capacity must be >= 0 (0 = rendezvous), was " + capacity
+                    + "; use buffer() for the default capacity");
         }
+        if (capacity == 0 && overflow != BufferOverflow.SUSPEND) {
+            throw new IllegalArgumentException("buffer: capacity 0 only works with BufferOverflow.SUSPEND; "
+                    + "use capacity >= 1 with " + overflow);
+        }
+        return new AsyncFlow<>(Buffering.buffer(flow, capacity, overflow));
+    }
+
+    /**
+     * Keeps only the latest element while the collector is busy. kotlinx counterpart: {@code conflate}.
+     *
+     * @return the conflated flow
+     */
+    public AsyncFlow<T> conflate() {
+        return new AsyncFlow<>(Buffering.conflate(flow));
+    }
+
+    /**
+     * Runs the upstream in {@code context} (typically a dispatcher). kotlinx counterpart: {@code flowOn}.
+     *
+     * @param context the upstream's context; must not contain a Job
+     * @return a flow whose upstream runs in {@code context}
+     */
+    public AsyncFlow<T> flowOn(CoroutineContext context) {
+        Objects.requireNonNull(context, "context");
+        if (context.get(kotlinx.coroutines.Job.Key) != null) {
+            throw new IllegalArgumentException("flowOn: context must not contain a Job, was " + context);
+        }
+        return new AsyncFlow<>(Buffering.flowOn(flow, context));
+    }
+
+    /**
+     * Runs the upstream on {@code executor}. kotlinx counterpart: {@code flowOn(executor.asCoroutineDispatcher())}.
+     *
+     * @param executor where the upstream runs
+     * @return a flow whose upstream runs on {@code executor}
+     */
+    public AsyncFlow<T> flowOn(Executor executor) {
+        Objects.requireNonNull(executor, "executor");
+        CoroutineDispatcher d = executor instanceof CoroutineDispatcher cd ? cd : ExecutorsKt.from(executor);
+        return flowOn(d);
+    }
+
+    /**
+     * Checks for cancellation before each element, so that even a source whose downstream never
+     * suspends stops promptly when the collector is cancelled. coflow's own sources already check;
+     * this matters for foreign flows wrapped with {@link #from}. kotlinx counterpart:
+     * {@code cancellable}.
+     *
+     * {@snippet :
+     * AsyncFlow.from(kotlinFlow).cancellable().forEach(this::handle);
+     * }
+     *
+     * @return a flow that checks for cancellation at each element
+     */
+    public AsyncFlow<T> cancellable() {
+        return new AsyncFlow<>(FlowKt.cancellable(flow));
     }
 
     // endregion
-    // region sharing ------------------------------------------------------------------------------
+    // region share --------------------------------------------------------------------------------
     // (stateIn, shareIn: hot flows owned by a Java scope)
 
     /**
@@ -1520,7 +1525,9 @@ public final class AsyncFlow<T> implements Flow<T> {
         return shareIn(scope.coroutineScope(), started, replay);
     }
 
-    // (interop: Reactive Streams publishers and futures, see Publishers.java)
+    // endregion
+    // region publishers ---------------------------------------------------------------------------
+    // (fromPublisher, toPublisher: Reactive Streams interop, see Publishers.java)
 
     /**
      * Wraps a {@link java.util.concurrent.Flow.Publisher}: collecting the flow subscribes, requests
@@ -1576,23 +1583,10 @@ public final class AsyncFlow<T> implements Flow<T> {
         return Publishers.asPublisher(flow, context);
     }
 
-    /**
-     * The first element, if any, as a future; the rest of the flow is cancelled, and cancelling
-     * the future cancels the collection. Does not block. kotlinx counterpart: {@code firstOrNull()}
-     * in {@code future { }}.
-     *
-     * {@snippet :
-     * CompletableFuture<Optional<Quote>> q = quotes(symbol).firstAsync();
-     * }
-     *
-     * @return a future of the first element, or empty
-     */
-    public CompletableFuture<Optional<T>> firstAsync() {
-        return Terminals.<T, Optional<T>>async(c -> FlowKt.firstOrNull(flow, c), Optional::ofNullable);
-    }
-
     // endregion
-    // region terminals --------------------------------------------------------------------------
+    // region collect ------------------------------------------------------------------------------
+    // (blocking terminals, see Terminals.java and Reduce.java, run as a plain loop by Fused.java where they can;
+    // then async terminals; then iterator and stream, see FlowIterator.java)
 
     /**
      * Collects every element into a list. Blocks (or suspends inside a coroutine body).
@@ -1614,6 +1608,10 @@ public final class AsyncFlow<T> implements Flow<T> {
      * @return the distinct elements, in first-seen order
      */
     public Set<T> toSet() {
+        Fused<T> f = Fused.forBlocking(fused);
+        if (f != null) {
+            return f.toSet();
+        }
         return Terminals.block(c -> FlowKt.toSet(flow, new LinkedHashSet<>(), c));
     }
 
@@ -1742,7 +1740,8 @@ public final class AsyncFlow<T> implements Flow<T> {
      * @throws IllegalArgumentException if the flow has more than one element
      */
     public T single() {
-        return Reduce.single(flow);
+        Fused<T> f = Fused.forBlocking(fused);
+        return f != null ? f.single() : Reduce.single(flow);
     }
 
     /**
@@ -1795,7 +1794,8 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public boolean any(ThrowingPredicate<? super T> predicate) {
         Objects.requireNonNull(predicate, "predicate");
-        return Reduce.any(flow, predicate);
+        Fused<T> f = Fused.forBlocking(fused);
+        return f != null ? f.any(predicate) : Reduce.any(flow, predicate);
     }
 
     /**
@@ -1810,7 +1810,9 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public boolean all(ThrowingPredicate<? super T> predicate) {
         Objects.requireNonNull(predicate, "predicate");
-        return !Reduce.any(flow, v -> !predicate.test(v));
+        ThrowingPredicate<T> mismatch = v -> !predicate.test(v);
+        Fused<T> f = Fused.forBlocking(fused);
+        return !(f != null ? f.any(mismatch) : Reduce.any(flow, mismatch));
     }
 
     /**
@@ -1825,7 +1827,65 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public boolean none(ThrowingPredicate<? super T> predicate) {
         Objects.requireNonNull(predicate, "predicate");
-        return !Reduce.any(flow, predicate);
+        Fused<T> f = Fused.forBlocking(fused);
+        return !(f != null ? f.any(predicate) : Reduce.any(flow, predicate));
+    }
+
+    /**
+     * Collects into a list asynchronously; cancelling the future cancels the collection.
+     *
+     * @return a future of the elements
+     */
+    public CompletableFuture<List<T>> toListAsync() {
+        return Terminals.async(c -> FlowKt.toList(flow, new ArrayList<>(), c));
+    }
+
+    /**
+     * Collects with a JDK {@link Collector} asynchronously; cancelling the future cancels the collection.
+     *
+     * @param collector the collector
+     * @param <A> its accumulator type
+     * @param <R> its result type
+     * @return a future of the result
+     */
+    public <A, R> CompletableFuture<R> collectAsync(Collector<? super T, A, R> collector) {
+        Objects.requireNonNull(collector, "collector");
+        A container = collector.supplier().get();
+        BiConsumer<A, ? super T> acc = collector.accumulator();
+        return Terminals.async(c -> flow.collect(Lambdas.<T>collector(v -> acc.accept(container, v)), c),
+                ignored -> collector.finisher().apply(container));
+    }
+
+    /**
+     * Runs {@code action} for each element, in order, asynchronously (on {@code Dispatchers.Default});
+     * cancelling the future cancels the collection. The future fails with the original exception.
+     * kotlinx counterpart: {@code scope.launch { flow.collect { } }}.
+     *
+     * {@snippet :
+     * CompletableFuture<Void> done = events.forEachAsync(e -> log.info("{}", e));
+     * }
+     *
+     * @param action the action
+     * @return a future completed when the flow has completed
+     */
+    public CompletableFuture<Void> forEachAsync(ThrowingConsumer<? super T> action) {
+        Objects.requireNonNull(action, "action");
+        return Terminals.async(c -> flow.collect(Lambdas.<T>collector(action), c), ignored -> null);
+    }
+
+    /**
+     * The first element, if any, as a future; the rest of the flow is cancelled, and cancelling
+     * the future cancels the collection. Does not block. kotlinx counterpart: {@code firstOrNull()}
+     * in {@code future { }}.
+     *
+     * {@snippet :
+     * CompletableFuture<Optional<Quote>> q = quotes(symbol).firstAsync();
+     * }
+     *
+     * @return a future of the first element, or empty
+     */
+    public CompletableFuture<Optional<T>> firstAsync() {
+        return Terminals.<T, Optional<T>>async(c -> FlowKt.firstOrNull(flow, c), Optional::ofNullable);
     }
 
     /**
@@ -1872,48 +1932,6 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public Stream<T> stream() {
         return FlowIterator.stream(flow);
-    }
-
-    /**
-     * Collects into a list asynchronously; cancelling the future cancels the collection.
-     *
-     * @return a future of the elements
-     */
-    public CompletableFuture<List<T>> toListAsync() {
-        return Terminals.async(c -> FlowKt.toList(flow, new ArrayList<>(), c));
-    }
-
-    /**
-     * Collects with a JDK {@link Collector} asynchronously; cancelling the future cancels the collection.
-     *
-     * @param collector the collector
-     * @param <A> its accumulator type
-     * @param <R> its result type
-     * @return a future of the result
-     */
-    public <A, R> CompletableFuture<R> collectAsync(Collector<? super T, A, R> collector) {
-        Objects.requireNonNull(collector, "collector");
-        A container = collector.supplier().get();
-        BiConsumer<A, ? super T> acc = collector.accumulator();
-        return Terminals.async(c -> flow.collect(Lambdas.<T>collector(v -> acc.accept(container, v)), c),
-                ignored -> collector.finisher().apply(container));
-    }
-
-    /**
-     * Runs {@code action} for each element, in order, asynchronously (on {@code Dispatchers.Default});
-     * cancelling the future cancels the collection. The future fails with the original exception.
-     * kotlinx counterpart: {@code scope.launch { flow.collect { } }}.
-     *
-     * {@snippet :
-     * CompletableFuture<Void> done = events.forEachAsync(e -> log.info("{}", e));
-     * }
-     *
-     * @param action the action
-     * @return a future completed when the flow has completed
-     */
-    public CompletableFuture<Void> forEachAsync(ThrowingConsumer<? super T> action) {
-        Objects.requireNonNull(action, "action");
-        return Terminals.async(c -> flow.collect(Lambdas.<T>collector(action), c), ignored -> null);
     }
 
     // endregion

@@ -5,11 +5,13 @@ import dev.coflow.FusedStages.Stage;
 import dev.coflow.bridge.Suspend;
 import dev.coflow.function.ThrowingBiFunction;
 import dev.coflow.function.ThrowingConsumer;
+import dev.coflow.function.ThrowingPredicate;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -95,29 +97,50 @@ final class Fused<T> {
         return Optional.ofNullable((T) found[0]);
     }
 
-    /** Same checks and messages as {@link Reduce#fold}. */
+    @SuppressWarnings("unchecked")
+    Set<T> toSet() {
+        Set<T> set = new LinkedHashSet<>();
+        run(v -> {
+            set.add((T) v);
+            return true;
+        });
+        return set;
+    }
+
+    /** As {@link Reduce#single}: the same step, so the same checks and messages. */
+    T single() {
+        Object[] found = new Object[1];
+        forEach(Reduce.singleStep(found));
+        return Reduce.singleResult(found);
+    }
+
+    /** As {@link Reduce#any}: stops (and closes the source as {@link #first} does) at the first match. */
+    @SuppressWarnings("unchecked")
+    boolean any(ThrowingPredicate<? super T> predicate) {
+        boolean[] hit = new boolean[1];
+        run(v -> {
+            if (predicate.test((T) v)) {
+                hit[0] = true;
+                return false;
+            }
+            return true;
+        });
+        return hit[0];
+    }
+
+    /** As {@link Reduce#fold}: the same step, so the same checks and messages. */
     @SuppressWarnings("unchecked")
     <R> R fold(R initial, ThrowingBiFunction<? super R, ? super T, ? extends R> fn) {
         Object[] acc = {initial};
-        run(v -> {
-            R a = (R) acc[0];
-            acc[0] = Objects.requireNonNull(fn.apply(a, (T) v),
-                    () -> "fold: the function returned null for (" + a + ", " + v + "); results must be non-null");
-            return true;
-        });
+        forEach(Reduce.foldStep(acc, fn));
         return (R) acc[0];
     }
 
-    /** Same checks and messages as {@link Reduce#reduce}. */
+    /** As {@link Reduce#reduce}: the same step, so the same checks and messages. */
     @SuppressWarnings("unchecked")
     Optional<T> reduce(ThrowingBiFunction<? super T, ? super T, ? extends T> fn) {
         Object[] acc = new Object[1];
-        run(v -> {
-            T a = (T) acc[0];
-            acc[0] = a == null ? v : Objects.requireNonNull(fn.apply(a, (T) v),
-                    () -> "reduce: the function returned null for (" + a + ", " + v + "); results must be non-null");
-            return true;
-        });
+        forEach(Reduce.reduceStep(acc, fn));
         return Optional.ofNullable((T) acc[0]);
     }
 

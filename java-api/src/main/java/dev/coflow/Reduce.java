@@ -1,6 +1,7 @@
 package dev.coflow;
 
 import dev.coflow.function.ThrowingBiFunction;
+import dev.coflow.function.ThrowingConsumer;
 import dev.coflow.function.ThrowingFunction;
 import dev.coflow.function.ThrowingPredicate;
 import java.util.LinkedHashMap;
@@ -14,7 +15,9 @@ import kotlinx.coroutines.flow.FlowKt;
 /**
  * The terminals that fold a flow into one value ({@code toMap}, {@code single}, {@code reduce},
  * {@code fold}, {@code any}/{@code all}/{@code none}); kotlinx counterpart: {@code Reduce.kt} and
- * {@code Collect.kt}. Each runs one blocking collection through {@link Terminals#block}.
+ * {@code Collect.kt}. Each runs one blocking collection through {@link Terminals#block}; the
+ * per-element steps ({@code singleStep}, {@code reduceStep}, {@code foldStep}) are also what
+ * {@link Fused}'s plain loop runs, so both paths check and fail alike.
  */
 final class Reduce {
     private Reduce() {}
@@ -42,13 +45,23 @@ final class Reduce {
 
     static <T> T single(Flow<T> flow) {
         Object[] found = new Object[1];
-        Terminals.block(c -> flow.collect(Lambdas.<T>collector(v -> {
+        Terminals.block(c -> flow.collect(Lambdas.<T>collector(singleStep(found)), c));
+        return singleResult(found);
+    }
+
+    /** The per-element step of {@code single}, shared with {@link Fused#single}: fails at a second element. */
+    static <T> ThrowingConsumer<T> singleStep(Object[] found) {
+        return v -> {
             if (found[0] != null) {
                 throw new IllegalArgumentException("single: expected exactly 1 element but the flow has at least 2 "
                         + "(the rest was cancelled); use first() or take(1) to get the first one");
             }
             found[0] = v;
-        }), c));
+        };
+    }
+
+    /** The result of {@code single} once the collection has ended; fails if it saw no element. */
+    static <T> T singleResult(Object[] found) {
         if (found[0] == null) {
             throw new NoSuchElementException("single: expected exactly 1 element but the flow has 0; "
                     + "use first() to get an Optional");
@@ -60,28 +73,38 @@ final class Reduce {
 
     static <T> Optional<T> reduce(Flow<T> flow, ThrowingBiFunction<? super T, ? super T, ? extends T> fn) {
         Object[] acc = new Object[1];
-        Terminals.block(c -> flow.collect(Lambdas.<T>collector(v -> {
-            @SuppressWarnings("unchecked")
-            T a = (T) acc[0];
-            acc[0] = a == null ? v : Objects.requireNonNull(fn.apply(a, v),
-                    () -> "reduce: the function returned null for (" + a + ", " + v + "); results must be non-null");
-        }), c));
+        Terminals.block(c -> flow.collect(Lambdas.<T>collector(reduceStep(acc, fn)), c));
         @SuppressWarnings("unchecked")
         T result = (T) acc[0];
         return Optional.ofNullable(result);
     }
 
+    /** The per-element step of {@code reduce} into {@code acc[0]}, shared with {@link Fused#reduce}. */
+    static <T> ThrowingConsumer<T> reduceStep(Object[] acc, ThrowingBiFunction<? super T, ? super T, ? extends T> fn) {
+        return v -> {
+            @SuppressWarnings("unchecked")
+            T a = (T) acc[0];
+            acc[0] = a == null ? v : Objects.requireNonNull(fn.apply(a, v),
+                    () -> "reduce: the function returned null for (" + a + ", " + v + "); results must be non-null");
+        };
+    }
+
     static <T, R> R fold(Flow<T> flow, R initial, ThrowingBiFunction<? super R, ? super T, ? extends R> fn) {
         Object[] acc = {initial};
-        Terminals.block(c -> flow.collect(Lambdas.<T>collector(v -> {
+        Terminals.block(c -> flow.collect(Lambdas.<T>collector(foldStep(acc, fn)), c));
+        @SuppressWarnings("unchecked")
+        R result = (R) acc[0];
+        return result;
+    }
+
+    /** The per-element step of {@code fold} into {@code acc[0]}, shared with {@link Fused#fold}. */
+    static <T, R> ThrowingConsumer<T> foldStep(Object[] acc, ThrowingBiFunction<? super R, ? super T, ? extends R> fn) {
+        return v -> {
             @SuppressWarnings("unchecked")
             R a = (R) acc[0];
             acc[0] = Objects.requireNonNull(fn.apply(a, v),
                     () -> "fold: the function returned null for (" + a + ", " + v + "); results must be non-null");
-        }), c));
-        @SuppressWarnings("unchecked")
-        R result = (R) acc[0];
-        return result;
+        };
     }
 
     /** Whether some element matches; stops (and cancels the upstream) at the first match. */

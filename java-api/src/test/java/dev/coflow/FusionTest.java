@@ -174,6 +174,70 @@ class FusionTest {
         assertEquals(PIPELINES.length * terminals.length, compared);
     }
 
+    /** Every pipeline of the matrix through {@code terminal}, fused vs kotlinx. */
+    private void assertMatchesTheKotlinxPath(String name, Terminal terminal) {
+        for (int p = 0; p < PIPELINES.length; p++) {
+            String kotlinx = outcome(PIPELINES[p], terminal, true);
+            String fused = outcome(PIPELINES[p], terminal, false);
+            assertEquals(kotlinx, fused, name + ", pipeline " + p);
+        }
+    }
+
+    @Test
+    void toSetMatchesTheKotlinxPath() {
+        assertMatchesTheKotlinxPath("toSet", AsyncFlow::toSet);
+        assertMatchesTheKotlinxPath("toSet of duplicates", f -> f.map(v -> v % 3).toSet());
+    }
+
+    @Test
+    void singleMatchesTheKotlinxPath() {
+        assertMatchesTheKotlinxPath("single", AsyncFlow::single);
+        assertMatchesTheKotlinxPath("single of one", f -> f.take(1).single());
+    }
+
+    @Test
+    void anyMatchesTheKotlinxPath() {
+        assertMatchesTheKotlinxPath("any > 2", f -> f.any(v -> v > 2));
+        assertMatchesTheKotlinxPath("any never", f -> f.any(v -> false));
+        assertMatchesTheKotlinxPath("any throwing", f -> f.any(v -> {
+            if (v > 1) {
+                throw new IOException("predicate " + v);
+            }
+            return false;
+        }));
+    }
+
+    @Test
+    void allMatchesTheKotlinxPath() {
+        assertMatchesTheKotlinxPath("all < 4", f -> f.all(v -> v < 4));
+        assertMatchesTheKotlinxPath("all always", f -> f.all(v -> true));
+        assertMatchesTheKotlinxPath("all throwing", f -> f.all(v -> {
+            if (v > 1) {
+                throw new IllegalStateException("predicate " + v);
+            }
+            return true;
+        }));
+    }
+
+    @Test
+    void noneMatchesTheKotlinxPath() {
+        assertMatchesTheKotlinxPath("none > 2", f -> f.none(v -> v > 2));
+        assertMatchesTheKotlinxPath("none never", f -> f.none(v -> false));
+    }
+
+    @Test
+    void toSetSingleAndAnyTakeTheFusedLoop() {
+        List<Boolean> fused = new ArrayList<>();
+        AsyncFlow<Integer> probe = AsyncFlow.range(0, 3).onEach(v -> fused.add(fusedOnStack())).map(v -> v);
+        assertEquals(java.util.Set.of(0, 1, 2), probe.toSet());
+        assertEquals(2, probe.filter(v -> v == 2).single());
+        assertTrue(probe.any(v -> v == 1));
+        assertTrue(probe.all(v -> v < 3));
+        assertTrue(probe.none(v -> v > 5));
+        assertEquals(3 + 3 + 2 + 3 + 3, fused.size());
+        assertFalse(fused.contains(false));
+    }
+
     @Test
     void matrixSpotChecksHaveTheExpectedValues() {
         assertEquals(List.of(0, 6, 12, 18, 24, 30, 36), AsyncFlow.range(0, 20).map(v -> v * 2)
