@@ -2,6 +2,7 @@ package dev.coflow.bridge;
 
 import dev.coflow.bridge.internal.CallerThreadDispatcher;
 import dev.coflow.bridge.internal.Exceptions;
+import dev.coflow.bridge.internal.Spin;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
@@ -25,7 +26,6 @@ import kotlinx.coroutines.GlobalScope;
  * body may continue. No second thread, no handoff: native kotlinx speed for the common case.
  */
 final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispatcher {
-    private static final long SPIN_NANOS = Long.getLong("coflow.spinNanos", 5_000L);
     private final Thread owner = Thread.currentThread();
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private volatile boolean parked;
@@ -166,25 +166,20 @@ final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispat
     }
 
     /**
-     * Spins for up to {@link #SPIN_NANOS} waiting for a task or for {@code done}, so that a
+     * Spins for up to {@link Spin#NANOS} waiting for a task or for {@code done}, so that a
      * producer on another thread that hands over an element every few hundred nanoseconds (a
      * buffer's upstream on {@code Dispatchers.Default}) does not pay a park/unpark per element.
      */
     private boolean spinForWork(BooleanSupplier done) {
-        long deadline = 0;
-        for (int i = 0; SPIN_NANOS > 0; i++) {
+        if (!Spin.ENABLED) {
+            return false;
+        }
+        long deadline = Spin.NOT_STARTED;
+        for (int i = 0; deadline != Spin.DONE; i++) {
             if (!queue.isEmpty() || done.getAsBoolean()) {
                 return true;
             }
-            Thread.onSpinWait();
-            if ((i & 31) == 0) {
-                long now = System.nanoTime();
-                if (i == 0) {
-                    deadline = now + SPIN_NANOS;
-                } else if (now - deadline > 0) {
-                    return false;
-                }
-            }
+            deadline = Spin.step(i, deadline);
         }
         return false;
     }
