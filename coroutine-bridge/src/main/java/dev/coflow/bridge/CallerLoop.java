@@ -3,6 +3,7 @@ package dev.coflow.bridge;
 import dev.coflow.bridge.internal.CallerThreadDispatcher;
 import dev.coflow.bridge.internal.Exceptions;
 import dev.coflow.bridge.internal.Spin;
+import dev.coflow.bridge.internal.SuspendCalls;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
@@ -54,7 +55,7 @@ final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispat
         Deferred<Object> d = BuildersKt.async(GlobalScope.INSTANCE, loop, CoroutineStart.UNDISPATCHED,
                 (scope, c) -> {
                     loop.rootJob = scope.getCoroutineContext().get(kotlinx.coroutines.Job.Key);
-                    return Suspend.invoke(call, c);
+                    return SuspendCalls.invoke(call, c);
                 });
         try {
             loop.drainUntil(d::isCompleted, d);

@@ -2,6 +2,7 @@ package dev.coflow.bridge;
 
 import dev.coflow.bridge.internal.BodySlot;
 import dev.coflow.bridge.internal.Exceptions;
+import dev.coflow.bridge.internal.SuspendCalls;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.LockSupport;
 import kotlin.Unit;
@@ -59,7 +60,7 @@ final class LambdaBody extends BodyContext {
         Object r;
         try {
             r = nonCancellableDepth > 0
-                    ? BuildersKt.withContext(NonCancellable.INSTANCE, (scope, c) -> Suspend.invoke(op, c), k)
+                    ? BuildersKt.withContext(NonCancellable.INSTANCE, (scope, c) -> SuspendCalls.invoke(op, c), k)
                     : ((SuspendCall<Object>) op).invoke(k);
         } catch (Exception e) {
             throw Exceptions.sneaky(e);

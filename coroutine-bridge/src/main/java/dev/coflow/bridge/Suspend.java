@@ -270,15 +270,6 @@ public final class Suspend {
         return fiber != null ? fiber.context : EmptyCoroutineContext.INSTANCE;
     }
 
-    @SuppressWarnings("unchecked")
-    static Object invoke(SuspendCall<?> call, kotlin.coroutines.Continuation<?> c) {
-        try {
-            return call.invoke((kotlin.coroutines.Continuation<Object>) c);
-        } catch (Exception e) {
-            throw Exceptions.sneaky(e);
-        }
-    }
-
     static CancellationException interrupted(InterruptedException e) {
         Thread.currentThread().interrupt();
         CancellationException ce = new CancellationException("interrupted while waiting");
