@@ -1,6 +1,7 @@
 package dev.coflow;
 
 import dev.coflow.bridge.internal.Exceptions;
+import dev.coflow.bridge.internal.Interrupts;
 import dev.coflow.bridge.internal.Spin;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -270,7 +271,7 @@ final class CallerBuffer<T> extends CallerBufferConsumerSide {
     private static void checkInterrupt() {
         Thread t = Thread.currentThread();
         if (t.isInterrupted()) {
-            throw new CancellationException("thread " + t.getName() + " was interrupted");
+            throw Interrupts.cancellation("caller-thread buffer", t, null);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.coflow.bridge;
 
 import dev.coflow.bridge.internal.CallerThreadDispatcher;
 import dev.coflow.bridge.internal.Exceptions;
+import dev.coflow.bridge.internal.Interrupts;
 import dev.coflow.bridge.internal.Spin;
 import dev.coflow.bridge.internal.SuspendCalls;
 import java.util.concurrent.CancellationException;
@@ -46,8 +47,7 @@ final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispat
         if (Thread.currentThread().isInterrupted()) {
             // One rule for every source: an interrupted caller's collection is cancelled before
             // anything runs (as kotlinx's runBlocking does); the flag stays set.
-            throw new CancellationException("thread " + Thread.currentThread().getName()
-                    + " is interrupted: the blocking call is cancelled before it starts");
+            throw Interrupts.cancellation("blocking call cancelled before it starts", null);
         }
         CallerLoop loop = new CallerLoop();
         // UNDISPATCHED: the call starts right here, without a first trip through the queue; the
@@ -65,14 +65,10 @@ final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispat
         Throwable failure = d.getCompletionExceptionOrNull();
         if (loop.interrupted) {
             Thread.currentThread().interrupt();
-            CancellationException ce = new CancellationException("interrupted while waiting");
             if (failure != null && !(failure instanceof CancellationException)) {
                 throw Exceptions.sneaky(failure);
             }
-            if (failure != null) {
-                ce.initCause(failure);
-            }
-            throw ce;
+            throw Interrupts.cancellation("blocking call", failure);
         }
         if (failure != null) {
             throw Exceptions.sneaky(failure);
@@ -131,7 +127,7 @@ final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispat
                 kotlinx.coroutines.Job job = cancelOnInterrupt != null ? cancelOnInterrupt
                         : root instanceof kotlinx.coroutines.Job j ? j : null;
                 if (job != null) {
-                    job.cancel(new CancellationException("thread " + owner.getName() + " was interrupted"));
+                    job.cancel(Interrupts.cancellation("blocking call", owner, null));
                 }
             }
         }
@@ -147,7 +143,7 @@ final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispat
         if (Thread.currentThread() == owner && Thread.interrupted()) {
             interrupted = true;
             if (rootJob instanceof kotlinx.coroutines.Job j) {
-                j.cancel(new CancellationException("thread " + owner.getName() + " was interrupted"));
+                j.cancel(Interrupts.cancellation("blocking call", owner, null));
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.coflow.bridge;
 
 import dev.coflow.bridge.internal.BodySlot;
+import dev.coflow.bridge.internal.Interrupts;
 import dev.coflow.bridge.internal.Spin;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -97,7 +98,7 @@ final class Fiber extends BodyContext {
         // An interrupt still pending here was never seen by a suspend-like call (the body
         // restored the flag, or was interrupted after its last call): it still means "cancel".
         if (Thread.interrupted() && error == null) {
-            cancelOwner(new CancellationException("coroutine body thread was interrupted"));
+            cancelOwner(Interrupts.cancellation("coroutine body", null));
         }
         post(new Done(value, error));
     }
@@ -118,7 +119,7 @@ final class Fiber extends BodyContext {
             // A pending interrupt means "cancel": like an interruptible JDK method, the call
             // throws at once (a reply arriving during the spin would otherwise lose it). Inside
             // nonCancellable cleanup the call still runs; the coroutine is cancelled afterwards.
-            CancellationException ce = new CancellationException("coroutine body thread was interrupted");
+            CancellationException ce = Interrupts.cancellation("coroutine body", null);
             cancelOwner(ce);
             if (nonCancellableDepth == 0) {
                 throw ce;
@@ -204,7 +205,7 @@ final class Fiber extends BodyContext {
                 LockSupport.park(this);
                 if (Thread.interrupted()) {
                     // Interrupting a body thread means: cancel this coroutine.
-                    cancelOwner(new CancellationException("coroutine body thread was interrupted"));
+                    cancelOwner(Interrupts.cancellation("coroutine body", null));
                 }
             }
         } finally {

@@ -2,6 +2,7 @@ package dev.coflow.bridge;
 
 import dev.coflow.bridge.internal.BodySlot;
 import dev.coflow.bridge.internal.Exceptions;
+import dev.coflow.bridge.internal.Interrupts;
 import dev.coflow.bridge.internal.SuspendCalls;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.LockSupport;
@@ -100,7 +101,7 @@ final class LambdaBody extends BodyContext {
                     k.sleeper = null;
                     if (Thread.interrupted()) {
                         interrupted = true;
-                        cancelOwner(new CancellationException("thread " + thread.getName() + " was interrupted"));
+                        cancelOwner(Interrupts.cancellation("waiting lambda", thread, null));
                     }
                 }
             }
@@ -112,7 +113,7 @@ final class LambdaBody extends BodyContext {
                 } catch (InterruptedException e) {
                     // Interrupting the thread a lambda waits on means: cancel that coroutine.
                     interrupted = true;
-                    cancelOwner(new CancellationException("thread " + thread.getName() + " was interrupted"));
+                    cancelOwner(Interrupts.cancellation("waiting lambda", thread, null));
                 }
             }
         }
