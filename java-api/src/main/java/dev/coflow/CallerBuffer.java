@@ -5,7 +5,6 @@ import dev.coflow.bridge.internal.Interrupts;
 import dev.coflow.bridge.internal.Spin;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.CancellationException;
 import kotlin.ResultKt;
 import kotlin.Unit;
 import kotlin.coroutines.Continuation;

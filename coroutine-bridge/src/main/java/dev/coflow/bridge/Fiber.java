@@ -2,6 +2,7 @@ package dev.coflow.bridge;
 
 import dev.coflow.bridge.internal.BodySlot;
 import dev.coflow.bridge.internal.Interrupts;
+import dev.coflow.bridge.internal.KotlinxInternals;
 import dev.coflow.bridge.internal.Spin;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,7 +30,7 @@ final class Fiber extends BodyContext {
     private static final Object NULL_REPLY = new Object();
     private static final Object BORROWED = new Object();
     private static final boolean DIRECT_ENABLED = !Boolean.getBoolean("coflow.noDirectCalls");
-    private static final Class<?> TEST_DISPATCHER = testDispatcherClass();
+    private static final Class<?> TEST_DISPATCHER = KotlinxInternals.load(KotlinxInternals.TEST_DISPATCHER);
 
     private final boolean blockingWait;
     /** Whether the body thread may itself run calls on the driver's behalf; see {@link #perform}. */
@@ -256,14 +257,6 @@ final class Fiber extends BodyContext {
             return FiberDriver.SUSPENDED;
         }
         return mail.getAndSet(null);
-    }
-
-    private static Class<?> testDispatcherClass() {
-        try {
-            return Class.forName("kotlinx.coroutines.test.TestDispatcher", false, Fiber.class.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            return null;
-        }
     }
 
     /** A suspend-like call to perform in the coroutine. */

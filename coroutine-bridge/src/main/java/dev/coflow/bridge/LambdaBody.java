@@ -4,7 +4,6 @@ import dev.coflow.bridge.internal.BodySlot;
 import dev.coflow.bridge.internal.Exceptions;
 import dev.coflow.bridge.internal.Interrupts;
 import dev.coflow.bridge.internal.SuspendCalls;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.LockSupport;
 import kotlin.Unit;
 import kotlin.coroutines.Continuation;
