@@ -1,9 +1,10 @@
 package dev.coflow;
 
 import dev.coflow.bridge.internal.Exceptions;
+import dev.coflow.bridge.internal.Interrupts;
+import dev.coflow.bridge.internal.Spin;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.CancellationException;
 import kotlin.ResultKt;
 import kotlin.Unit;
 import kotlin.coroutines.Continuation;
@@ -46,11 +47,9 @@ final class CallerBuffer<T> extends CallerBufferConsumerSide {
     private static final Object SUSPENDED = IntrinsicsKt.getCOROUTINE_SUSPENDED();
     /** kotlinx's default channel capacity, read from the same system property. */
     private static final int DEFAULT_CAPACITY = defaultCapacity();
-    /**
-     * How long a side polls the other side's index before it registers to wait (the caller loop's
-     * {@code coflow.spinNanos}): a wait costs a suspension, a dispatch and often a park/unpark.
-     */
-    private static final long SPIN_NANOS = Long.getLong("coflow.spinNanos", 5_000L);
+    // How long a side polls the other side's index before it registers to wait is Spin.NANOS
+    // (the caller loop's coflow.spinNanos): a wait costs a suspension, a dispatch and often a
+    // park/unpark.
     /**
      * Pauses between two polls: a side that re-read the other's index at full speed would pull
      * its cache line away on every poll and slow down the very side it is waiting for (measured:
@@ -158,17 +157,11 @@ final class CallerBuffer<T> extends CallerBufferConsumerSide {
     // ---- both ----------------------------------------------------------------------------------
 
     /**
-     * Pauses before poll {@code i + 1} of a spin that started at {@code deadline - SPIN_NANOS};
+     * Pauses before poll {@code i + 1} of a spin that started at {@code deadline - Spin.NANOS};
      * true when the spin should end and the side wait instead.
      */
     private static boolean spunOut(int i, long deadline) {
-        if (SPIN_NANOS <= 0 || i > 0 && System.nanoTime() - deadline > 0) {
-            return true;
-        }
-        for (int k = 0; k < BACKOFF; k++) {
-            Thread.onSpinWait();
-        }
-        return false;
+        return Spin.spunOut(i, deadline, BACKOFF);
     }
 
     private void wake(VarHandle slot) {
@@ -256,7 +249,7 @@ final class CallerBuffer<T> extends CallerBufferConsumerSide {
                         break;
                     }
                     if (i == 0) {
-                        deadline = System.nanoTime() + SPIN_NANOS;
+                        deadline = Spin.deadline();
                     }
                 }
                 if (CancellableContinuationKt.suspendCancellableCoroutine(cc -> {
@@ -277,7 +270,7 @@ final class CallerBuffer<T> extends CallerBufferConsumerSide {
     private static void checkInterrupt() {
         Thread t = Thread.currentThread();
         if (t.isInterrupted()) {
-            throw new CancellationException("thread " + t.getName() + " was interrupted");
+            throw Interrupts.cancellation("caller-thread buffer", t, null);
         }
     }
 
@@ -322,7 +315,7 @@ final class CallerBuffer<T> extends CallerBufferConsumerSide {
                         }
                         if (spins == 0) {
                             checkInterrupt();
-                            deadline = System.nanoTime() + SPIN_NANOS;
+                            deadline = Spin.deadline();
                         }
                         if (!spunOut(spins++, deadline)) {
                             continue;

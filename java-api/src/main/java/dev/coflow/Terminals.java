@@ -6,7 +6,6 @@ import dev.coflow.bridge.SuspendCall;
 import dev.coflow.bridge.internal.Exceptions;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import kotlin.coroutines.Continuation;
 import kotlinx.coroutines.CoroutineStart;
 import kotlinx.coroutines.Dispatchers;
 import kotlinx.coroutines.GlobalScope;
@@ -88,14 +87,5 @@ final class Terminals {
             }
         });
         return result;
-    }
-
-    @SuppressWarnings("unchecked")
-    static Object invoke(SuspendCall<?> call, Continuation<?> c) {
-        try {
-            return call.invoke((Continuation<Object>) c);
-        } catch (Exception e) {
-            throw Exceptions.sneaky(e);
-        }
     }
 }

@@ -2,6 +2,9 @@ package dev.coflow.bridge;
 
 import dev.coflow.bridge.internal.CallerThreadDispatcher;
 import dev.coflow.bridge.internal.Exceptions;
+import dev.coflow.bridge.internal.Interrupts;
+import dev.coflow.bridge.internal.Spin;
+import dev.coflow.bridge.internal.SuspendCalls;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
@@ -25,7 +28,6 @@ import kotlinx.coroutines.GlobalScope;
  * body may continue. No second thread, no handoff: native kotlinx speed for the common case.
  */
 final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispatcher {
-    private static final long SPIN_NANOS = Long.getLong("coflow.spinNanos", 5_000L);
     private final Thread owner = Thread.currentThread();
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private volatile boolean parked;
@@ -45,8 +47,7 @@ final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispat
         if (Thread.currentThread().isInterrupted()) {
             // One rule for every source: an interrupted caller's collection is cancelled before
             // anything runs (as kotlinx's runBlocking does); the flag stays set.
-            throw new CancellationException("thread " + Thread.currentThread().getName()
-                    + " is interrupted: the blocking call is cancelled before it starts");
+            throw Interrupts.cancellation("blocking call cancelled before it starts", null);
         }
         CallerLoop loop = new CallerLoop();
         // UNDISPATCHED: the call starts right here, without a first trip through the queue; the
@@ -54,7 +55,7 @@ final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispat
         Deferred<Object> d = BuildersKt.async(GlobalScope.INSTANCE, loop, CoroutineStart.UNDISPATCHED,
                 (scope, c) -> {
                     loop.rootJob = scope.getCoroutineContext().get(kotlinx.coroutines.Job.Key);
-                    return Suspend.invoke(call, c);
+                    return SuspendCalls.invoke(call, c);
                 });
         try {
             loop.drainUntil(d::isCompleted, d);
@@ -64,14 +65,10 @@ final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispat
         Throwable failure = d.getCompletionExceptionOrNull();
         if (loop.interrupted) {
             Thread.currentThread().interrupt();
-            CancellationException ce = new CancellationException("interrupted while waiting");
             if (failure != null && !(failure instanceof CancellationException)) {
                 throw Exceptions.sneaky(failure);
             }
-            if (failure != null) {
-                ce.initCause(failure);
-            }
-            throw ce;
+            throw Interrupts.cancellation("blocking call", failure);
         }
         if (failure != null) {
             throw Exceptions.sneaky(failure);
@@ -130,7 +127,7 @@ final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispat
                 kotlinx.coroutines.Job job = cancelOnInterrupt != null ? cancelOnInterrupt
                         : root instanceof kotlinx.coroutines.Job j ? j : null;
                 if (job != null) {
-                    job.cancel(new CancellationException("thread " + owner.getName() + " was interrupted"));
+                    job.cancel(Interrupts.cancellation("blocking call", owner, null));
                 }
             }
         }
@@ -146,7 +143,7 @@ final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispat
         if (Thread.currentThread() == owner && Thread.interrupted()) {
             interrupted = true;
             if (rootJob instanceof kotlinx.coroutines.Job j) {
-                j.cancel(new CancellationException("thread " + owner.getName() + " was interrupted"));
+                j.cancel(Interrupts.cancellation("blocking call", owner, null));
             }
         }
     }
@@ -166,25 +163,20 @@ final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispat
     }
 
     /**
-     * Spins for up to {@link #SPIN_NANOS} waiting for a task or for {@code done}, so that a
+     * Spins for up to {@link Spin#NANOS} waiting for a task or for {@code done}, so that a
      * producer on another thread that hands over an element every few hundred nanoseconds (a
      * buffer's upstream on {@code Dispatchers.Default}) does not pay a park/unpark per element.
      */
     private boolean spinForWork(BooleanSupplier done) {
-        long deadline = 0;
-        for (int i = 0; SPIN_NANOS > 0; i++) {
+        if (!Spin.ENABLED) {
+            return false;
+        }
+        long deadline = Spin.NOT_STARTED;
+        for (int i = 0; deadline != Spin.DONE; i++) {
             if (!queue.isEmpty() || done.getAsBoolean()) {
                 return true;
             }
-            Thread.onSpinWait();
-            if ((i & 31) == 0) {
-                long now = System.nanoTime();
-                if (i == 0) {
-                    deadline = now + SPIN_NANOS;
-                } else if (now - deadline > 0) {
-                    return false;
-                }
-            }
+            deadline = Spin.step(i, deadline);
         }
         return false;
     }

@@ -1,6 +1,9 @@
 package dev.coflow.bridge;
 
 import dev.coflow.bridge.internal.BodySlot;
+import dev.coflow.bridge.internal.Interrupts;
+import dev.coflow.bridge.internal.KotlinxInternals;
+import dev.coflow.bridge.internal.Spin;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -27,14 +30,7 @@ final class Fiber extends BodyContext {
     private static final Object NULL_REPLY = new Object();
     private static final Object BORROWED = new Object();
     private static final boolean DIRECT_ENABLED = !Boolean.getBoolean("coflow.noDirectCalls");
-    /**
-     * How long each side spins before it parks or suspends. Bounded by time, not by a count:
-     * {@code Thread.onSpinWait()} costs from a few to ~25 ns depending on the CPU, and a spin that
-     * outlasts the other side's usual answer (well under a microsecond when it is running) only
-     * burns a core that the other side may need. {@code -Dcoflow.spinNanos=0} disables spinning.
-     */
-    private static final long SPIN_NANOS = Long.getLong("coflow.spinNanos", 5_000L);
-    private static final Class<?> TEST_DISPATCHER = testDispatcherClass();
+    private static final Class<?> TEST_DISPATCHER = KotlinxInternals.load(KotlinxInternals.TEST_DISPATCHER);
 
     private final boolean blockingWait;
     /** Whether the body thread may itself run calls on the driver's behalf; see {@link #perform}. */
@@ -103,7 +99,7 @@ final class Fiber extends BodyContext {
         // An interrupt still pending here was never seen by a suspend-like call (the body
         // restored the flag, or was interrupted after its last call): it still means "cancel".
         if (Thread.interrupted() && error == null) {
-            cancelOwner(new CancellationException("coroutine body thread was interrupted"));
+            cancelOwner(Interrupts.cancellation("coroutine body", null));
         }
         post(new Done(value, error));
     }
@@ -124,7 +120,7 @@ final class Fiber extends BodyContext {
             // A pending interrupt means "cancel": like an interruptible JDK method, the call
             // throws at once (a reply arriving during the spin would otherwise lose it). Inside
             // nonCancellable cleanup the call still runs; the coroutine is cancelled afterwards.
-            CancellationException ce = new CancellationException("coroutine body thread was interrupted");
+            CancellationException ce = Interrupts.cancellation("coroutine body", null);
             cancelOwner(ce);
             if (nonCancellableDepth == 0) {
                 throw ce;
@@ -194,37 +190,15 @@ final class Fiber extends BodyContext {
         }
     }
 
-    private static final long SPIN_NOT_STARTED = Long.MAX_VALUE;
-    private static final long SPIN_DONE = Long.MIN_VALUE;
-
-    /**
-     * One step of a bounded spin: pauses the CPU and, every 32 steps, checks the clock. Returns the
-     * deadline to pass to the next step, or {@code SPIN_DONE} once {@link #SPIN_NANOS} are spent.
-     */
-    private static long spin(int step, long deadline) {
-        if (SPIN_NANOS <= 0) {
-            return SPIN_DONE;
-        }
-        Thread.onSpinWait();
-        if ((step & 31) != 0) {
-            return deadline;
-        }
-        long now = System.nanoTime();
-        if (deadline == SPIN_NOT_STARTED) {
-            return now + SPIN_NANOS;
-        }
-        return now - deadline > 0 ? SPIN_DONE : deadline;
-    }
-
     private Object awaitReply() {
         Object r;
-        long deadline = SPIN_NOT_STARTED;
-        for (int i = 0; deadline != SPIN_DONE; i++) {
+        long deadline = Spin.NOT_STARTED;
+        for (int i = 0; deadline != Spin.DONE; i++) {
             if ((r = reply) != null) {
                 reply = null;
                 return r;
             }
-            deadline = spin(i, deadline);
+            deadline = Spin.step(i, deadline);
         }
         bodyParked = true;
         try {
@@ -232,7 +206,7 @@ final class Fiber extends BodyContext {
                 LockSupport.park(this);
                 if (Thread.interrupted()) {
                     // Interrupting a body thread means: cancel this coroutine.
-                    cancelOwner(new CancellationException("coroutine body thread was interrupted"));
+                    cancelOwner(Interrupts.cancellation("coroutine body", null));
                 }
             }
         } finally {
@@ -260,14 +234,14 @@ final class Fiber extends BodyContext {
         Object m;
         // With direct calls the driver suspends at once: a spinning driver would catch every
         // request as a handoff and the body would never get to make its calls itself.
-        long deadline = directCalls ? SPIN_DONE : SPIN_NOT_STARTED;
-        for (int i = 0; deadline != SPIN_DONE; i++) {
+        long deadline = directCalls ? Spin.DONE : Spin.NOT_STARTED;
+        for (int i = 0; deadline != Spin.DONE; i++) {
             m = mail.get();
             if (m != null) {
                 mail.set(null);
                 return m;
             }
-            deadline = spin(i, deadline);
+            deadline = Spin.step(i, deadline);
         }
         Thread me = Thread.currentThread();
         if (blockingWait && me != thread) {
@@ -283,14 +257,6 @@ final class Fiber extends BodyContext {
             return FiberDriver.SUSPENDED;
         }
         return mail.getAndSet(null);
-    }
-
-    private static Class<?> testDispatcherClass() {
-        try {
-            return Class.forName("kotlinx.coroutines.test.TestDispatcher", false, Fiber.class.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            return null;
-        }
     }
 
     /** A suspend-like call to perform in the coroutine. */

@@ -1,6 +1,7 @@
 package dev.coflow.bridge;
 
 import dev.coflow.bridge.internal.Exceptions;
+import dev.coflow.bridge.internal.SuspendCalls;
 import kotlin.Unit;
 import kotlin.coroutines.Continuation;
 import kotlin.coroutines.intrinsics.IntrinsicsKt;
@@ -80,7 +81,7 @@ final class FiberDriver extends ContinuationImpl {
         SuspendCall<Object> op = (SuspendCall<Object>) request.op;
         try {
             if (request.nonCancellable) {
-                return BuildersKt.withContext(NonCancellable.INSTANCE, (scope, c) -> invokeOp(op, c), this);
+                return BuildersKt.withContext(NonCancellable.INSTANCE, (scope, c) -> SuspendCalls.invoke(op, c), this);
             }
             // No cancellation pre-check: like compiled Kotlin, a call that completes without
             // suspending (an already-completed await) returns its result even in a cancelled
@@ -88,15 +89,6 @@ final class FiberDriver extends ContinuationImpl {
             return op.invoke(this);
         } catch (Throwable t) {
             return Results.failure(t);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Object invokeOp(SuspendCall<Object> op, Continuation<?> c) {
-        try {
-            return op.invoke((Continuation<Object>) c);
-        } catch (Exception e) {
-            throw Exceptions.sneaky(e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.coflow.bridge;
 
+import dev.coflow.bridge.internal.KotlinxInternals;
 import kotlin.coroutines.CoroutineContext;
 import kotlinx.coroutines.Dispatchers;
 import kotlinx.coroutines.ThreadContextElement;
@@ -17,8 +18,6 @@ import kotlinx.coroutines.ThreadContextElement;
  * such an element but only renames threads, so it is allowed.
  */
 final class FreeThreading {
-    private static final String DEBUG_COROUTINE_ID = "kotlinx.coroutines.CoroutineId";
-
     private FreeThreading() {}
 
     static boolean allows(CoroutineContext context, Object interceptor) {
@@ -26,7 +25,7 @@ final class FreeThreading {
             return false;
         }
         Boolean clean = context.fold(Boolean.TRUE, (ok, element) -> ok
-                && !(element instanceof ThreadContextElement<?> && !element.getClass().getName().equals(DEBUG_COROUTINE_ID)));
+                && !(element instanceof ThreadContextElement<?> && !element.getClass().getName().equals(KotlinxInternals.COROUTINE_ID)));
         return clean;
     }
 }

@@ -2,6 +2,7 @@ package dev.coflow.bridge;
 
 import dev.coflow.bridge.internal.BodySlot;
 import dev.coflow.bridge.internal.Exceptions;
+import dev.coflow.bridge.internal.SuspendCalls;
 import kotlin.coroutines.Continuation;
 import kotlin.coroutines.CoroutineContext;
 import kotlin.coroutines.intrinsics.IntrinsicsKt;
@@ -63,7 +64,7 @@ final class InlineBody extends BodyContext {
         Object r;
         try {
             r = nonCancellable
-                    ? BuildersKt.withContext(NonCancellable.INSTANCE, (scope, c) -> Suspend.invoke(op, c), w)
+                    ? BuildersKt.withContext(NonCancellable.INSTANCE, (scope, c) -> SuspendCalls.invoke(op, c), w)
                     : ((SuspendCall<Object>) op).invoke(w);
         } catch (Exception e) {
             throw Exceptions.sneaky(e);

@@ -2,7 +2,8 @@ package dev.coflow.bridge;
 
 import dev.coflow.bridge.internal.BodySlot;
 import dev.coflow.bridge.internal.Exceptions;
-import java.util.concurrent.CancellationException;
+import dev.coflow.bridge.internal.Interrupts;
+import dev.coflow.bridge.internal.SuspendCalls;
 import java.util.concurrent.locks.LockSupport;
 import kotlin.Unit;
 import kotlin.coroutines.Continuation;
@@ -59,7 +60,7 @@ final class LambdaBody extends BodyContext {
         Object r;
         try {
             r = nonCancellableDepth > 0
-                    ? BuildersKt.withContext(NonCancellable.INSTANCE, (scope, c) -> Suspend.invoke(op, c), k)
+                    ? BuildersKt.withContext(NonCancellable.INSTANCE, (scope, c) -> SuspendCalls.invoke(op, c), k)
                     : ((SuspendCall<Object>) op).invoke(k);
         } catch (Exception e) {
             throw Exceptions.sneaky(e);
@@ -99,7 +100,7 @@ final class LambdaBody extends BodyContext {
                     k.sleeper = null;
                     if (Thread.interrupted()) {
                         interrupted = true;
-                        cancelOwner(new CancellationException("thread " + thread.getName() + " was interrupted"));
+                        cancelOwner(Interrupts.cancellation("waiting lambda", thread, null));
                     }
                 }
             }
@@ -111,7 +112,7 @@ final class LambdaBody extends BodyContext {
                 } catch (InterruptedException e) {
                     // Interrupting the thread a lambda waits on means: cancel that coroutine.
                     interrupted = true;
-                    cancelOwner(new CancellationException("thread " + thread.getName() + " was interrupted"));
+                    cancelOwner(Interrupts.cancellation("waiting lambda", thread, null));
                 }
             }
         }

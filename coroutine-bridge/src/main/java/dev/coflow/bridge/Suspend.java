@@ -1,6 +1,7 @@
 package dev.coflow.bridge;
 
 import dev.coflow.bridge.internal.Exceptions;
+import dev.coflow.bridge.internal.Interrupts;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -209,14 +210,14 @@ public final class Suspend {
             }
             if (Thread.currentThread().isInterrupted()) {
                 Thread.interrupted();
-                CancellationException ce = new CancellationException("coroutine body thread was interrupted");
+                CancellationException ce = Interrupts.cancellation("coroutine body", null);
                 fiber.cancelOwner(ce);
                 throw ce;
             }
             return;
         }
         if (Thread.currentThread().isInterrupted()) {
-            throw new CancellationException("thread " + Thread.currentThread().getName() + " is interrupted");
+            throw Interrupts.cancellation("ensureActive", null);
         }
     }
 
@@ -270,19 +271,7 @@ public final class Suspend {
         return fiber != null ? fiber.context : EmptyCoroutineContext.INSTANCE;
     }
 
-    @SuppressWarnings("unchecked")
-    static Object invoke(SuspendCall<?> call, kotlin.coroutines.Continuation<?> c) {
-        try {
-            return call.invoke((kotlin.coroutines.Continuation<Object>) c);
-        } catch (Exception e) {
-            throw Exceptions.sneaky(e);
-        }
-    }
-
     static CancellationException interrupted(InterruptedException e) {
-        Thread.currentThread().interrupt();
-        CancellationException ce = new CancellationException("interrupted while waiting");
-        ce.initCause(e);
-        return ce;
+        return Interrupts.restoring("blocking wait", e);
     }
 }

@@ -1,5 +1,6 @@
 package dev.coflow.bridge;
 
+import dev.coflow.bridge.internal.KotlinxInternals;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -19,7 +20,7 @@ import kotlin.jvm.functions.Function0;
  * a time (correct, slower for long waits).
  */
 final class TestSchedulerSteps {
-    private static final Class<?> TEST_DISPATCHER = load("kotlinx.coroutines.test.TestDispatcher");
+    private static final Class<?> TEST_DISPATCHER = KotlinxInternals.load(KotlinxInternals.TEST_DISPATCHER);
     private static final MethodHandle GET_SCHEDULER;
     private static final MethodHandle TRY_RUN_NEXT;
     private static final MethodHandle RUN_CURRENT;
@@ -30,7 +31,7 @@ final class TestSchedulerSteps {
         MethodHandle getScheduler = null, tryRunNext = null, runCurrent = null, advanceBy = null, isIdle = null;
         if (TEST_DISPATCHER != null) {
             MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-            Class<?> scheduler = load("kotlinx.coroutines.test.TestCoroutineScheduler");
+            Class<?> scheduler = KotlinxInternals.load(KotlinxInternals.TEST_COROUTINE_SCHEDULER);
             try {
                 getScheduler = lookup.findVirtual(TEST_DISPATCHER, "getScheduler", MethodType.methodType(scheduler));
                 runCurrent = lookup.findVirtual(scheduler, "runCurrent", MethodType.methodType(void.class));
@@ -39,9 +40,9 @@ final class TestSchedulerSteps {
                 getScheduler = null;
             }
             try {
-                tryRunNext = lookup.findVirtual(scheduler, "tryRunNextTaskUnless$kotlinx_coroutines_test",
+                tryRunNext = lookup.findVirtual(scheduler, KotlinxInternals.TRY_RUN_NEXT_TASK_UNLESS,
                         MethodType.methodType(boolean.class, Function0.class));
-                isIdle = lookup.findVirtual(scheduler, "isIdle$kotlinx_coroutines_test", MethodType.methodType(boolean.class));
+                isIdle = lookup.findVirtual(scheduler, KotlinxInternals.IS_IDLE, MethodType.methodType(boolean.class));
             } catch (ReflectiveOperationException e) {
                 tryRunNext = null;
                 isIdle = null;
@@ -89,14 +90,6 @@ final class TestSchedulerSteps {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("coflow: could not drive the kotlinx test scheduler", t);
-        }
-    }
-
-    private static Class<?> load(String name) {
-        try {
-            return Class.forName(name, false, TestSchedulerSteps.class.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            return null;
         }
     }
 }
