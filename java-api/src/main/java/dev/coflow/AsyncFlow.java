@@ -807,7 +807,10 @@ public final class AsyncFlow<T> implements Flow<T> {
      * {@link java.util.concurrent.CancellationException} after cancellation (including early exit
      * by {@code take} or {@code first}). It does not catch anything: the failure still reaches
      * the caller. The action may call {@code Suspend.*}; after cancellation those throw, so wrap
-     * waiting cleanup in {@code Suspend.nonCancellable}. kotlinx counterpart: {@code onCompletion}.
+     * waiting cleanup in {@code Suspend.nonCancellable}. If the action itself throws while the flow
+     * is failing, the action's exception is what the caller gets, with the flow's failure added to
+     * it as suppressed (kotlinx's rule; {@code using}'s release does the opposite). kotlinx
+     * counterpart: {@code onCompletion}.
      *
      * {@snippet :
      * cursorFlow.onCompletion(cause -> System.out.println("Cursor automatically closed"))

@@ -167,7 +167,7 @@ final class Fused<T> {
             long i = 0;
             while (it.hasNext()) {
                 if ((i++ & CHECK_MASK) == 0 && self.isInterrupted()) {
-                    throw new CancellationException("interrupted while collecting a flow");
+                    throw dev.coflow.bridge.internal.Interrupts.cancellation("blocking collection", null);
                 }
                 Object v = it.next();
                 if (v == null) {

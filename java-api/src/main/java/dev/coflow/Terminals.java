@@ -43,10 +43,7 @@ final class Terminals {
         if (t instanceof InterruptedException e) {
             // e.g. a consumer blocked in plain Java was interrupted: Java convention is to keep
             // the flag, and for a collection an interrupt means cancellation
-            Thread.currentThread().interrupt();
-            CancellationException ce = new CancellationException("interrupted while collecting a flow");
-            ce.initCause(e);
-            return ce;
+            return dev.coflow.bridge.internal.Interrupts.restoring("blocking collection", e);
         }
         return Exceptions.unchecked(t);
     }

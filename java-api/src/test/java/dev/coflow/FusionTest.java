@@ -351,7 +351,7 @@ class FusionTest {
                 }));
         assertTrue(Thread.currentThread().isInterrupted(), "flag kept");
         assertTrue(seen.get() <= 1024, "stopped within one check interval, saw " + seen.get());
-        assertEquals("interrupted while collecting a flow", ce.getMessage());
+        assertEquals("blocking collection: the thread " + Thread.currentThread().getName() + " was interrupted", ce.getMessage());
         Thread.interrupted();
 
         Thread.currentThread().interrupt();
