@@ -116,17 +116,7 @@ class LambdaWaitFlatMapZipTest extends LambdaWaitTestBase {
     }
 
     static Stream<Arguments> everyCombination() {
-        List<Arguments> all = new ArrayList<>();
-        for (Op op : Op.values()) {
-            for (Source s : Source.values()) {
-                for (Path p : Path.values()) {
-                    for (Wait w : Wait.values()) {
-                        all.add(Arguments.of(op, s, p, w));
-                    }
-                }
-            }
-        }
-        return all.stream();
+        return product(Op.values(), Source.values(), Path.values(), Wait.values());
     }
 
     /** combine is left out of the take-one test: which pairs it combines depends on timing, so there may be no later call to wait in. */

@@ -150,15 +150,7 @@ class LambdaWaitLifecycleTest extends LambdaWaitTestBase {
     }
 
     static Stream<Arguments> everyCombination() {
-        List<Arguments> all = new ArrayList<>();
-        for (Op op : Op.values()) {
-            for (Path p : Path.values()) {
-                for (Wait w : Wait.values()) {
-                    all.add(Arguments.of(op, p, w));
-                }
-            }
-        }
-        return all.stream();
+        return product(Op.values(), Path.values(), Wait.values());
     }
 
     /** Every lambda but using's release, which runs in nonCancellable by contract. */

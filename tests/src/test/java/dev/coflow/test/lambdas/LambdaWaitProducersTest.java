@@ -95,15 +95,7 @@ class LambdaWaitProducersTest extends LambdaWaitTestBase {
     }
 
     static Stream<Arguments> everyCombination() {
-        List<Arguments> all = new ArrayList<>();
-        for (Op op : Op.values()) {
-            for (Path p : Path.values()) {
-                for (Wait w : Wait.values()) {
-                    all.add(Arguments.of(op, p, w));
-                }
-            }
-        }
-        return all.stream();
+        return product(Op.values(), Path.values(), Wait.values());
     }
 
     // ------------------------------------------------------------------ 1 and 3: values on every path

@@ -136,17 +136,7 @@ class LambdaWaitTerminalsTest extends LambdaWaitTestBase {
     }
 
     static Stream<Arguments> everyCombination() {
-        List<Arguments> all = new ArrayList<>();
-        for (Terminal t : Terminal.values()) {
-            for (Source s : Source.values()) {
-                for (Path p : Path.values()) {
-                    for (Wait w : Wait.values()) {
-                        all.add(Arguments.of(t, s, p, w));
-                    }
-                }
-            }
-        }
-        return all.stream();
+        return product(Terminal.values(), Source.values(), Path.values(), Wait.values());
     }
 
     static Stream<Arguments> blockingTerminalsAndSources() {

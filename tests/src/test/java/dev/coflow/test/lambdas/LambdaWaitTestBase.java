@@ -66,6 +66,24 @@ import org.junit.jupiter.api.AfterEach;
  * main assertion.
  */
 abstract class LambdaWaitTestBase {
+    /** Every combination of one value from each axis, in order: the arguments of a parameterized test. */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> product(Object[]... axes) {
+        java.util.List<Object[]> rows = new java.util.ArrayList<>();
+        rows.add(new Object[0]);
+        for (Object[] axis : axes) {
+            java.util.List<Object[]> next = new java.util.ArrayList<>();
+            for (Object[] row : rows) {
+                for (Object v : axis) {
+                    Object[] longer = java.util.Arrays.copyOf(row, row.length + 1);
+                    longer[row.length] = v;
+                    next.add(longer);
+                }
+            }
+            rows = next;
+        }
+        return rows.stream().map(org.junit.jupiter.params.provider.Arguments::of);
+    }
+
     /** "Promptly": the bound of every wall-clock wait in these tests. */
     static final long PROMPT_SECONDS = 5;
     /** Virtual milliseconds a lambda waits per call in the virtual-time tests. */

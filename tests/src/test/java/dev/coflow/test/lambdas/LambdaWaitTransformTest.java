@@ -119,17 +119,7 @@ class LambdaWaitTransformTest extends LambdaWaitTestBase {
     }
 
     static Stream<Arguments> everyCombination() {
-        List<Arguments> all = new ArrayList<>();
-        for (Op op : Op.values()) {
-            for (Source s : Source.values()) {
-                for (Path p : Path.values()) {
-                    for (Wait w : Wait.values()) {
-                        all.add(Arguments.of(op, s, p, w));
-                    }
-                }
-            }
-        }
-        return all.stream();
+        return product(Op.values(), Source.values(), Path.values(), Wait.values());
     }
 
     static Stream<Arguments> opsAndSources() {
