@@ -1,7 +1,6 @@
 package dev.coflow;
 
 import dev.coflow.bridge.internal.CallerThreadDispatcher;
-import java.util.concurrent.CancellationException;
 import kotlin.Unit;
 import kotlin.coroutines.Continuation;
 import kotlin.coroutines.ContinuationInterceptor;
@@ -62,13 +61,6 @@ final class Buffering<T> implements Flow<T> {
     public Object collect(FlowCollector<? super T> collector, Continuation<? super Unit> continuation) {
         Object interceptor = continuation.getContext().get(ContinuationInterceptor.Key);
         if (interceptor instanceof CallerThreadDispatcher) {
-            // The caller's thread runs the consumer; one that enters already interrupted is cancelled
-            // before the producer starts. Otherwise the consumer would notice the flag only when it has
-            // to wait for an element, which a producer that keeps ahead of it may never make it do.
-            Thread caller = Thread.currentThread();
-            if (caller.isInterrupted()) {
-                throw new CancellationException("thread " + caller.getName() + " was interrupted");
-            }
             return ring != null ? CallerBuffer.collect(ring, capacity, collector, continuation)
                     : offCaller.collect(collector, continuation);
         }
