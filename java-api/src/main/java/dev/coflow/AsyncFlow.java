@@ -146,10 +146,28 @@ public final class AsyncFlow<T> implements Flow<T> {
     }
 
     /**
-     * The kotlinx flow behind this one (this object itself is also a {@code Flow}).
+     * The kotlinx flow behind this one, without coflow's facade (this object itself is also a
+     * {@code Flow}, so most Kotlin code can take it as it is). kotlinx counterpart: the
+     * {@code Flow} itself.
+     *
+     * {@snippet :
+     * Flow<String> forKotlin = AsyncFlow.of("a", "b").asKotlin();
+     * }
      *
      * @return the underlying flow
      */
+    public Flow<T> asKotlin() {
+        return flow;
+    }
+
+    /**
+     * The kotlinx flow behind this one.
+     *
+     * @return the underlying flow
+     * @deprecated renamed to {@link #asKotlin()}, the one name coflow uses for the kotlinx object
+     *     behind any of its types
+     */
+    @Deprecated(since = "0.2")
     public Flow<T> asFlow() {
         return flow;
     }
@@ -177,7 +195,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public static <T> AsyncFlow<T> generate(Generator<T> body) {
         Objects.requireNonNull(body, "body");
-        return new AsyncFlow<>(new GeneratorFlow<>(body));
+        return new AsyncFlow<>(new Builders.Generate<>(body));
     }
 
     /**
@@ -234,7 +252,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      * @return a cold flow
      */
     public static AsyncFlow<Integer> range(int from, int to) {
-        return new AsyncFlow<>(new SourceFlow<Integer>("AsyncFlow.range", () -> new RangeCursor(from, to)));
+        return new AsyncFlow<>(new SourceFlow<Integer>("AsyncFlow.range", () -> new Builders.Range(from, to)));
     }
 
     /**
@@ -289,7 +307,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public static <T> AsyncFlow<T> defer(ThrowingSupplier<? extends Flow<? extends T>> supplier) {
         Objects.requireNonNull(supplier, "supplier");
-        return new AsyncFlow<>(new DeferFlow<>(supplier));
+        return new AsyncFlow<>(new Builders.Defer<>(supplier));
     }
 
     /**
@@ -456,7 +474,7 @@ public final class AsyncFlow<T> implements Flow<T> {
 
     // endregion
     // region channels -----------------------------------------------------------------------------
-    // (channelFlow, callbackFlow: see ChannelFlows.java)
+    // (channelFlow, callbackFlow: see Channels.java)
 
     /**
      * Creates a flow fed through a channel by a producer body that may run several producers at
@@ -486,7 +504,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public static <T> AsyncFlow<T> channelFlow(ProducerBody<T> body) {
         Objects.requireNonNull(body, "body");
-        return new AsyncFlow<>(ChannelFlows.channelFlow(body));
+        return new AsyncFlow<>(Channels.channelFlow(body));
     }
 
     /**
@@ -514,7 +532,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public static <T> AsyncFlow<T> callbackFlow(ProducerBody<T> body) {
         Objects.requireNonNull(body, "body");
-        return new AsyncFlow<>(ChannelFlows.callbackFlow(body));
+        return new AsyncFlow<>(Channels.callbackFlow(body));
     }
 
     // endregion
@@ -1246,7 +1264,7 @@ public final class AsyncFlow<T> implements Flow<T> {
 
     // endregion
     // region delay --------------------------------------------------------------------------------
-    // (timeout, timeoutEach: see Timeout.java; debounce, sample: see Timing.java)
+    // (timeout, timeoutEach: see Timeout.java; debounce, sample: see Delay.java)
 
     /**
      * Fails with {@link AsyncFlowTimeoutException} if the whole collection (upstream and the
@@ -1303,7 +1321,7 @@ public final class AsyncFlow<T> implements Flow<T> {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("debounce: timeout must not be negative, was " + timeout);
         }
-        return timeout.isZero() ? this : new AsyncFlow<>(Timing.debounce(flow, Timing.ceilMillis(timeout)));
+        return timeout.isZero() ? this : new AsyncFlow<>(Delay.debounce(flow, Delay.ceilMillis(timeout)));
     }
 
     /**
@@ -1324,12 +1342,12 @@ public final class AsyncFlow<T> implements Flow<T> {
         if (period.isNegative() || period.isZero()) {
             throw new IllegalArgumentException("sample: period must be positive, was " + period);
         }
-        return new AsyncFlow<>(Timing.sample(flow, Timing.ceilMillis(period)));
+        return new AsyncFlow<>(Delay.sample(flow, Delay.ceilMillis(period)));
     }
 
     // endregion
     // region context ------------------------------------------------------------------------------
-    // (buffer, conflate, flowOn: see Buffering.java; cancellable)
+    // (buffer, conflate, flowOn: see Context.java; cancellable)
 
     /**
      * Runs the upstream concurrently in its own coroutine, up to kotlinx's default capacity (64)
@@ -1344,7 +1362,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      * @return the buffered flow
      */
     public AsyncFlow<T> buffer() {
-        return new AsyncFlow<>(Buffering.buffer(flow, kotlinx.coroutines.channels.Channel.BUFFERED, BufferOverflow.SUSPEND));
+        return new AsyncFlow<>(Context.buffer(flow, kotlinx.coroutines.channels.Channel.BUFFERED, BufferOverflow.SUSPEND));
     }
 
     /**
@@ -1377,7 +1395,7 @@ public final class AsyncFlow<T> implements Flow<T> {
             throw new IllegalArgumentException("buffer: capacity 0 only works with BufferOverflow.SUSPEND; "
                     + "use capacity >= 1 with " + overflow);
         }
-        return new AsyncFlow<>(Buffering.buffer(flow, capacity, overflow));
+        return new AsyncFlow<>(Context.buffer(flow, capacity, overflow));
     }
 
     /**
@@ -1386,7 +1404,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      * @return the conflated flow
      */
     public AsyncFlow<T> conflate() {
-        return new AsyncFlow<>(Buffering.conflate(flow));
+        return new AsyncFlow<>(Context.conflate(flow));
     }
 
     /**
@@ -1400,7 +1418,7 @@ public final class AsyncFlow<T> implements Flow<T> {
         if (context.get(kotlinx.coroutines.Job.Key) != null) {
             throw new IllegalArgumentException("flowOn: context must not contain a Job, was " + context);
         }
-        return new AsyncFlow<>(Buffering.flowOn(flow, context));
+        return new AsyncFlow<>(Context.flowOn(flow, context));
     }
 
     /**
@@ -1456,10 +1474,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      * @return a read-only state flow
      */
     public AsyncStateFlow<T> stateIn(kotlinx.coroutines.CoroutineScope scope, SharingStarted started, T initial) {
-        Objects.requireNonNull(scope, "scope");
-        Objects.requireNonNull(started, "started");
-        Objects.requireNonNull(initial, "initial");
-        return new StateFlowView<>(FlowKt.stateIn(flow, scope, started.kotlin(), initial), false);
+        return Share.stateIn(flow, scope, started, initial);
     }
 
     /**
@@ -1484,7 +1499,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public AsyncStateFlow<T> stateIn(dev.coflow.bridge.TaskScope scope, SharingStarted started, T initial) {
         Objects.requireNonNull(scope, "scope");
-        return stateIn(scope.coroutineScope(), started, initial);
+        return stateIn(scope.asKotlin(), started, initial);
     }
 
     /**
@@ -1505,12 +1520,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      * @throws IllegalArgumentException if {@code replay} is negative
      */
     public AsyncSharedFlow<T> shareIn(kotlinx.coroutines.CoroutineScope scope, SharingStarted started, int replay) {
-        Objects.requireNonNull(scope, "scope");
-        Objects.requireNonNull(started, "started");
-        if (replay < 0) {
-            throw new IllegalArgumentException("shareIn: replay must be >= 0, was " + replay + "; use 0 for no replay");
-        }
-        return new SharedFlowView<>(FlowKt.shareIn(flow, scope, started.kotlin(), replay), false);
+        return Share.shareIn(flow, scope, started, replay);
     }
 
     /**
@@ -1525,7 +1535,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public AsyncSharedFlow<T> shareIn(dev.coflow.bridge.TaskScope scope, SharingStarted started, int replay) {
         Objects.requireNonNull(scope, "scope");
-        return shareIn(scope.coroutineScope(), started, replay);
+        return shareIn(scope.asKotlin(), started, replay);
     }
 
     // endregion
@@ -1588,7 +1598,7 @@ public final class AsyncFlow<T> implements Flow<T> {
 
     // endregion
     // region collect ------------------------------------------------------------------------------
-    // (blocking terminals, see Terminals.java and Reduce.java, run as a plain loop by Fused.java where they can;
+    // (blocking terminals, see Collect.java and Reduce.java, run as a plain loop by Fused.java where they can;
     // then async terminals; then iterator and stream, see FlowIterator.java)
 
     /**
@@ -1602,7 +1612,7 @@ public final class AsyncFlow<T> implements Flow<T> {
         if (f != null) {
             return f.toList();
         }
-        return Terminals.block(c -> FlowKt.toList(flow, new ArrayList<>(), c));
+        return Collect.block(c -> FlowKt.toList(flow, new ArrayList<>(), c));
     }
 
     /**
@@ -1615,7 +1625,7 @@ public final class AsyncFlow<T> implements Flow<T> {
         if (f != null) {
             return f.toSet();
         }
-        return Terminals.block(c -> FlowKt.toSet(flow, new LinkedHashSet<>(), c));
+        return Collect.block(c -> FlowKt.toSet(flow, new LinkedHashSet<>(), c));
     }
 
     /**
@@ -1635,7 +1645,7 @@ public final class AsyncFlow<T> implements Flow<T> {
         if (f != null) {
             f.forEach(v -> acc.accept(container, v));
         } else {
-            Terminals.block(c -> flow.collect(Lambdas.<T>collector(v -> acc.accept(container, v)), c));
+            Collect.block(c -> flow.collect(Lambdas.<T>collector(v -> acc.accept(container, v)), c));
         }
         return collector.finisher().apply(container);
     }
@@ -1652,7 +1662,7 @@ public final class AsyncFlow<T> implements Flow<T> {
             f.forEach(action);
             return;
         }
-        Terminals.block(c -> flow.collect(Lambdas.<T>collector(action), c));
+        Collect.block(c -> flow.collect(Lambdas.<T>collector(action), c));
     }
 
     /**
@@ -1666,7 +1676,7 @@ public final class AsyncFlow<T> implements Flow<T> {
         if (f != null) {
             return f.first();
         }
-        T v = Terminals.block(c -> FlowKt.firstOrNull(flow, c));
+        T v = Collect.block(c -> FlowKt.firstOrNull(flow, c));
         return Optional.ofNullable(v);
     }
 
@@ -1681,7 +1691,7 @@ public final class AsyncFlow<T> implements Flow<T> {
             return f.count();
         }
         long[] n = new long[1];
-        Terminals.block(c -> flow.collect(Lambdas.<T>collector(v -> n[0]++), c));
+        Collect.block(c -> flow.collect(Lambdas.<T>collector(v -> n[0]++), c));
         return n[0];
     }
 
@@ -1840,7 +1850,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      * @return a future of the elements
      */
     public CompletableFuture<List<T>> toListAsync() {
-        return Terminals.async(c -> FlowKt.toList(flow, new ArrayList<>(), c));
+        return Collect.async(c -> FlowKt.toList(flow, new ArrayList<>(), c));
     }
 
     /**
@@ -1855,7 +1865,7 @@ public final class AsyncFlow<T> implements Flow<T> {
         Objects.requireNonNull(collector, "collector");
         A container = collector.supplier().get();
         BiConsumer<A, ? super T> acc = collector.accumulator();
-        return Terminals.async(c -> flow.collect(Lambdas.<T>collector(v -> acc.accept(container, v)), c),
+        return Collect.async(c -> flow.collect(Lambdas.<T>collector(v -> acc.accept(container, v)), c),
                 ignored -> collector.finisher().apply(container));
     }
 
@@ -1873,7 +1883,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public CompletableFuture<Void> forEachAsync(ThrowingConsumer<? super T> action) {
         Objects.requireNonNull(action, "action");
-        return Terminals.async(c -> flow.collect(Lambdas.<T>collector(action), c), ignored -> null);
+        return Collect.async(c -> flow.collect(Lambdas.<T>collector(action), c), ignored -> null);
     }
 
     /**
@@ -1888,7 +1898,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      * @return a future of the first element, or empty
      */
     public CompletableFuture<Optional<T>> firstAsync() {
-        return Terminals.<T, Optional<T>>async(c -> FlowKt.firstOrNull(flow, c), Optional::ofNullable);
+        return Collect.<T, Optional<T>>async(c -> FlowKt.firstOrNull(flow, c), Optional::ofNullable);
     }
 
     /**

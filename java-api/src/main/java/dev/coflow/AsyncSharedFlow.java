@@ -20,7 +20,7 @@ import kotlinx.coroutines.flow.SharedFlow;
  *
  * @param <T> the element type
  */
-public sealed interface AsyncSharedFlow<T> permits AsyncStateFlow, MutableAsyncSharedFlow, SharedFlowView {
+public sealed interface AsyncSharedFlow<T> permits AsyncStateFlow, MutableAsyncSharedFlow, Share.SharedView {
     /**
      * Wraps a kotlinx shared flow; a {@code null} element fails with a {@link NullPointerException}
      * that names the fix.
@@ -29,10 +29,8 @@ public sealed interface AsyncSharedFlow<T> permits AsyncStateFlow, MutableAsyncS
      * @param <T> the element type
      * @return a read-only view
      */
-    @SuppressWarnings("unchecked")
     static <T> AsyncSharedFlow<T> from(SharedFlow<? extends T> flow) {
-        Objects.requireNonNull(flow, "flow");
-        return new SharedFlowView<>((SharedFlow<T>) flow, true);
+        return Share.view(flow);
     }
 
     /**
@@ -53,9 +51,24 @@ public sealed interface AsyncSharedFlow<T> permits AsyncStateFlow, MutableAsyncS
     List<T> replayCache();
 
     /**
-     * The kotlinx shared flow behind this view, for Kotlin code.
+     * The kotlinx SharedFlow behind this one, for Kotlin code (the same object every time, no copy).
+     * kotlinx counterpart: the {@code SharedFlow} itself.
+     *
+     * {@snippet :
+     * SharedFlow<String> forKotlin = events.asKotlin();
+     * }
      *
      * @return the kotlinx {@code SharedFlow}
      */
+    SharedFlow<T> asKotlin();
+
+    /**
+     * The kotlinx SharedFlow behind this one.
+     *
+     * @return the kotlinx {@code SharedFlow}
+     * @deprecated renamed to {@link #asKotlin()}, the one name coflow uses for the kotlinx object
+     *     behind any of its types
+     */
+    @Deprecated(since = "0.2")
     SharedFlow<T> kotlinFlow();
 }

@@ -20,7 +20,7 @@ import kotlinx.coroutines.flow.StateFlow;
  *
  * @param <T> the value type
  */
-public sealed interface AsyncStateFlow<T> extends AsyncSharedFlow<T> permits MutableAsyncStateFlow, StateFlowView {
+public sealed interface AsyncStateFlow<T> extends AsyncSharedFlow<T> permits MutableAsyncStateFlow, Share.StateView {
     /**
      * Wraps a kotlinx state flow; a {@code null} value fails with a {@link NullPointerException}
      * that names the fix.
@@ -29,10 +29,8 @@ public sealed interface AsyncStateFlow<T> extends AsyncSharedFlow<T> permits Mut
      * @param <T> the value type
      * @return a read-only view
      */
-    @SuppressWarnings("unchecked")
     static <T> AsyncStateFlow<T> from(StateFlow<? extends T> flow) {
-        Objects.requireNonNull(flow, "flow");
-        return new StateFlowView<>((StateFlow<T>) flow, true);
+        return Share.view(flow);
     }
 
     /**
@@ -43,10 +41,26 @@ public sealed interface AsyncStateFlow<T> extends AsyncSharedFlow<T> permits Mut
     T value();
 
     /**
-     * The kotlinx state flow behind this view, for Kotlin code.
+     * The kotlinx StateFlow behind this one, for Kotlin code (the same object every time, no copy).
+     * kotlinx counterpart: the {@code StateFlow} itself.
+     *
+     * {@snippet :
+     * StateFlow<String> forKotlin = events.asKotlin();
+     * }
      *
      * @return the kotlinx {@code StateFlow}
      */
+    @Override
+    StateFlow<T> asKotlin();
+
+    /**
+     * The kotlinx StateFlow behind this one.
+     *
+     * @return the kotlinx {@code StateFlow}
+     * @deprecated renamed to {@link #asKotlin()}, the one name coflow uses for the kotlinx object
+     *     behind any of its types
+     */
+    @Deprecated(since = "0.2")
     @Override
     StateFlow<T> kotlinFlow();
 }

@@ -76,7 +76,7 @@ final class FlowIterator<T> implements CloseableIterator<T> {
         try {
             // the first receive after an element takes its gate (letting the producer go on)
             while (v == GATE) {
-                if (!Terminals.<Boolean>block(ch::hasNext)) {
+                if (!Collect.<Boolean>block(ch::hasNext)) {
                     exhausted = true;
                     close();
                     return false;

@@ -25,7 +25,7 @@ import java.util.concurrent.CancellationException;
  * <p>The loop has no suspension point. It is used only outside a coroutine
  * ({@link #forBlocking}); there it checks the interrupt flag every 1024 elements and treats an
  * interrupt as cancellation, as a blocked terminal does. Failures reach the caller exactly as
- * through {@link Terminals#block}.
+ * through {@link Collect#block}.
  *
  * @param <T> the element type at this point of the pipeline
  */
@@ -159,7 +159,7 @@ final class Fused<T> {
         try {
             it = src.open();
         } catch (Throwable t) {
-            throw Terminals.blockingFailure(t);
+            throw Collect.blockingFailure(t);
         }
         boolean stopped = false;
         try {
@@ -180,7 +180,7 @@ final class Fused<T> {
             }
         } catch (Throwable t) {
             SourceFlow.close(it, t);
-            throw Terminals.blockingFailure(t);
+            throw Collect.blockingFailure(t);
         }
         if (stopped) {
             // the kotlinx path stops a source by throwing an abort exception through it, which
@@ -190,7 +190,7 @@ final class Fused<T> {
             try {
                 SourceFlow.close(it, null);
             } catch (Throwable t) {
-                throw Terminals.blockingFailure(t);
+                throw Collect.blockingFailure(t);
             }
         }
     }

@@ -38,7 +38,7 @@ final class KotlinxInternals {
     static final String ABORT_FLOW_EXCEPTION = FLOW_INTERNAL_PACKAGE + "AbortFlowException";
 
     /**
-     * The mangled channel methods, resolved when {@code ChannelFlows} is first used (a holder of its
+     * The mangled channel methods, resolved when {@code Channels} is first used (a holder of its
      * own, so that a missing one fails {@code channelFlow}/{@code callbackFlow} only, as before).
      */
     static final class Channels {

@@ -20,7 +20,7 @@ import kotlinx.coroutines.flow.SharedFlowKt;
  *
  * @param <T> the element type
  */
-public sealed interface MutableAsyncSharedFlow<T> extends AsyncSharedFlow<T> permits MutableAsyncStateFlow, MutableSharedFlowImpl {
+public sealed interface MutableAsyncSharedFlow<T> extends AsyncSharedFlow<T> permits MutableAsyncStateFlow, Share.MutableShared {
     /**
      * A shared flow without replay or buffer: {@link #emit} waits until every subscriber has
      * received the value. kotlinx counterpart: {@code MutableSharedFlow()}.
@@ -57,19 +57,7 @@ public sealed interface MutableAsyncSharedFlow<T> extends AsyncSharedFlow<T> per
      * @throws IllegalArgumentException if a size is negative, or a drop policy has no buffer to drop from
      */
     static <T> MutableAsyncSharedFlow<T> create(int replay, int extraBufferCapacity, BufferOverflow onBufferOverflow) {
-        Objects.requireNonNull(onBufferOverflow, "onBufferOverflow");
-        if (replay < 0) {
-            throw new IllegalArgumentException("replay must be >= 0, was " + replay);
-        }
-        if (extraBufferCapacity < 0) {
-            throw new IllegalArgumentException("extraBufferCapacity must be >= 0, was " + extraBufferCapacity);
-        }
-        if (onBufferOverflow != BufferOverflow.SUSPEND && replay == 0 && extraBufferCapacity == 0) {
-            throw new IllegalArgumentException("onBufferOverflow " + onBufferOverflow + " needs a buffer to drop from: "
-                    + "use replay > 0 or extraBufferCapacity > 0, or BufferOverflow.SUSPEND");
-        }
-        MutableSharedFlow<T> flow = SharedFlowKt.MutableSharedFlow(replay, extraBufferCapacity, onBufferOverflow);
-        return new MutableSharedFlowImpl<>(flow);
+        return Share.mutableShared(replay, extraBufferCapacity, onBufferOverflow);
     }
 
     /**
@@ -115,10 +103,26 @@ public sealed interface MutableAsyncSharedFlow<T> extends AsyncSharedFlow<T> per
     AsyncSharedFlow<T> asReadOnly();
 
     /**
-     * The kotlinx flow behind this one, for Kotlin code.
+     * The kotlinx MutableSharedFlow behind this one, for Kotlin code (the same object every time, no copy).
+     * kotlinx counterpart: the {@code MutableSharedFlow} itself.
+     *
+     * {@snippet :
+     * MutableSharedFlow<String> forKotlin = events.asKotlin();
+     * }
      *
      * @return the kotlinx {@code MutableSharedFlow}
      */
+    @Override
+    MutableSharedFlow<T> asKotlin();
+
+    /**
+     * The kotlinx MutableSharedFlow behind this one.
+     *
+     * @return the kotlinx {@code MutableSharedFlow}
+     * @deprecated renamed to {@link #asKotlin()}, the one name coflow uses for the kotlinx object
+     *     behind any of its types
+     */
+    @Deprecated(since = "0.2")
     @Override
     MutableSharedFlow<T> kotlinFlow();
 }

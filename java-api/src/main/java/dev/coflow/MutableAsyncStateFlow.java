@@ -19,7 +19,7 @@ import kotlinx.coroutines.flow.StateFlowKt;
  *
  * @param <T> the value type
  */
-public sealed interface MutableAsyncStateFlow<T> extends AsyncStateFlow<T>, MutableAsyncSharedFlow<T> permits MutableStateFlowImpl {
+public sealed interface MutableAsyncStateFlow<T> extends AsyncStateFlow<T>, MutableAsyncSharedFlow<T> permits Share.MutableState {
     /**
      * A state flow with an initial value. kotlinx counterpart: {@code MutableStateFlow(value)}.
      *
@@ -28,9 +28,7 @@ public sealed interface MutableAsyncStateFlow<T> extends AsyncStateFlow<T>, Muta
      * @return a new state flow
      */
     static <T> MutableAsyncStateFlow<T> create(T initial) {
-        Objects.requireNonNull(initial, "initial");
-        MutableStateFlow<T> flow = StateFlowKt.MutableStateFlow(initial);
-        return new MutableStateFlowImpl<>(flow);
+        return Share.mutableState(initial);
     }
 
     /**
@@ -76,10 +74,26 @@ public sealed interface MutableAsyncStateFlow<T> extends AsyncStateFlow<T>, Muta
     AsyncStateFlow<T> asReadOnly();
 
     /**
-     * The kotlinx flow behind this one, for Kotlin code.
+     * The kotlinx MutableStateFlow behind this one, for Kotlin code (the same object every time, no copy).
+     * kotlinx counterpart: the {@code MutableStateFlow} itself.
+     *
+     * {@snippet :
+     * MutableStateFlow<String> forKotlin = events.asKotlin();
+     * }
      *
      * @return the kotlinx {@code MutableStateFlow}
      */
+    @Override
+    MutableStateFlow<T> asKotlin();
+
+    /**
+     * The kotlinx MutableStateFlow behind this one.
+     *
+     * @return the kotlinx {@code MutableStateFlow}
+     * @deprecated renamed to {@link #asKotlin()}, the one name coflow uses for the kotlinx object
+     *     behind any of its types
+     */
+    @Deprecated(since = "0.2")
     @Override
     MutableStateFlow<T> kotlinFlow();
 }

@@ -15,7 +15,7 @@ import kotlinx.coroutines.flow.FlowKt;
 /**
  * The terminals that fold a flow into one value ({@code toMap}, {@code single}, {@code reduce},
  * {@code fold}, {@code any}/{@code all}/{@code none}); kotlinx counterpart: {@code Reduce.kt} and
- * {@code Collect.kt}. Each runs one blocking collection through {@link Terminals#block}; the
+ * {@code Collect.kt}. Each runs one blocking collection through {@link Collect#block}; the
  * per-element steps ({@code singleStep}, {@code reduceStep}, {@code foldStep}) are also what
  * {@link Fused}'s plain loop runs, so both paths check and fail alike.
  */
@@ -25,7 +25,7 @@ final class Reduce {
     static <T, K, V> Map<K, V> toMap(Flow<T> flow, ThrowingFunction<? super T, ? extends K> keyFn,
             ThrowingFunction<? super T, ? extends V> valueFn, ThrowingBiFunction<? super V, ? super V, ? extends V> mergeFn) {
         Map<K, V> map = new LinkedHashMap<>();
-        Terminals.block(c -> flow.collect(Lambdas.<T>collector(v -> {
+        Collect.block(c -> flow.collect(Lambdas.<T>collector(v -> {
             K key = Objects.requireNonNull(keyFn.apply(v),
                     () -> "toMap: keyFn returned null for " + v + "; keys must be non-null");
             V value = Objects.requireNonNull(valueFn.apply(v),
@@ -45,7 +45,7 @@ final class Reduce {
 
     static <T> T single(Flow<T> flow) {
         Object[] found = new Object[1];
-        Terminals.block(c -> flow.collect(Lambdas.<T>collector(singleStep(found)), c));
+        Collect.block(c -> flow.collect(Lambdas.<T>collector(singleStep(found)), c));
         return singleResult(found);
     }
 
@@ -73,7 +73,7 @@ final class Reduce {
 
     static <T> Optional<T> reduce(Flow<T> flow, ThrowingBiFunction<? super T, ? super T, ? extends T> fn) {
         Object[] acc = new Object[1];
-        Terminals.block(c -> flow.collect(Lambdas.<T>collector(reduceStep(acc, fn)), c));
+        Collect.block(c -> flow.collect(Lambdas.<T>collector(reduceStep(acc, fn)), c));
         @SuppressWarnings("unchecked")
         T result = (T) acc[0];
         return Optional.ofNullable(result);
@@ -91,7 +91,7 @@ final class Reduce {
 
     static <T, R> R fold(Flow<T> flow, R initial, ThrowingBiFunction<? super R, ? super T, ? extends R> fn) {
         Object[] acc = {initial};
-        Terminals.block(c -> flow.collect(Lambdas.<T>collector(foldStep(acc, fn)), c));
+        Collect.block(c -> flow.collect(Lambdas.<T>collector(foldStep(acc, fn)), c));
         @SuppressWarnings("unchecked")
         R result = (R) acc[0];
         return result;
@@ -109,7 +109,7 @@ final class Reduce {
 
     /** Whether some element matches; stops (and cancels the upstream) at the first match. */
     static <T> boolean any(Flow<T> flow, ThrowingPredicate<? super T> predicate) {
-        Object hit = Terminals.block(c -> FlowKt.firstOrNull(flow, Lambdas.predicate(predicate), c));
+        Object hit = Collect.block(c -> FlowKt.firstOrNull(flow, Lambdas.predicate(predicate), c));
         return hit != null;
     }
 }

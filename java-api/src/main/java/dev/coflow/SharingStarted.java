@@ -95,10 +95,27 @@ public final class SharingStarted {
     }
 
     /**
-     * The kotlinx strategy behind this one.
+     * The kotlinx strategy behind this one, for Kotlin code. kotlinx counterpart: the
+     * {@code SharingStarted} itself.
+     *
+     * {@snippet :
+     * kotlinx.coroutines.flow.SharingStarted k = SharingStarted.LAZILY.asKotlin();
+     * }
      *
      * @return the kotlinx {@code SharingStarted}
      */
+    public kotlinx.coroutines.flow.SharingStarted asKotlin() {
+        return kotlin;
+    }
+
+    /**
+     * The kotlinx strategy behind this one.
+     *
+     * @return the kotlinx {@code SharingStarted}
+     * @deprecated renamed to {@link #asKotlin()}, the one name coflow uses for the kotlinx object
+     *     behind any of its types
+     */
+    @Deprecated(since = "0.2")
     public kotlinx.coroutines.flow.SharingStarted kotlin() {
         return kotlin;
     }

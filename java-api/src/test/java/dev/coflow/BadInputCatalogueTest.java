@@ -522,7 +522,7 @@ class BadInputCatalogueTest {
                     return saved.get().trySend(1);
                 }));
         cs.add(new Case(s, "callbackFlow.noAwaitClose", "AsyncFlow.callbackFlow(p -> p.trySend(1)).toList()",
-                "awaitClose", Status.gap("ChannelFlows.java"), null,
+                "awaitClose", Status.gap("Channels.java"), null,
                 () -> list(AsyncFlow.<Integer>callbackFlow(p -> p.trySend(1)))));
         cs.add(new Case(s, "callbackFlow.awaitCloseInLaunchedBody",
                 "callbackFlow(p -> { p.launch(() -> p.awaitClose(() -> {})); p.awaitClose(() -> {}); })", "awaitClose",

@@ -96,7 +96,7 @@ class DebounceSampleTest {
         assertThrows(IllegalArgumentException.class, () -> f.debounce(Duration.ofMillis(-1)));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> f.sample(Duration.ZERO));
         assertTrue(e.getMessage().contains("period must be positive"), e.getMessage());
-        assertEquals(2, Timing.ceilMillis(Duration.ofNanos(1_000_001)));
-        assertEquals(Long.MAX_VALUE, Timing.ceilMillis(Duration.ofSeconds(Long.MAX_VALUE)));
+        assertEquals(2, Delay.ceilMillis(Duration.ofNanos(1_000_001)));
+        assertEquals(Long.MAX_VALUE, Delay.ceilMillis(Duration.ofSeconds(Long.MAX_VALUE)));
     }
 }

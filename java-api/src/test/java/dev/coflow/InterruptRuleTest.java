@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The interrupt rule of blocking terminals ({@link AsyncFlow}'s class Javadoc: "an interrupted
- * caller cancels the upstream"; {@code Terminals.block}: "an interrupt of the blocked caller
+ * caller cancels the upstream"; {@code Collect.block}: "an interrupt of the blocked caller
  * cancels the collection and keeps the interrupt flag set") for a caller whose interrupt flag is
  * already set when it enters {@code toList()}: whatever the source, the call throws
  * {@link CancellationException} and the flag is still set afterwards. {@code range},
@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * it starts the producer) every buffered flow do so, but a plain generator that never suspends
  * returns its elements: its body runs inline on the caller's thread, its emits never suspend, and
  * the caller loop looks at the flag only when it parks or every 32 calls. The fix belongs in
- * {@code Terminals.block}: throw {@code CancellationException} on entry when called outside a
+ * {@code Collect.block}: throw {@code CancellationException} on entry when called outside a
  * coroutine with the flag set.
  */
 class InterruptRuleTest {

@@ -86,10 +86,27 @@ public final class Task<T> {
     }
 
     /**
-     * The kotlinx {@code Deferred} behind this handle.
+     * The kotlinx {@code Deferred} behind this handle, for Kotlin code. kotlinx counterpart: the
+     * {@code Deferred} itself.
+     *
+     * {@snippet :
+     * Deferred<Integer> forKotlin = scope.async(() -> 42).asKotlin();
+     * }
      *
      * @return the deferred
      */
+    public Deferred<T> asKotlin() {
+        return deferred;
+    }
+
+    /**
+     * The kotlinx {@code Deferred} behind this handle.
+     *
+     * @return the deferred
+     * @deprecated renamed to {@link #asKotlin()}, the one name coflow uses for the kotlinx object
+     *     behind any of its types
+     */
+    @Deprecated(since = "0.2")
     public Deferred<T> deferred() {
         return deferred;
     }

@@ -101,9 +101,26 @@ public final class TaskScope {
 
     /**
      * The kotlinx scope behind this one, to pass to Kotlin APIs ({@code launchIn}, {@code stateIn}).
+     * kotlinx counterpart: the {@code CoroutineScope} itself.
+     *
+     * {@snippet :
+     * AsyncStateFlow<Integer> count = counts.stateIn(scope.asKotlin(), SharingStarted.EAGERLY, 0);
+     * }
      *
      * @return the kotlinx scope
      */
+    public CoroutineScope asKotlin() {
+        return scope;
+    }
+
+    /**
+     * The kotlinx scope behind this one.
+     *
+     * @return the kotlinx scope
+     * @deprecated renamed to {@link #asKotlin()}, the one name coflow uses for the kotlinx object
+     *     behind any of its types
+     */
+    @Deprecated(since = "0.2")
     public CoroutineScope coroutineScope() {
         return scope;
     }

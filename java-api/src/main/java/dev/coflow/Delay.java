@@ -9,8 +9,8 @@ import kotlinx.coroutines.flow.FlowKt;
  * delegated to kotlinx's millisecond overloads so that they wait on the collector's clock (virtual
  * under a test dispatcher).
  */
-final class Timing {
-    private Timing() {}
+final class Delay {
+    private Delay() {}
 
     static <T> Flow<T> debounce(Flow<T> upstream, long millis) {
         return FlowKt.debounce(upstream, millis);

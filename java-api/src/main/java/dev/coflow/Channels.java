@@ -27,8 +27,8 @@ import kotlinx.coroutines.flow.FlowKt;
  * definition, and one that blocks must never stall the blocking caller's loop that also runs the
  * collector.
  */
-final class ChannelFlows {
-    private ChannelFlows() {}
+final class Channels {
+    private Channels() {}
 
     /** {@code SendChannel.trySend} returns a value class, so Java sees it only under its mangled name. */
     private static final MethodHandle TRY_SEND = KotlinxInternals.Channels.TRY_SEND;

@@ -16,8 +16,8 @@ import kotlinx.coroutines.future.FutureKt;
  * collection, kotlinx {@code runBlocking}), suspending the owning coroutine from inside a bridged
  * body, or as a {@link CompletableFuture}.
  */
-final class Terminals {
-    private Terminals() {}
+final class Collect {
+    private Collect() {}
 
     /**
      * Runs a suspend call to completion. Checked exceptions are wrapped (see docs/semantics.md §5);
