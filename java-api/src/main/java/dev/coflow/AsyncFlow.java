@@ -228,7 +228,10 @@ public final class AsyncFlow<T> implements Flow<T> {
         Objects.requireNonNull(values, "values");
         T[] copy = values.clone();
         for (int i = 0; i < copy.length; i++) {
-            Objects.requireNonNull(copy[i], () -> "AsyncFlow.of: values contains null; elements are non-null");
+            if (copy[i] == null) {
+                throw Checks.nullElement("AsyncFlow.of", "values contains null at index " + i,
+                        "filter nulls out first or use Optional");
+            }
         }
         return new AsyncFlow<>(new SourceFlow<>("AsyncFlow.of", () -> Arrays.asList(copy).iterator()));
     }

@@ -27,8 +27,7 @@ final class BodyEmitter<T> implements Emitter<T> {
     @Override
     public void emit(T value) {
         if (value == null) {
-            throw new NullPointerException(operator + ": emit(null) is not allowed; elements are non-null "
-                    + "(skip the value or emit an Optional)");
+            throw Checks.nullElement(operator, "emit(null) is not allowed", "skip the value or emit an Optional");
         }
         checkOwner();
         Suspend.call(c -> collector.emit(value, c));

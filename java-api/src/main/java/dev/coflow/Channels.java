@@ -114,8 +114,7 @@ final class Channels {
 
         private void checkNotNull(T value) {
             if (value == null) {
-                throw new NullPointerException(operator + ": sending null is not allowed; elements are non-null "
-                        + "(skip the value or send an Optional)");
+                throw Checks.nullElement(operator, "sending null is not allowed", "skip the value or send an Optional");
             }
         }
 

@@ -18,6 +18,20 @@ final class Checks {
         }
     }
 
+    /**
+     * The exception for a {@code null} where coflow needs an element or a value, with the one
+     * message shape every such check uses: {@code "<where>: <what>; AsyncFlow elements are non-null
+     * (<fix>)"}, as in {@code "map: the function returned null for 3; AsyncFlow elements are
+     * non-null (use mapNotNull to drop elements)"}.
+     *
+     * @param where the operator or method, as the user wrote it
+     * @param what what was null
+     * @param fix what to do instead
+     */
+    static NullPointerException nullElement(String where, String what, String fix) {
+        return new NullPointerException(where + ": " + what + "; AsyncFlow elements are non-null (" + fix + ")");
+    }
+
     /** {@code concurrency} of {@code flatMapMerge} and {@code mapAsync*}: at least 1. */
     static void concurrency(String operator, int concurrency) {
         if (concurrency < 1) {

@@ -171,7 +171,7 @@ final class Fused<T> {
                 }
                 Object v = it.next();
                 if (v == null) {
-                    throw new NullPointerException(SourceFlow.nullElement(src.operator()));
+                    throw SourceFlow.nullElement(src.operator());
                 }
                 if (!sink.accept(v)) {
                     stopped = true;

@@ -32,8 +32,7 @@ final class FusedStages {
             Object r = f.apply(v);
             if (r == null) {
                 // same message as Lambdas.mapper("map", fn)
-                throw new NullPointerException("map: the function returned null for " + v
-                        + "; AsyncFlow elements are non-null (use mapNotNull to drop elements)");
+                throw Checks.nullElement("map", "the function returned null for " + v, "use mapNotNull to drop elements");
             }
             return down.accept(r);
         };

@@ -84,8 +84,7 @@ final class Lambdas {
         protected Object compute(T v, Void ignored) throws Exception {
             R r = fn.apply(v);
             if (r == null && !nullable) {
-                throw new NullPointerException(operator + ": the function returned null for " + v
-                        + "; AsyncFlow elements are non-null (use mapNotNull to drop elements)");
+                throw Checks.nullElement(operator, "the function returned null for " + v, "use mapNotNull to drop elements");
             }
             return r;
         }
@@ -152,8 +151,8 @@ final class Lambdas {
         protected Object compute(R acc, T v) throws Exception {
             U r = fn.apply(acc, v);
             if (r == null) {
-                throw new NullPointerException(operator + ": the function returned null for (" + acc + ", " + v
-                        + "); AsyncFlow elements are non-null (return an Optional or a sentinel value)");
+                throw Checks.nullElement(operator, "the function returned null for (" + acc + ", " + v + ")",
+                        "return an Optional or a sentinel value");
             }
             return r;
         }

@@ -103,8 +103,8 @@ final class MapAsync {
     private static <R> Flow<R> nonNullResults(String operator, Flow<R> results) {
         return FlowKt.map(results, (R r, Continuation<? super R> c) -> {
             if (r == null) {
-                throw new NullPointerException(operator + ": the function returned null (or its stage completed with "
-                        + "null); AsyncFlow elements are non-null (return an Optional, or filter first)");
+                throw Checks.nullElement(operator, "the function returned null (or its stage completed with null)",
+                        "return an Optional, or filter first");
             }
             return r;
         });

@@ -22,8 +22,8 @@ final class NonNullFlow<T> implements Flow<T> {
     public Object collect(FlowCollector<? super T> collector, Continuation<? super Unit> continuation) {
         return upstream.collect((FlowCollector<T>) (value, c) -> {
             if (value == null) {
-                throw new NullPointerException(operator + ": the wrapped flow emitted null; AsyncFlow elements are "
-                        + "non-null (map nulls away on the Kotlin side with filterNotNull(), or emit Optional)");
+                throw Checks.nullElement(operator, "the wrapped flow emitted null",
+                        "map nulls away on the Kotlin side with filterNotNull(), or emit Optional");
             }
             return collector.emit(value, c);
         }, continuation);

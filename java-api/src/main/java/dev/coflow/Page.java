@@ -29,7 +29,9 @@ public record Page<T>(List<T> items, String next) {
     public Page {
         Objects.requireNonNull(items, "items");
         for (T item : items) {
-            Objects.requireNonNull(item, "Page: items contains null; AsyncFlow elements are non-null");
+            if (item == null) {
+                throw Checks.nullElement("Page", "items contains null", "filter nulls out in the fetcher");
+            }
         }
         items = List.copyOf(items);
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import kotlin.Unit;
 import kotlin.coroutines.Continuation;
 import kotlinx.coroutines.channels.BufferOverflow;
@@ -87,21 +88,17 @@ final class Pagination {
     /** The pages of one pagination; the loop runs as a bridge body, one per collection. */
     private static final class Pages<T> extends AbstractFlow<List<T>> {
         private final String operator;
-        private final Cursors<T> cursors;
+        /** A new cursor for each collection. */
+        private final Supplier<Cursor<T>> cursors;
 
-        @FunctionalInterface
-        interface Cursors<T> {
-            Cursor<T> open();
-        }
-
-        Pages(String operator, Cursors<T> cursors) {
+        Pages(String operator, Supplier<Cursor<T>> cursors) {
             this.operator = operator;
             this.cursors = cursors;
         }
 
         @Override
         public Object collectSafely(FlowCollector<? super List<T>> collector, Continuation<? super Unit> continuation) {
-            Cursor<T> cursor = cursors.open();
+            Cursor<T> cursor = cursors.get();
             return Coroutines.runSuspending(() -> {
                 List<? extends T> items;
                 while ((items = cursor.next()) != null) {
@@ -118,8 +115,10 @@ final class Pagination {
         private List<T> checked(List<? extends T> items) {
             List<T> copy = new ArrayList<>(items.size());
             for (T item : items) {
-                copy.add(Objects.requireNonNull(item, () -> operator + ": a page contains null; AsyncFlow elements are "
-                        + "non-null (filter nulls out in the fetcher)"));
+                if (item == null) {
+                    throw Checks.nullElement(operator, "a page contains null", "filter nulls out in the fetcher");
+                }
+                copy.add(item);
             }
             return copy;
         }

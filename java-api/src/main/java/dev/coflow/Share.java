@@ -27,8 +27,7 @@ import kotlinx.coroutines.flow.StateFlowKt;
  * Kotlin code ("foreign" flows) are checked for null where they are read.
  */
 final class Share {
-    private static final String NULL_FIX = "; AsyncFlow elements are non-null (use Optional, or a sentinel value, "
-            + "on the Kotlin side)";
+    private static final String NULL_FIX = "use Optional, or a sentinel value, on the Kotlin side";
 
     private Share() {}
 
@@ -113,7 +112,9 @@ final class Share {
         public List<T> replayCache() {
             List<T> cache = flow.getReplayCache();
             for (T v : cache) {
-                Objects.requireNonNull(v, () -> "replayCache: the shared flow holds null" + NULL_FIX);
+                if (v == null) {
+                    throw Checks.nullElement("replayCache", "the shared flow holds null", NULL_FIX);
+                }
             }
             return List.copyOf(cache);
         }
@@ -129,7 +130,11 @@ final class Share {
 
         /** The state flow's value, checked when it came from Kotlin code. */
         static <T> T value(StateFlow<T> flow) {
-            return Objects.requireNonNull(flow.getValue(), () -> "value: the state flow holds null" + NULL_FIX);
+            T v = flow.getValue();
+            if (v == null) {
+                throw Checks.nullElement("value", "the state flow holds null", NULL_FIX);
+            }
+            return v;
         }
     }
 
@@ -278,8 +283,10 @@ final class Share {
     // region shared rules -------------------------------------------------------------------------
 
     static <T> T checkValue(String operation, T value) {
-        return Objects.requireNonNull(value, () -> operation + ": value must not be null; hot flows hold non-null "
-                + "values (use Optional for \"no value\")");
+        if (value == null) {
+            throw Checks.nullElement(operation, "value must not be null", "use Optional for \"no value\"");
+        }
+        return value;
     }
 
     /** kotlinx's own {@code emit} tries without suspending first; doing it here also saves a hand-off. */

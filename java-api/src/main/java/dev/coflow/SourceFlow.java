@@ -48,10 +48,9 @@ final class SourceFlow<T> extends AbstractFlow<T> {
         return operator;
     }
 
-    /** The message of the NPE for a null element of the source {@code operator}. */
-    static String nullElement(String operator) {
-        return operator + ": the source contains null; AsyncFlow elements are "
-                + "non-null (filter nulls out first or use Optional)";
+    /** The NPE for a null element of the source {@code operator}. */
+    static NullPointerException nullElement(String operator) {
+        return Checks.nullElement(operator, "the source contains null", "filter nulls out first or use Optional");
     }
 
     /**
@@ -117,7 +116,7 @@ final class SourceFlow<T> extends AbstractFlow<T> {
                 while (it.hasNext()) {
                     T v = it.next();
                     if (v == null) {
-                        throw new NullPointerException(nullElement(operator));
+                        throw nullElement(operator);
                     }
                     if (collector.emit(v, this) == SUSPENDED) {
                         return SUSPENDED;
