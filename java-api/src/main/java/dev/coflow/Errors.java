@@ -68,6 +68,8 @@ final class Errors {
      * One collection of an error operator: the continuation of its steps and the collector of its
      * upstream, remembering how the downstream's emits failed so that {@link #upstreamFailure} can
      * tell whose failure reached it.
+     *
+     * @param <T> the element type
      */
     abstract static class Watched<T> extends kotlin.coroutines.jvm.internal.ContinuationImpl
             implements FlowCollector<T>, DownstreamWatch {

@@ -39,6 +39,8 @@ final class Retry {
      * {@link Errors#upstreamFailure} (kotlinx.coroutines issue 4159: after a channel stage such as
      * {@code buffer} kotlinx takes the upstream's failure for the downstream's and never retries).
      * One object per collection is the continuation of every step: the state says which step resumed.
+     *
+     * @param <T> the element type
      */
     private static final class Loop<T> extends Errors.Watched<T> {
         private static final Object SUSPENDED = IntrinsicsKt.getCOROUTINE_SUSPENDED();

@@ -28,6 +28,10 @@ public final class Spin {
      * One step of a bounded spin: pauses the CPU once and, every 32 steps, checks the clock.
      * Start with {@code i == 0} and {@link #NOT_STARTED}; returns the deadline to pass to the
      * next step, or {@link #DONE} once {@link #NANOS} are spent (at once when spinning is off).
+     *
+     * @param i the number of steps taken so far
+     * @param deadline what the previous step returned, or {@link #NOT_STARTED}
+     * @return the deadline for the next step, or {@link #DONE}
      */
     public static long step(int i, long deadline) {
         if (!ENABLED) {
@@ -44,7 +48,11 @@ public final class Spin {
         return now - deadline > 0 ? DONE : deadline;
     }
 
-    /** The deadline of a spin that starts now, for {@link #spunOut}. */
+    /**
+     * The deadline of a spin that starts now, for {@link #spunOut}.
+     *
+     * @return {@code System.nanoTime()} plus the spin budget
+     */
     public static long deadline() {
         return System.nanoTime() + NANOS;
     }
@@ -53,6 +61,11 @@ public final class Spin {
      * The variant with a clock check per poll, for polls that are themselves costly: true when
      * the spin should end (spinning is off, or poll {@code i > 0} is past {@code deadline}), else
      * pauses {@code pauses} times before the next poll and returns false.
+     *
+     * @param i the number of polls made so far
+     * @param deadline from {@link #deadline()}
+     * @param pauses CPU pauses before the next poll
+     * @return true when the caller should stop spinning and park
      */
     public static boolean spunOut(int i, long deadline, int pauses) {
         if (!ENABLED || i > 0 && System.nanoTime() - deadline > 0) {
