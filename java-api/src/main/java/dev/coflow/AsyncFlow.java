@@ -259,6 +259,66 @@ public final class AsyncFlow<T> implements Flow<T> {
     }
 
     /**
+     * Emits {@code 0L} once, after {@code delay}, then completes. Waits on the coroutine clock
+     * (virtual under test). kotlinx counterpart: {@code flow { delay(delay); emit(0L) }}; Reactor
+     * {@code Mono.delay}.
+     *
+     * {@snippet :
+     * AsyncFlow.timer(Duration.ofSeconds(5)).forEach(tick -> showReminder());
+     * }
+     *
+     * @param delay the wait, not negative
+     * @return a flow of one element
+     * @throws IllegalArgumentException if {@code delay} is negative
+     */
+    public static AsyncFlow<Long> timer(Duration delay) {
+        return new AsyncFlow<>(Delay.timer(Checks.nonNegativeMillis("timer", "delay", delay)));
+    }
+
+    /**
+     * A ticker: emits {@code 0, 1, 2, ...}, the first after {@code period}, then one every
+     * {@code period}; never completes on its own (stop it with {@code take}, {@code takeWhile} or
+     * by cancelling). Same as {@link #interval(Duration, Duration) interval(period, period)}.
+     *
+     * {@snippet :
+     * AsyncFlow.interval(Duration.ofSeconds(1)).take(3).toList();  // [0, 1, 2] after 3 s
+     * }
+     *
+     * @param period the time between ticks, positive
+     * @return the ticker
+     * @throws IllegalArgumentException if {@code period} is not positive
+     */
+    public static AsyncFlow<Long> interval(Duration period) {
+        return interval(period, period);
+    }
+
+    /**
+     * A ticker: tick {@code k} is due at {@code initialDelay + k * period} from the start of the
+     * collection and emits {@code k}. It does not drift: each due time is computed from the start,
+     * not from the previous emit. A tick that falls due while the consumer is still busy with an
+     * earlier one is dropped, not queued, so a slow consumer sees gaps in the numbers (the
+     * numbers always say which tick it is). Never completes on its own. Waits on the coroutine
+     * clock (virtual under test). kotlinx counterpart: {@code ticker(period, initialDelay)}
+     * (obsolete API, a channel); Reactor {@code Flux.interval(initialDelay, period)} (which fails
+     * a slow consumer instead).
+     *
+     * {@snippet :
+     * AsyncFlow.interval(Duration.ZERO, Duration.ofSeconds(10)).forEach(tick -> poll());
+     * }
+     *
+     * @param initialDelay the wait before tick 0, not negative
+     * @param period the time between ticks, positive
+     * @return the ticker
+     * @throws IllegalArgumentException if {@code initialDelay} is negative or {@code period} is not
+     *     positive
+     */
+    public static AsyncFlow<Long> interval(Duration initialDelay, Duration period) {
+        long initial = Checks.nonNegativeMillis("interval", "initialDelay", initialDelay);
+        long millis = Checks.positiveMillis("interval", "period", period);
+        return new AsyncFlow<>(Delay.interval(initial, millis));
+    }
+
+    /**
      * The elements of an iterable, iterated afresh for each collection. kotlinx counterpart:
      * {@code iterable.asFlow()}.
      *
@@ -659,6 +719,31 @@ public final class AsyncFlow<T> implements Flow<T> {
             throw new IllegalArgumentException("chunked: size must be >= 1, was " + size);
         }
         return new AsyncFlow<>(Chunk.chunked(flow, size));
+    }
+
+    /**
+     * Groups consecutive elements into read-only lists, emitting a list when it holds
+     * {@code maxSize} elements or when {@code maxWait} has passed since its first element,
+     * whichever comes first. Never emits an empty list; the last partial list is emitted when the
+     * upstream completes, and before an upstream failure is passed on, so no element is lost.
+     * Waits on the coroutine clock (virtual under test). The upstream runs in its own coroutine,
+     * at most one element ahead. kotlinx counterpart: none (kotlinx.coroutines#1302); Reactor
+     * {@code bufferTimeout(maxSize, maxTime)}, Pekko {@code groupedWithin}.
+     *
+     * {@snippet :
+     * events.chunked(500, Duration.ofSeconds(1)).forEach(batch -> db.insertAll(batch));
+     * }
+     *
+     * @param maxSize the most elements per list, {@code >= 1}
+     * @param maxWait how long the first element of a list may wait for the list to be emitted,
+     *     positive; fractions of a millisecond round up
+     * @return the flow of lists
+     * @throws IllegalArgumentException if {@code maxSize < 1} or {@code maxWait} is not positive
+     */
+    public AsyncFlow<List<T>> chunked(int maxSize, Duration maxWait) {
+        Checks.atLeastOne("chunked", "maxSize", maxSize);
+        long millis = Checks.positiveMillis("chunked", "maxWait", maxWait);
+        return new AsyncFlow<>(Delay.chunked(flow, maxSize, millis));
     }
 
     // endregion
@@ -1346,6 +1431,85 @@ public final class AsyncFlow<T> implements Flow<T> {
             throw new IllegalArgumentException("sample: period must be positive, was " + period);
         }
         return new AsyncFlow<>(Delay.sample(flow, Delay.ceilMillis(period)));
+    }
+
+    /**
+     * Waits {@code delay} before passing each element on (the upstream is held back meanwhile).
+     * Waits on the coroutine clock. kotlinx counterpart: {@code onEach { delay(delay) }}; Reactor
+     * {@code delayElements}.
+     *
+     * {@snippet :
+     * AsyncFlow.of(1, 2, 3).delayEach(Duration.ofMillis(100)).toList();  // [1, 2, 3] after 300 ms
+     * }
+     *
+     * @param delay the wait before each element, not negative (zero returns this flow)
+     * @return the delayed flow
+     * @throws IllegalArgumentException if {@code delay} is negative
+     */
+    public AsyncFlow<T> delayEach(Duration delay) {
+        long millis = Checks.nonNegativeMillis("delayEach", "delay", delay);
+        return millis == 0 ? this : new AsyncFlow<>(Delay.delayEach(flow, millis));
+    }
+
+    /**
+     * Passes an element on only if {@code window} has passed since the last element that was
+     * passed on; the others are dropped. The first element always passes, at once. Measured on
+     * the coroutine clock. kotlinx counterpart: none (kotlinx.coroutines#1446); Reactor: none
+     * built in, RxJava {@code throttleFirst}.
+     *
+     * {@snippet :
+     * clicks.throttleFirst(Duration.ofMillis(500)).forEach(this::submit);  // no double submits
+     * }
+     *
+     * @param window how long after a passed element the next ones are dropped, positive
+     * @return the throttled flow
+     * @throws IllegalArgumentException if {@code window} is not positive
+     */
+    public AsyncFlow<T> throttleFirst(Duration window) {
+        long millis = Checks.positiveMillis("throttleFirst", "window", window);
+        return new AsyncFlow<>(Delay.throttleFirst(flow, millis));
+    }
+
+    /**
+     * Passes on at most one element per {@code window}, the latest: the first element passes at
+     * once and opens a window; when a window closes, the latest element that arrived during it
+     * passes and opens the next window. Elements superseded within a window are dropped; an
+     * element still held when the upstream completes or fails passes at once. Measured on the
+     * coroutine clock; the upstream runs in its own coroutine. kotlinx counterpart: none
+     * (kotlinx.coroutines#1927); RxJava {@code throttleLatest(window, unit, true)}.
+     *
+     * {@snippet :
+     * searchBox.throttleLatest(Duration.ofMillis(250)).forEach(this::suggest);
+     * }
+     *
+     * @param window the least time between two passed elements, positive
+     * @return the throttled flow
+     * @throws IllegalArgumentException if {@code window} is not positive
+     */
+    public AsyncFlow<T> throttleLatest(Duration window) {
+        long millis = Checks.positiveMillis("throttleLatest", "window", window);
+        return new AsyncFlow<>(Delay.throttleLatest(flow, millis));
+    }
+
+    /**
+     * Holds elements back so that at most {@code permits} pass in any window of {@code per}:
+     * nothing is dropped, the upstream waits instead (a slow consumer counts against the rate too,
+     * an element never passes early to catch up). Measured on the coroutine clock. kotlinx
+     * counterpart: none; Pekko {@code throttle(permits, per)}, Resilience4j's {@code RateLimiter}.
+     *
+     * {@snippet :
+     * requests.rateLimit(10, Duration.ofSeconds(1)).mapAsync(4, api::call).forEach(this::store);
+     * }
+     *
+     * @param permits the most elements per window, {@code >= 1}
+     * @param per the window, positive
+     * @return the rate-limited flow
+     * @throws IllegalArgumentException if {@code permits < 1} or {@code per} is not positive
+     */
+    public AsyncFlow<T> rateLimit(int permits, Duration per) {
+        Checks.atLeastOne("rateLimit", "permits", permits);
+        long millis = Checks.positiveMillis("rateLimit", "per", per);
+        return new AsyncFlow<>(Delay.rateLimit(flow, permits, millis));
     }
 
     // endregion

@@ -32,6 +32,34 @@ final class Checks {
         return new NullPointerException(where + ": " + what + "; AsyncFlow elements are non-null (" + fix + ")");
     }
 
+    /**
+     * A duration argument that must be positive, as {@code "interval: period must be positive,
+     * was PT0S"}; returns it in whole milliseconds (fractions round up, huge values saturate).
+     */
+    static long positiveMillis(String operator, String name, Duration d) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(operator + ": " + name + " must be positive, was " + d);
+        }
+        return Delay.ceilMillis(d);
+    }
+
+    /** A duration argument that may be zero but not negative; in whole milliseconds as above. */
+    static long nonNegativeMillis(String operator, String name, Duration d) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(operator + ": " + name + " must not be negative, was " + d);
+        }
+        return Delay.ceilMillis(d);
+    }
+
+    /** A count argument that must be at least 1, as {@code "rateLimit: permits must be >= 1, was 0"}. */
+    static void atLeastOne(String operator, String name, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(operator + ": " + name + " must be >= 1, was " + value);
+        }
+    }
+
     /** {@code concurrency} of {@code flatMapMerge} and {@code mapAsync*}: at least 1. */
     static void concurrency(String operator, int concurrency) {
         if (concurrency < 1) {

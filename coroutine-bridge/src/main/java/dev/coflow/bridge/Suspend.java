@@ -1,5 +1,6 @@
 package dev.coflow.bridge;
 
+import dev.coflow.bridge.internal.CoroutineClock;
 import dev.coflow.bridge.internal.Exceptions;
 import dev.coflow.bridge.internal.Interrupts;
 import java.time.Duration;
@@ -269,6 +270,26 @@ public final class Suspend {
     public static CoroutineContext context() {
         BodyContext fiber = BodyContext.current();
         return fiber != null ? fiber.context : EmptyCoroutineContext.INSTANCE;
+    }
+
+    /**
+     * The current time of the clock the owning coroutine's {@code delay} runs on, in milliseconds
+     * from an arbitrary origin: the virtual clock under a kotlinx-coroutines-test dispatcher
+     * ({@code runTest}, coflow's {@code VirtualTime}), the monotonic {@code System.nanoTime()}
+     * otherwise (also outside a coroutine). Only differences are meaningful: use it to measure
+     * or schedule within one run, never as a wall-clock date. kotlinx counterpart:
+     * {@code testScheduler.currentTime} in tests, {@code System.nanoTime()} elsewhere.
+     *
+     * {@snippet :
+     * long start = Suspend.clockMillis();
+     * Suspend.delay(Duration.ofSeconds(5));
+     * long waited = Suspend.clockMillis() - start;  // 5000 in virtual time, about 5000 in real time
+     * }
+     *
+     * @return milliseconds on the coroutine's clock
+     */
+    public static long clockMillis() {
+        return CoroutineClock.millis(context());
     }
 
     static CancellationException interrupted(InterruptedException e) {
