@@ -746,6 +746,27 @@ public final class AsyncFlow<T> implements Flow<T> {
         return new AsyncFlow<>(Delay.chunked(flow, maxSize, millis));
     }
 
+    /**
+     * Read-only windows of {@code size} consecutive elements, each starting {@code step} elements
+     * after the previous one ({@code step < size}: overlapping; {@code step > size}: elements
+     * between windows are skipped). Only full windows are emitted. kotlinx counterpart: none;
+     * Kotlin's {@code windowed(size, step)} on sequences; Reactor {@code buffer(size, skip)}.
+     *
+     * {@snippet :
+     * AsyncFlow.range(1, 6).sliding(3, 1).toList();   // [[1, 2, 3], [2, 3, 4], [3, 4, 5]]
+     * }
+     *
+     * @param size elements per window, {@code >= 1}
+     * @param step elements between the starts of two windows, {@code >= 1}
+     * @return the flow of windows
+     * @throws IllegalArgumentException if {@code size} or {@code step} is below 1
+     */
+    public AsyncFlow<List<T>> sliding(int size, int step) {
+        Checks.atLeastOne("sliding", "size", size);
+        Checks.atLeastOne("sliding", "step", step);
+        return new AsyncFlow<>(Chunk.sliding(flow, size, step));
+    }
+
     // endregion
     // region limit --------------------------------------------------------------------------------
     // (take, drop, takeWhile, dropWhile: see Limit.java)
@@ -761,6 +782,41 @@ public final class AsyncFlow<T> implements Flow<T> {
             throw new IllegalArgumentException("take: n must be >= 0, was " + n);
         }
         return n == 0 ? empty() : fuse(FlowKt.take(flow, n), FusedStages.take(n));
+    }
+
+    /**
+     * The last {@code n} elements, emitted once the upstream has completed (an upstream failure
+     * passes on instead, with nothing emitted). Holds at most {@code n} elements. kotlinx
+     * counterpart: none; Reactor {@code takeLast(n)}.
+     *
+     * {@snippet :
+     * AsyncFlow.range(0, 10).takeLast(3).toList();   // [7, 8, 9]
+     * }
+     *
+     * @param n how many, {@code >= 0} ({@code 0} emits nothing but still waits for completion)
+     * @return the flow of the last elements
+     * @throws IllegalArgumentException if {@code n < 0}
+     */
+    public AsyncFlow<T> takeLast(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("takeLast: n must be >= 0, was " + n);
+        }
+        return new AsyncFlow<>(n == 0 ? Limit.ignoreElements(flow) : Limit.takeLast(flow, n));
+    }
+
+    /**
+     * Drops every element: the flow completes or fails when the upstream does. For running a flow
+     * for its side effects inside a larger pipeline. kotlinx counterpart: {@code filter { false }};
+     * Reactor {@code ignoreElements()}.
+     *
+     * {@snippet :
+     * AsyncFlow.concat(writes.onEach(db::insert).ignoreElements(), AsyncFlow.of("done")).first();
+     * }
+     *
+     * @return a flow without elements
+     */
+    public AsyncFlow<T> ignoreElements() {
+        return new AsyncFlow<>(Limit.ignoreElements(flow));
     }
 
     /**
@@ -947,6 +1003,38 @@ public final class AsyncFlow<T> implements Flow<T> {
         return new AsyncFlow<>(Emitters.onEmpty(flow, body));
     }
 
+    /**
+     * Emits {@code value} if the upstream completes without an element. kotlinx counterpart:
+     * {@code onEmpty { emit(value) }}; Reactor {@code defaultIfEmpty}.
+     *
+     * {@snippet :
+     * search(query).defaultIfEmpty(Result.NONE).first();
+     * }
+     *
+     * @param value the element for an empty upstream, not null
+     * @return a flow that is never empty
+     */
+    public AsyncFlow<T> defaultIfEmpty(T value) {
+        Objects.requireNonNull(value, "value");
+        return new AsyncFlow<>(Emitters.defaultIfEmpty(flow, value));
+    }
+
+    /**
+     * Continues with {@code other} if the upstream completes without an element. kotlinx
+     * counterpart: {@code onEmpty { emitAll(other) }}; Reactor {@code switchIfEmpty}.
+     *
+     * {@snippet :
+     * cache.lookup(key).switchIfEmpty(AsyncFlow.defer(() -> database.load(key))).first();
+     * }
+     *
+     * @param other the flow for an empty upstream, collected only then
+     * @return the upstream's elements, or else {@code other}'s
+     */
+    public AsyncFlow<T> switchIfEmpty(Flow<? extends T> other) {
+        Objects.requireNonNull(other, "other");
+        return new AsyncFlow<>(Emitters.switchIfEmpty(flow, other));
+    }
+
     // endregion
     // region zip, merge and flatMap ---------------------------------------------------------------
     // (merge, flatMapConcat/Merge/Latest: see Merge.java; zip, combine: see Zip.java; mapAsync*: see MapAsync.java)
@@ -986,6 +1074,79 @@ public final class AsyncFlow<T> implements Flow<T> {
             copy.add(Objects.requireNonNull(flows.get(i), "flows[" + i + "]"));
         }
         return new AsyncFlow<>(Merge.merge(copy));
+    }
+
+    /**
+     * The elements of each flow in turn: the next flow is collected only after the previous one
+     * completed. kotlinx counterpart: {@code flowOf(a, b, c).flattenConcat()}; Reactor
+     * {@code Flux.concat}.
+     *
+     * {@snippet :
+     * AsyncFlow.concat(cache.recent(), database.older()).take(50).toList();
+     * }
+     *
+     * @param flows the flows, none null
+     * @param <T> the element type
+     * @return the concatenation
+     */
+    @SafeVarargs
+    public static <T> AsyncFlow<T> concat(Flow<? extends T>... flows) {
+        Objects.requireNonNull(flows, "flows");
+        return concat(Arrays.asList(flows));
+    }
+
+    /**
+     * Like {@link #concat(Flow[])}, for a list of flows.
+     *
+     * {@snippet :
+     * AsyncFlow.concat(List.of(page1, page2, page3)).toList();
+     * }
+     *
+     * @param flows the flows, none null
+     * @param <T> the element type
+     * @return the concatenation
+     */
+    public static <T> AsyncFlow<T> concat(List<? extends Flow<? extends T>> flows) {
+        Objects.requireNonNull(flows, "flows");
+        List<Flow<? extends T>> copy = new ArrayList<>(flows.size());
+        for (int i = 0; i < flows.size(); i++) {
+            copy.add(Objects.requireNonNull(flows.get(i), "flows[" + i + "]"));
+        }
+        return new AsyncFlow<>(Merge.concat(copy));
+    }
+
+    /**
+     * Emits {@code values} first, then the upstream's elements. kotlinx counterpart:
+     * {@code onStart { emit(v) }}; Reactor {@code startWith}.
+     *
+     * {@snippet :
+     * prices.startWith(lastKnownPrice).forEach(chart::plot);
+     * }
+     *
+     * @param values the leading elements, none null
+     * @return the flow with its head
+     */
+    @SafeVarargs
+    public final AsyncFlow<T> startWith(T... values) {
+        return concat(of(values), this);
+    }
+
+    /**
+     * One element of this flow, then one of {@code other}, alternately; when one side completes,
+     * the rest of the other follows. Both sides run concurrently, each at most one element ahead;
+     * a failure of either fails the flow and cancels the other. kotlinx counterpart: none; Pekko
+     * {@code interleave(that, 1)}.
+     *
+     * {@snippet :
+     * AsyncFlow.of(1, 3, 5).interleave(AsyncFlow.of(2, 4)).toList();   // [1, 2, 3, 4, 5]
+     * }
+     *
+     * @param other the second flow
+     * @return the interleaved flow
+     */
+    public AsyncFlow<T> interleave(Flow<? extends T> other) {
+        Objects.requireNonNull(other, "other");
+        return new AsyncFlow<>(Merge.interleave(flow, other));
     }
 
     /**
@@ -1102,6 +1263,79 @@ public final class AsyncFlow<T> implements Flow<T> {
         Objects.requireNonNull(other, "other");
         Objects.requireNonNull(fn, "fn");
         return new AsyncFlow<>(Zip.combine(flow, other, fn));
+    }
+
+    /**
+     * Like {@link #zip(Flow, ThrowingBiFunction)}, over three flows: elements are combined by
+     * position; the flow ends when the shortest does. kotlinx counterpart: two {@code zip}s;
+     * Reactor {@code Flux.zip(a, b, c)}.
+     *
+     * {@snippet :
+     * names.zip(ages, cities, Person::new).toList();
+     * }
+     *
+     * @param second the second flow
+     * @param third the third flow
+     * @param fn combines one element of each; must not return null; may wait
+     * @param <U> the second element type
+     * @param <V> the third element type
+     * @param <R> the result type
+     * @return the zipped flow
+     */
+    public <U, V, R> AsyncFlow<R> zip(Flow<? extends U> second, Flow<? extends V> third,
+            dev.coflow.function.ThrowingTriFunction<? super T, ? super U, ? super V, ? extends R> fn) {
+        Objects.requireNonNull(second, "second");
+        Objects.requireNonNull(third, "third");
+        Objects.requireNonNull(fn, "fn");
+        return new AsyncFlow<>(Zip.zip(flow, second, third, fn));
+    }
+
+    /**
+     * Like {@link #combine(Flow, ThrowingBiFunction)}, over three flows: once each has emitted,
+     * every new element of any of them is combined with the latest of the others. kotlinx
+     * counterpart: {@code combine(a, b, c, transform)}.
+     *
+     * {@snippet :
+     * price.combine(quantity, discount, (p, q, d) -> p * q - d).forEach(total::set);
+     * }
+     *
+     * @param second the second flow
+     * @param third the third flow
+     * @param fn combines the latest of each; must not return null; may wait
+     * @param <U> the second element type
+     * @param <V> the third element type
+     * @param <R> the result type
+     * @return the combined flow
+     */
+    public <U, V, R> AsyncFlow<R> combine(Flow<? extends U> second, Flow<? extends V> third,
+            dev.coflow.function.ThrowingTriFunction<? super T, ? super U, ? super V, ? extends R> fn) {
+        Objects.requireNonNull(second, "second");
+        Objects.requireNonNull(third, "third");
+        Objects.requireNonNull(fn, "fn");
+        return new AsyncFlow<>(Zip.combine(flow, second, third, fn));
+    }
+
+    /**
+     * The latest element of every flow, as a read-only list in the order of {@code flows}, each
+     * time any of them emits (once all have emitted at least once). An empty list of flows gives
+     * an empty flow. kotlinx counterpart: {@code combine(flows) { it.toList() }}; Reactor
+     * {@code Flux.combineLatest(sources, combiner)}.
+     *
+     * {@snippet :
+     * AsyncFlow.combine(List.of(cpu, memory, disk)).map(Dashboard::render).forEach(screen::show);
+     * }
+     *
+     * @param flows the flows, none null
+     * @param <T> the element type
+     * @return the flow of latest-value lists
+     */
+    public static <T> AsyncFlow<List<T>> combine(List<? extends Flow<? extends T>> flows) {
+        Objects.requireNonNull(flows, "flows");
+        List<Flow<? extends T>> copy = new ArrayList<>(flows.size());
+        for (int i = 0; i < flows.size(); i++) {
+            copy.add(Objects.requireNonNull(flows.get(i), "flows[" + i + "]"));
+        }
+        return new AsyncFlow<>(Zip.combineAll(copy));
     }
 
     /**

@@ -43,6 +43,19 @@ final class Emitters {
                 (FlowCollector<? super T> collector, Continuation<? super Unit> c) -> runBody("onEmpty", collector, body, c));
     }
 
+    /** {@code defaultIfEmpty}: {@code value} when the upstream completes without an element. */
+    static <T> Flow<T> defaultIfEmpty(Flow<T> upstream, T value) {
+        return FlowKt.onEmpty(upstream,
+                (FlowCollector<? super T> collector, Continuation<? super Unit> c) -> collector.emit(value, c));
+    }
+
+    /** {@code switchIfEmpty}: all of {@code other} when the upstream completes without an element. */
+    static <T> Flow<T> switchIfEmpty(Flow<T> upstream, Flow<? extends T> other) {
+        Flow<T> fallback = Merge.nonNull(other, "switchIfEmpty");
+        return FlowKt.onEmpty(upstream,
+                (FlowCollector<? super T> collector, Continuation<? super Unit> c) -> FlowKt.emitAll(collector, fallback, c));
+    }
+
     static <T> Flow<T> onCompletion(Flow<T> upstream, ThrowingConsumer<? super Throwable> action) {
         return FlowKt.onCompletion(upstream,
                 (FlowCollector<? super T> collector, Throwable cause, Continuation<? super Unit> c) ->

@@ -1,9 +1,12 @@
 package dev.coflow;
 
+import dev.coflow.bridge.Coroutines;
+import dev.coflow.bridge.Suspend;
 import dev.coflow.bridge.internal.Exceptions;
 import dev.coflow.function.ThrowingFunction;
 import java.util.ArrayList;
 import java.util.List;
+import kotlin.Unit;
 import kotlin.coroutines.Continuation;
 import kotlin.jvm.functions.Function2;
 import kotlinx.coroutines.flow.Flow;
@@ -36,6 +39,47 @@ final class Merge {
             checked.add(nonNull(f, "merge"));
         }
         return FlowKt.merge(checked);
+    }
+
+    /** {@code concat}: each flow collected in turn, the next one only after the previous completed. */
+    static <T> Flow<T> concat(List<? extends Flow<? extends T>> flows) {
+        List<Flow<T>> checked = new ArrayList<>(flows.size());
+        for (Flow<? extends T> f : flows) {
+            checked.add(nonNull(f, "concat"));
+        }
+        return FlowKt.flattenConcat(FlowKt.asFlow(checked));
+    }
+
+    /**
+     * {@code interleave}: one element of {@code first}, one of {@code second}, and so on; once one
+     * side completes, the rest of the other. Both sides run in their own coroutines, each at most
+     * one element ahead; a failure of either fails the flow and cancels the other.
+     */
+    static <T> Flow<T> interleave(Flow<T> first, Flow<? extends T> second) {
+        Flow<T> other = nonNull(second, "interleave");
+        return (collector, continuation) -> kotlinx.coroutines.CoroutineScopeKt.coroutineScope(
+                (kotlinx.coroutines.CoroutineScope scope, Continuation<? super Unit> c) -> {
+                    List<kotlinx.coroutines.channels.ReceiveChannel<T>> sides = List.of(
+                            FlowKt.produceIn(FlowKt.buffer(first, 0, kotlinx.coroutines.channels.BufferOverflow.SUSPEND), scope),
+                            FlowKt.produceIn(FlowKt.buffer(other, 0, kotlinx.coroutines.channels.BufferOverflow.SUSPEND), scope));
+                    return Coroutines.runSuspending(() -> {
+                        boolean[] open = {true, true};
+                        int i = 0;
+                        while (open[0] || open[1]) {
+                            if (open[i]) {
+                                kotlinx.coroutines.channels.ReceiveChannel<T> side = sides.get(i);
+                                try {
+                                    T v = Suspend.call(side::receive);
+                                    Suspend.call(k -> collector.emit(v, k));
+                                } catch (kotlinx.coroutines.channels.ClosedReceiveChannelException e) {
+                                    open[i] = false;
+                                }
+                            }
+                            i = 1 - i;
+                        }
+                        return Unit.INSTANCE;
+                    }, c);
+                }, continuation);
     }
 
     /** The default number of inner flows {@code flatMapMerge} collects at once (kotlinx's, 16). */

@@ -37,6 +37,34 @@ public final class SharingStarted {
     }
 
     /**
+     * {@link #EAGERLY} as a method, for symmetry with {@link #whileSubscribed()}. kotlinx
+     * counterpart: {@code SharingStarted.Eagerly}.
+     *
+     * {@snippet :
+     * AsyncStateFlow<Config> config = updates.stateIn(scope, SharingStarted.eagerly(), Config.DEFAULT);
+     * }
+     *
+     * @return the strategy
+     */
+    public static SharingStarted eagerly() {
+        return EAGERLY;
+    }
+
+    /**
+     * {@link #LAZILY} as a method, for symmetry with {@link #whileSubscribed()}. kotlinx
+     * counterpart: {@code SharingStarted.Lazily}.
+     *
+     * {@snippet :
+     * AsyncSharedFlow<Quote> quotes = feed.shareIn(scope, SharingStarted.lazily(), 1);
+     * }
+     *
+     * @return the strategy
+     */
+    public static SharingStarted lazily() {
+        return LAZILY;
+    }
+
+    /**
      * Runs the upstream while there are subscribers: starts it with the first one, stops it at
      * once when the last one leaves, and keeps the replay cache. kotlinx counterpart:
      * {@code SharingStarted.WhileSubscribed()}.
