@@ -2,8 +2,9 @@ package dev.coflow;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.coflow.bridge.Coroutines;
 import dev.coflow.bridge.Suspend;
+import dev.coflow.test.CoflowExtension;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -225,7 +226,7 @@ class ArticlePatternsTest {
         });
         assertEquals(List.of("  Opening cursor...", "  Book 0", "  Book 1", "  Book 2", "  Closing cursor...",
                 "Cursor automatically closed"), out);
-        assertEquals(0, Coroutines.activeBodies());
+        CoflowExtension.assertNoBodiesRunning(Duration.ZERO);
     }
 
     @Test

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.coflow.bridge.Coroutines;
 import dev.coflow.bridge.Suspend;
+import dev.coflow.test.CoflowExtension;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -82,7 +84,7 @@ class GenerateTest {
             }
         });
         assertEquals(List.of(3, 0, 100, 200), outer.toList());
-        assertEquals(0, Coroutines.activeBodies());
+        CoflowExtension.assertNoBodiesRunning(Duration.ZERO);
     }
 
     @Test
@@ -120,7 +122,7 @@ class GenerateTest {
         assertEquals(List.of(10, 20), VirtualTime.run(forwarded::toList).value());
         assertEquals(List.of(10, 20), assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
                 () -> forwarded.toListAsync().get()));
-        assertEquals(0, Coroutines.activeBodies());
+        CoflowExtension.assertNoBodiesRunning(Duration.ZERO);
     }
 
     @Test

@@ -2,8 +2,8 @@ package dev.coflow;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.coflow.bridge.Coroutines;
 import dev.coflow.bridge.Suspend;
+import dev.coflow.test.CoflowExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -51,7 +51,7 @@ class IteratorTerminalTest {
             assertThrows(NoSuchElementException.class, it::next);
         }
         assertEquals(List.of(0, 2, 4, 6), seen);
-        assertEquals(0, Coroutines.activeBodies());
+        CoflowExtension.assertNoBodiesRunning(Duration.ZERO);
     }
 
     @Test
@@ -73,7 +73,7 @@ class IteratorTerminalTest {
             assertEquals(List.of(), log);
             it.close();
             assertEquals(List.of("finally"), log);
-            assertEquals(0, Coroutines.activeBodies());
+            CoflowExtension.assertNoBodiesRunning(Duration.ZERO);
             assertFalse(it.hasNext());
             it.close();
         }
@@ -209,7 +209,7 @@ class IteratorTerminalTest {
             assertEquals(List.of(0, 2, 4), s.filter(x -> x % 2 == 0).limit(3).toList());
         }
         assertEquals(List.of("finally"), log);
-        assertEquals(0, Coroutines.activeBodies());
+        CoflowExtension.assertNoBodiesRunning(Duration.ZERO);
         try (Stream<Integer> s = AsyncFlow.range(1, 101).stream()) {
             assertEquals(5050, s.mapToInt(Integer::intValue).sum());
         }

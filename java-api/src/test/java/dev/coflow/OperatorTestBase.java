@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.coflow.bridge.Coroutines;
 import dev.coflow.bridge.SuspendBody;
+import dev.coflow.test.CoflowExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -22,8 +24,8 @@ import kotlinx.coroutines.CoroutineStart;
 import kotlinx.coroutines.future.FutureKt;
 import kotlinx.coroutines.test.TestCoroutineDispatchersKt;
 import kotlinx.coroutines.test.TestCoroutineScheduler;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The battery every operator passes (docs/style.md): values, upstream errors, errors in the user's
@@ -37,6 +39,10 @@ import org.junit.jupiter.api.Test;
  * downstream failure), and {@code "finally"}.
  */
 abstract class OperatorTestBase {
+    /** After each test, no coroutine body it started may still be running (the harness's leak check). */
+    @RegisterExtension
+    static final CoflowExtension COFLOW = CoflowExtension.withLeakGrace(Duration.ZERO);
+
     /** Shared by the generator (its own thread) and the collector; thread-safe on purpose. */
     protected final List<String> log = new CopyOnWriteArrayList<>();
 
@@ -63,11 +69,6 @@ abstract class OperatorTestBase {
     /** Compares collected values; operators that may drop elements (conflate) override this. */
     protected void assertValues(List<?> actual) {
         assertEquals(expected(), actual);
-    }
-
-    @AfterEach
-    void noBodyLeftRunning() {
-        assertEquals(0, Coroutines.activeBodies(), "a generator or operator body is still running");
     }
 
     // ---- the battery ---------------------------------------------------------------------------

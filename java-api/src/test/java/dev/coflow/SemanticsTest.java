@@ -2,8 +2,8 @@ package dev.coflow;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.coflow.bridge.Coroutines;
 import dev.coflow.bridge.Suspend;
+import dev.coflow.test.CoflowExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;
@@ -22,9 +22,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import kotlinx.coroutines.flow.FlowKt;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * docs/semantics.md, rule by rule, for generators and terminals. The nested classes keep the names
@@ -33,13 +33,12 @@ import org.junit.jupiter.api.Test;
  * {@code Rule8Nulls} §9, {@code Rule9TerminalsInsideBodies} §6.
  */
 class SemanticsTest {
+    /** After each test, no coroutine body it started may still be running (the harness's leak check). */
+    @RegisterExtension
+    static final CoflowExtension COFLOW = CoflowExtension.withLeakGrace(Duration.ZERO);
+
     private static final Duration GUARD = Duration.ofSeconds(20);
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
-
-    @AfterEach
-    void nothingLeaks() {
-        assertEquals(0, Coroutines.activeBodies(), "a generator body is still running after its terminal returned");
-    }
 
     /** 0, 1, 2, ... forever, logging each emit, a cancellation and the finally. */
     private AsyncFlow<Integer> naturals() {
@@ -171,9 +170,7 @@ class SemanticsTest {
                 assertTrue(future.cancel(true));
                 cleaned.await();
                 assertEquals(List.of("cancelled"), log);
-                while (Coroutines.activeBodies() != 0) {
-                    Thread.onSpinWait();
-                }
+                CoflowExtension.assertNoBodiesRunning(Duration.ofSeconds(10));
             });
         }
 
@@ -236,7 +233,7 @@ class SemanticsTest {
                 t.interrupt();
                 release.countDown();
                 t.join();
-                assertEquals(0, Coroutines.activeBodies());
+                CoflowExtension.assertNoBodiesRunning(Duration.ZERO);
                 // the consumer's InterruptedException ends the collection as a cancellation, flag kept
                 assertEquals(List.of("finally", "cancelled true"), log.subList(log.size() - 2, log.size()));
             });
