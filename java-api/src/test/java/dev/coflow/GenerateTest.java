@@ -1,7 +1,9 @@
 package dev.coflow;
 
+import static dev.coflow.OperatorTestBase.inVirtualTime;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.coflow.OperatorTestBase.Timed;
 import dev.coflow.bridge.Coroutines;
 import dev.coflow.bridge.Suspend;
 import dev.coflow.test.CoflowExtension;
@@ -38,14 +40,14 @@ class GenerateTest {
 
     @Test
     void delaysAndAwaitsUseTheCollectorsClock() {
-        VirtualTime.Timed<List<String>> r = VirtualTime.run(() -> AsyncFlow.<String>generate(e -> {
+        Timed<List<String>> r = inVirtualTime(() -> AsyncFlow.<String>generate(e -> {
             Suspend.delay(1_000);
             e.emit(Suspend.await(CompletableFuture.completedFuture("ready")));
             Suspend.delay(2_000);
             e.emit("done");
         }).toList());
         assertEquals(List.of("ready", "done"), r.value());
-        assertEquals(3_000, r.millis());
+        assertEquals(3_000, r.virtualMillis());
     }
 
     @Test
@@ -119,7 +121,7 @@ class GenerateTest {
             }
         });
         assertEquals(List.of(10, 20), forwarded.toList());
-        assertEquals(List.of(10, 20), VirtualTime.run(forwarded::toList).value());
+        assertEquals(List.of(10, 20), inVirtualTime(forwarded::toList).value());
         assertEquals(List.of(10, 20), assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
                 () -> forwarded.toListAsync().get()));
         CoflowExtension.assertNoBodiesRunning(Duration.ZERO);

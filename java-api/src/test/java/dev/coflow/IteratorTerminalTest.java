@@ -1,7 +1,9 @@
 package dev.coflow;
 
+import static dev.coflow.OperatorTestBase.inVirtualTime;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.coflow.OperatorTestBase.Timed;
 import dev.coflow.bridge.Suspend;
 import dev.coflow.test.CoflowExtension;
 import java.io.IOException;
@@ -173,7 +175,7 @@ class IteratorTerminalTest {
 
     @Test
     void iteratorInsideACoroutineBodyUsesItsClock() {
-        VirtualTime.Timed<List<Integer>> r = VirtualTime.run(() -> {
+        Timed<List<Integer>> r = inVirtualTime(() -> {
             AsyncFlow<Integer> slow = AsyncFlow.generate(e -> {
                 for (int i = 0; i < 3; i++) {
                     Suspend.delay(1_000);
@@ -189,12 +191,12 @@ class IteratorTerminalTest {
             return seen;
         });
         assertEquals(List.of(0, 1, 2), r.value());
-        assertEquals(3_000, r.millis());
+        assertEquals(3_000, r.virtualMillis());
     }
 
     @Test
     void iteratorInsideABodyClosedEarlyRunsFinallyInVirtualTime() {
-        VirtualTime.Timed<Integer> r = VirtualTime.run(() -> {
+        Timed<Integer> r = inVirtualTime(() -> {
             try (var it = naturals().iterator()) {
                 return it.next() + it.next();
             }
@@ -269,12 +271,12 @@ class IteratorTerminalTest {
 
     @Test
     void streamOfNestedGeneratorInBody() {
-        VirtualTime.Timed<Integer> r = VirtualTime.run(() -> {
+        Timed<Integer> r = inVirtualTime(() -> {
             try (var s = gen(10).stream()) {
                 return s.mapToInt(Integer::intValue).sum();
             }
         });
         assertEquals(45, r.value());
-        assertEquals(2, r.millis());
+        assertEquals(2, r.virtualMillis());
     }
 }

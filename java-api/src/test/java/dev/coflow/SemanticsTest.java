@@ -1,7 +1,9 @@
 package dev.coflow;
 
+import static dev.coflow.OperatorTestBase.inVirtualTime;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.coflow.OperatorTestBase.Timed;
 import dev.coflow.bridge.Suspend;
 import dev.coflow.test.CoflowExtension;
 import java.io.IOException;
@@ -95,14 +97,14 @@ class SemanticsTest {
 
         @Test
         void timesAddUpWithoutBuffer() {
-            VirtualTime.Timed<List<Integer>> r = VirtualTime.run(() -> AsyncFlow.<Integer>generate(e -> {
+            Timed<List<Integer>> r = inVirtualTime(() -> AsyncFlow.<Integer>generate(e -> {
                 for (int i = 0; i < 3; i++) {
                     Suspend.delay(500);
                     e.emit(i);
                 }
             }).toList());
             assertEquals(List.of(0, 1, 2), r.value());
-            assertEquals(1_500, r.millis());
+            assertEquals(1_500, r.virtualMillis());
         }
     }
 
@@ -241,7 +243,7 @@ class SemanticsTest {
 
         @Test
         void cleanupThatWaitsRunsInNonCancellable() {
-            VirtualTime.Timed<List<Integer>> r = VirtualTime.run(() -> AsyncFlow.<Integer>generate(e -> {
+            Timed<List<Integer>> r = inVirtualTime(() -> AsyncFlow.<Integer>generate(e -> {
                 try {
                     e.emit(1);
                     e.emit(2);
@@ -251,7 +253,7 @@ class SemanticsTest {
                 }
             }).take(1).toList());
             assertEquals(List.of(1), r.value());
-            assertEquals(250, r.millis());
+            assertEquals(250, r.virtualMillis());
             assertEquals(List.of("flushed"), log);
         }
     }
@@ -389,7 +391,7 @@ class SemanticsTest {
     class Rule9TerminalsInsideBodies {
         @Test
         void aTerminalInsideABodySuspendsTheOwningCoroutine() {
-            VirtualTime.Timed<Long> r = VirtualTime.run(() -> {
+            Timed<Long> r = inVirtualTime(() -> {
                 AsyncFlow<Integer> minutes = AsyncFlow.generate(e -> {
                     for (int i = 0; i < 60; i++) {
                         Suspend.delay(60_000);
@@ -399,7 +401,7 @@ class SemanticsTest {
                 return minutes.count();
             });
             assertEquals(60, r.value());
-            assertEquals(3_600_000, r.millis());
+            assertEquals(3_600_000, r.virtualMillis());
         }
     }
 }
