@@ -77,6 +77,9 @@ public final class CoflowExtension implements BeforeEachCallback, AfterEachCallb
      * }
      * }
      *
+     * <p>{@code @CoflowTest} methods of such a class run with the registered instance (JUnit does
+     * not add a second one).
+     *
      * <p>kotlinx counterpart: none; {@code runTest} always waits for the test's children and
      * reports those still running afterwards.
      *

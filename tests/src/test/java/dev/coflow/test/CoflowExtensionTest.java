@@ -104,6 +104,13 @@ class CoflowExtensionTest {
     }
 
     @Test
+    void aRegisteredExtensionAndCoflowTestOnTheSameClassRunTheMethodOnceOnTheVirtualClock() {
+        TestExecutionSummary s = runCase(StrictVirtualCase.class);
+        assertEquals(1, s.getTestsSucceededCount(), () -> s.getFailures().toString());
+        assertEquals(1, StrictVirtualCase.RUNS.get(), "the method body ran once");
+    }
+
+    @Test
     void assertNoBodiesRunningFailsWhileABodyRunsAndPassesOnceItEnded() throws InterruptedException {
         CountDownLatch running = new CountDownLatch(1);
         CompletableFuture<Object> f = Coroutines.start(scope -> {
@@ -196,6 +203,20 @@ class CoflowExtensionTest {
         void awaitsItsBody() {
             Integer three = Coroutines.run(scope -> scope.async(() -> { Suspend.delay(1); return 3; }).await());
             assertEquals(3, three);
+        }
+    }
+
+    static class StrictVirtualCase {
+        static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
+
+        @RegisterExtension
+        static final CoflowExtension COFLOW = CoflowExtension.withLeakGrace(Duration.ZERO);
+
+        @CoflowTest
+        void virtual(VirtualTimeScope scope) {
+            RUNS.incrementAndGet();
+            Suspend.delay(Duration.ofMinutes(1));
+            assertEquals(60_000, scope.currentTime());
         }
     }
 
