@@ -1,9 +1,12 @@
 package dev.coflow;
 
+import static dev.coflow.OperatorTestBase.inVirtualTime;
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.coflow.bridge.Coroutines;
+import dev.coflow.OperatorTestBase.Timed;
 import dev.coflow.bridge.Suspend;
+import dev.coflow.test.CoflowExtension;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -42,7 +45,7 @@ class ArticlePatternsTest {
 
     @Test
     void oldVersusNewComprehension() {
-        VirtualTime.Timed<Void> r = VirtualTime.run(() -> {
+        Timed<Void> r = inVirtualTime(() -> {
             print("Old way:");
             List<Checkout> result1 = new ArrayList<>();
             readCheckoutLog().forEach(result1::add);             // async for record in ...: append
@@ -54,7 +57,7 @@ class ArticlePatternsTest {
             return null;
         });
         assertEquals(List.of("Old way:", "  Got 5 checkouts", "", "New way:", "  Got 5 checkouts"), out);
-        assertEquals(1_000, r.millis());
+        assertEquals(1_000, r.virtualMillis());
     }
 
     @Test
@@ -70,7 +73,7 @@ class ArticlePatternsTest {
                 e.emit(c);
             }
         });
-        VirtualTime.run(() -> {
+        inVirtualTime(() -> {
             List<String> overdue = log.filter(Checkout::overdue).map(Checkout::book).toList();
             print("Overdue books: " + overdue);
             return null;
@@ -86,7 +89,7 @@ class ArticlePatternsTest {
                 e.emit(new Rec(i, i * 10, i % 2 == 0 ? "even" : "odd"));
             }
         });
-        VirtualTime.Timed<Void> r = VirtualTime.run(() -> {
+        Timed<Void> r = inVirtualTime(() -> {
             List<Integer> valuesList = records.map(Rec::value).toList();
             print("List: " + valuesList);
             Set<String> categoriesSet = records.map(Rec::category).toSet();
@@ -96,7 +99,7 @@ class ArticlePatternsTest {
             return null;
         });
         assertEquals(List.of("List: [0, 10, 20, 30, 40]", "Set: [even, odd]", "Dict: {0=0, 1=10, 2=20, 3=30, 4=40}"), out);
-        assertEquals(750, r.millis());
+        assertEquals(750, r.virtualMillis());
     }
 
     @Test
@@ -182,7 +185,7 @@ class ArticlePatternsTest {
 
     @Test
     void cursorThatIsBothResourceAndIterator() {
-        VirtualTime.Timed<Void> r = VirtualTime.run(() -> {
+        Timed<Void> r = inVirtualTime(() -> {
             try (DatabaseCursor cursor = DatabaseCursor.open(this)) {
                 print("Fetching books:");
                 cursor.rows().forEach(book -> print("  " + book.title()));
@@ -192,7 +195,7 @@ class ArticlePatternsTest {
         });
         assertEquals(List.of("  Opening cursor...", "Fetching books:", "  Book 0", "  Book 1", "  Book 2", "  Book 3",
                 "  Book 4", "  Closing cursor...", "Cursor automatically closed"), out);
-        assertEquals(450, r.millis());
+        assertEquals(450, r.virtualMillis());
     }
 
     @Test
@@ -210,7 +213,7 @@ class ArticlePatternsTest {
                 Suspend.nonCancellable(() -> Suspend.delay(100));
             }
         });
-        VirtualTime.run(() -> {
+        inVirtualTime(() -> {
             try (CloseableIterator<Book> books = cursor.iterator()) {
                 while (books.hasNext()) {
                     Book b = books.next();
@@ -225,7 +228,7 @@ class ArticlePatternsTest {
         });
         assertEquals(List.of("  Opening cursor...", "  Book 0", "  Book 1", "  Book 2", "  Closing cursor...",
                 "Cursor automatically closed"), out);
-        assertEquals(0, Coroutines.activeBodies());
+        CoflowExtension.assertNoBodiesRunning(Duration.ZERO);
     }
 
     @Test
@@ -239,7 +242,7 @@ class ArticlePatternsTest {
                 e.emit("Record " + i);
             }
         });
-        VirtualTime.run(() -> {
+        inVirtualTime(() -> {
             print("Processing with error handling:");
             int[] processed = {0};
             try {
@@ -275,7 +278,7 @@ class ArticlePatternsTest {
                 print("  [Generator] Cleanup running (finally block)");
             }
         });
-        VirtualTime.run(() -> {
+        inVirtualTime(() -> {
             print("Demo: Cleanup on error");
             try {
                 generatorWithCleanup.forEach(value -> print("  Got value: " + value));
@@ -307,24 +310,24 @@ class ArticlePatternsTest {
 
     @Test
     void asyncCleanupInFinally() {
-        VirtualTime.Timed<Void> r = VirtualTime.run(() -> {
+        Timed<Void> r = inVirtualTime(() -> {
             generatorWithAsyncCleanup("data").forEach(item -> print("  Got: " + item));
             return null;
         });
         assertEquals(List.of("  Acquiring resource", "  Got: data", "  Closing resource...", "  Resource closed"), out);
-        assertEquals(200, r.millis());
+        assertEquals(200, r.virtualMillis());
     }
 
     @Test
     void asyncCleanupInFinallyAfterCancellation() {
-        VirtualTime.Timed<String> r = VirtualTime.run(() -> {
+        Timed<String> r = inVirtualTime(() -> {
             String first = generatorWithAsyncCleanup("data", "more").first().orElseThrow();
             print("Returned " + first);
             return first;
         });
         assertEquals("data", r.value());
         assertEquals(List.of("  Acquiring resource", "  Closing resource...", "  Resource closed", "Returned data"), out);
-        assertEquals(200, r.millis());
+        assertEquals(200, r.virtualMillis());
     }
 
     @Test
@@ -342,11 +345,11 @@ class ArticlePatternsTest {
                 }
             }
         });
-        VirtualTime.Timed<List<String>> r = VirtualTime.run(() -> paginatedBooks.map(Book::title).toList());
+        Timed<List<String>> r = inVirtualTime(() -> paginatedBooks.map(Book::title).toList());
         assertEquals(35, r.value().size());
         assertEquals("Book 0", r.value().getFirst());
         assertEquals("Book 34", r.value().getLast());
-        assertEquals(5 * 200, r.millis());
+        assertEquals(5 * 200, r.virtualMillis());
     }
 
     // ---- buffering and prefetching -----------------------------------------------------------
@@ -365,11 +368,11 @@ class ArticlePatternsTest {
 
     /** Collects the first 3 items, working {@code work} ms on each; returns the virtual time. */
     private static long gotThreeItems(AsyncFlow<Integer> source, long work) {
-        VirtualTime.Timed<Void> r = VirtualTime.run(() -> {
+        Timed<Void> r = inVirtualTime(() -> {
             source.take(3).forEach(item -> Suspend.delay(work));   // await inside the loop
             return null;
         });
-        return r.millis();
+        return r.virtualMillis();
     }
 
     @Test
@@ -392,23 +395,23 @@ class ArticlePatternsTest {
     @Test
     void bufferedConsumerBoundPipelineTakesTheConsumersTime() {
         // when the work is the slower side, prefetching makes the total approach n x work + one fetch
-        VirtualTime.Timed<Void> r = VirtualTime.run(() -> {
+        Timed<Void> r = inVirtualTime(() -> {
             slowDataSource().buffer(3).take(3).forEach(item -> Suspend.delay(800));
             return null;
         });
-        assertEquals(FETCH + 3 * 800, r.millis());
+        assertEquals(FETCH + 3 * 800, r.virtualMillis());
     }
 
     @Test
     void iteratorLoopIsLazyLikeAnAsyncGeneratorAndPrefetchesOnlyWithBuffer() {
         // iterator() pulls like "async for": the source fetches item k+1 only when the loop asks
         // for it, so fetching and work alternate; buffer(1) lets the fetch of k+1 overlap the work on k
-        VirtualTime.Timed<List<Integer>> lazy = VirtualTime.run(() -> take3(slowDataSource()));
+        Timed<List<Integer>> lazy = inVirtualTime(() -> take3(slowDataSource()));
         assertEquals(List.of(0, 1, 2), lazy.value());
-        assertEquals(3 * (FETCH + WORK), lazy.millis());
-        VirtualTime.Timed<List<Integer>> prefetched = VirtualTime.run(() -> take3(slowDataSource().buffer(1)));
+        assertEquals(3 * (FETCH + WORK), lazy.virtualMillis());
+        Timed<List<Integer>> prefetched = inVirtualTime(() -> take3(slowDataSource().buffer(1)));
         assertEquals(List.of(0, 1, 2), prefetched.value());
-        assertEquals(3 * FETCH + WORK, prefetched.millis());
+        assertEquals(3 * FETCH + WORK, prefetched.virtualMillis());
     }
 
     private static List<Integer> take3(AsyncFlow<Integer> source) {

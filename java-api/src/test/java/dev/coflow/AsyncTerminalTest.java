@@ -2,8 +2,8 @@ package dev.coflow;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.coflow.bridge.Coroutines;
 import dev.coflow.bridge.Suspend;
+import dev.coflow.test.CoflowExtension;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,9 +89,7 @@ class AsyncTerminalTest {
                 assertEquals(List.of("cancelled", "finally"), log);
             }
             // the body has finished its finally; the driver may still be completing
-            while (Coroutines.activeBodies() != 0) {
-                Thread.onSpinWait();
-            }
+            CoflowExtension.assertNoBodiesRunning(Duration.ofSeconds(10));
         });
     }
 

@@ -8,14 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.coflow.OperatorTestBase.Timed;
 import dev.coflow.bridge.Coroutines;
 import dev.coflow.bridge.Suspend;
+import dev.coflow.test.CoflowExtension;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** callbackFlow over a small listener registry: registration removed on every exit path. */
 class CallbackFlowTest {
+    /** After each test, no coroutine body it started may still be running (the harness's leak check). */
+    @RegisterExtension
+    static final CoflowExtension COFLOW = CoflowExtension.withLeakGrace(Duration.ZERO);
 
     /** A listener API of the usual shape: register, unregister, publish on the caller's thread. */
     static final class EventBus {
@@ -40,11 +45,6 @@ class CallbackFlowTest {
     private final List<Boolean> accepted = new CopyOnWriteArrayList<>();
     /** How many listeners each publish reached. */
     private final List<Integer> listenersAtPublish = new CopyOnWriteArrayList<>();
-
-    @AfterEach
-    void noBodyLeftRunning() {
-        assertEquals(0, Coroutines.activeBodies());
-    }
 
     /** Events of {@link #bus}; the event "end" closes the flow, "fail" fails it. */
     private AsyncFlow<String> events() {

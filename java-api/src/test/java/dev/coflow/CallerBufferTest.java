@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.coflow.bridge.Coroutines;
 import dev.coflow.bridge.Suspend;
+import dev.coflow.test.CoflowExtension;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -16,23 +17,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import kotlinx.coroutines.YieldKt;
 import kotlinx.coroutines.channels.BufferOverflow;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link CallerBuffer}: the ring a suspending {@code buffer} uses under a blocking terminal. Every
  * test collects with a blocking terminal, so the ring (not kotlinx's channel) is under test.
  */
 class CallerBufferTest {
+    /** After each test, no coroutine body it started may still be running (the harness's leak check). */
+    @RegisterExtension
+    static final CoflowExtension COFLOW = CoflowExtension.withLeakGrace(Duration.ZERO);
+
     /** Capacities to cover; {@code -2} is kotlinx's {@code BUFFERED} (the default, 64). */
     private static final int[] CAPACITIES = {1, 2, 64, kotlinx.coroutines.channels.Channel.BUFFERED};
     private final List<String> log = new CopyOnWriteArrayList<>();
-
-    @AfterEach
-    void noBodyLeftRunning() {
-        assertEquals(0, Coroutines.activeBodies(), "a generator body is still running");
-    }
 
     private static AsyncFlow<Integer> buffered(AsyncFlow<Integer> f, int capacity) {
         return capacity == kotlinx.coroutines.channels.Channel.BUFFERED ? f.buffer() : f.buffer(capacity, BufferOverflow.SUSPEND);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coflow.bridge.Coroutines;
 import dev.coflow.bridge.Suspend;
+import dev.coflow.test.CoflowExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -46,7 +47,7 @@ import org.junit.jupiter.api.Timeout;
  * resource was released, every {@code onCompletion} that started was called, each exactly once
  * (counters compared; for blocking terminals at once, since their contract says the cleanup has run
  * when they return; for a cancelled future within a bounded wait); the terminal returned what the
- * pipeline allows or threw the documented exception; and {@code Coroutines.activeBodies()} is back to
+ * pipeline allows or threw the documented exception; and the count of running bodies is back to
  * 0 (at once after a blocking terminal, ADR 0001; within a bounded wait after a cancelled future). Every {@value #THREAD_CHECK_EVERY} collections, and at the end, no thread named
  * {@code coflow-body} may be alive after a bounded wait ({@link LeakCheck}).
  *
@@ -317,7 +318,7 @@ class CancellationStormTest {
     private final Map<Exit, AtomicLong> perExit = new EnumMap<>(Exit.class);
     private final AtomicLong cleanups = new AtomicLong();
     private final AtomicLong cancelledOrFailed = new AtomicLong();
-    /** Blocking collections after which activeBodies() was not 0 at once (a failure). */
+    /** Blocking collections after which a body was still running at once (a failure). */
     private final AtomicLong notYetZero = new AtomicLong();
     /** This round ended by cancelling a future: its collection ends after the future does. */
     private boolean cancelledFuture;
@@ -349,7 +350,7 @@ class CancellationStormTest {
         }
         System.out.printf(Locale.ROOT, "CancellationStormTest: %d collections in %.1f s (seed %d), %d cleanups counted"
                 + " (generator finallies + using releases + onCompletion calls), %d ended by cancellation or failure;"
-                + " activeBodies() not 0 at once after %d blocking terminals; per exit %s%n",
+                + " a body still running at once after %d blocking terminals; per exit %s%n",
                 rounds, (System.nanoTime() - start) / 1e9, seed, cleanups.get(), cancelledOrFailed.get(),
                 notYetZero.get(), perExit);
     }
@@ -586,12 +587,16 @@ class CancellationStormTest {
             }
         }
         String t = text;
-        if (!cancelledFuture && Coroutines.activeBodies() != 0) {
-            // ADR 0001: "after any blocking call returns it is back where it was"
-            notYetZero.incrementAndGet();
-            LeakCheck.awaitNoActiveBodies(() -> t);
-            throw new AssertionError(t + ": Coroutines.activeBodies() was not 0 when the blocking terminal returned"
-                    + " (it was within the bounded wait)");
+        if (!cancelledFuture) {
+            try {
+                CoflowExtension.assertNoBodiesRunning(Duration.ZERO);
+            } catch (AssertionError notAtOnce) {
+                // ADR 0001: "after any blocking call returns it is back where it was"
+                notYetZero.incrementAndGet();
+                LeakCheck.awaitNoActiveBodies(() -> t);
+                throw new AssertionError(t + ": a body was still running when the blocking terminal returned"
+                        + " (it ended within the bounded wait)", notAtOnce);
+            }
         }
         LeakCheck.awaitNoActiveBodies(() -> t);
         return text;

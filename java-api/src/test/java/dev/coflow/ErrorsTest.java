@@ -8,19 +8,24 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coflow.OperatorTestBase.Timed;
-import dev.coflow.bridge.Coroutines;
 import dev.coflow.bridge.Suspend;
+import dev.coflow.test.CoflowExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** catchError, onErrorReturn, onErrorResume (kotlinx Errors.kt: catch). */
 class ErrorsTest {
+    /** After each test, no coroutine body it started may still be running (the harness's leak check). */
+    @RegisterExtension
+    static final CoflowExtension COFLOW = CoflowExtension.withLeakGrace(Duration.ZERO);
+
     private final List<Throwable> seen = new CopyOnWriteArrayList<>();
 
     /** The article's flaky source: three records, then the connection drops. */
@@ -40,11 +45,6 @@ class ErrorsTest {
             throw e;
         }
         throw (Error) cause;
-    }
-
-    @AfterEach
-    void noBodyLeftRunning() {
-        assertEquals(0, Coroutines.activeBodies());
     }
 
     @Nested

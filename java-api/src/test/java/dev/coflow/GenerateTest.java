@@ -1,9 +1,13 @@
 package dev.coflow;
 
+import static dev.coflow.OperatorTestBase.inVirtualTime;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.coflow.OperatorTestBase.Timed;
 import dev.coflow.bridge.Coroutines;
 import dev.coflow.bridge.Suspend;
+import dev.coflow.test.CoflowExtension;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -36,14 +40,14 @@ class GenerateTest {
 
     @Test
     void delaysAndAwaitsUseTheCollectorsClock() {
-        VirtualTime.Timed<List<String>> r = VirtualTime.run(() -> AsyncFlow.<String>generate(e -> {
+        Timed<List<String>> r = inVirtualTime(() -> AsyncFlow.<String>generate(e -> {
             Suspend.delay(1_000);
             e.emit(Suspend.await(CompletableFuture.completedFuture("ready")));
             Suspend.delay(2_000);
             e.emit("done");
         }).toList());
         assertEquals(List.of("ready", "done"), r.value());
-        assertEquals(3_000, r.millis());
+        assertEquals(3_000, r.virtualMillis());
     }
 
     @Test
@@ -82,7 +86,7 @@ class GenerateTest {
             }
         });
         assertEquals(List.of(3, 0, 100, 200), outer.toList());
-        assertEquals(0, Coroutines.activeBodies());
+        CoflowExtension.assertNoBodiesRunning(Duration.ZERO);
     }
 
     @Test
@@ -117,10 +121,10 @@ class GenerateTest {
             }
         });
         assertEquals(List.of(10, 20), forwarded.toList());
-        assertEquals(List.of(10, 20), VirtualTime.run(forwarded::toList).value());
+        assertEquals(List.of(10, 20), inVirtualTime(forwarded::toList).value());
         assertEquals(List.of(10, 20), assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
                 () -> forwarded.toListAsync().get()));
-        assertEquals(0, Coroutines.activeBodies());
+        CoflowExtension.assertNoBodiesRunning(Duration.ZERO);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.coflow;
 
-import dev.coflow.bridge.Coroutines;
 import dev.coflow.bridge.Suspend;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -126,11 +125,8 @@ final class HandoffStorm {
                     }
                     elements += got.size();
                 }
-                if (!LeakCheck.poll(() -> Coroutines.activeBodies() == 0)) {
-                    throw new AssertionError(prefix(seed, pair.get(0)) + "(and the one beside it) Coroutines.activeBodies() is "
-                            + Coroutines.activeBodies() + " after both returned; threads named coflow-body:\n"
-                            + String.join("\n", LeakCheck.bodyThreads()));
-                }
+                Round first = pair.get(0);
+                LeakCheck.awaitNoActiveBodies(() -> prefix(seed, first) + "(and the one beside it) after both returned");
             }
         } finally {
             callers.shutdownNow();

@@ -1,9 +1,11 @@
 package dev.coflow;
 
+import static dev.coflow.OperatorTestBase.inVirtualTime;
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.coflow.bridge.Coroutines;
+import dev.coflow.OperatorTestBase.Timed;
 import dev.coflow.bridge.Suspend;
+import dev.coflow.test.CoflowExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -51,7 +53,7 @@ class IteratorTerminalTest {
             assertThrows(NoSuchElementException.class, it::next);
         }
         assertEquals(List.of(0, 2, 4, 6), seen);
-        assertEquals(0, Coroutines.activeBodies());
+        CoflowExtension.assertNoBodiesRunning(Duration.ZERO);
     }
 
     @Test
@@ -73,7 +75,7 @@ class IteratorTerminalTest {
             assertEquals(List.of(), log);
             it.close();
             assertEquals(List.of("finally"), log);
-            assertEquals(0, Coroutines.activeBodies());
+            CoflowExtension.assertNoBodiesRunning(Duration.ZERO);
             assertFalse(it.hasNext());
             it.close();
         }
@@ -173,7 +175,7 @@ class IteratorTerminalTest {
 
     @Test
     void iteratorInsideACoroutineBodyUsesItsClock() {
-        VirtualTime.Timed<List<Integer>> r = VirtualTime.run(() -> {
+        Timed<List<Integer>> r = inVirtualTime(() -> {
             AsyncFlow<Integer> slow = AsyncFlow.generate(e -> {
                 for (int i = 0; i < 3; i++) {
                     Suspend.delay(1_000);
@@ -189,12 +191,12 @@ class IteratorTerminalTest {
             return seen;
         });
         assertEquals(List.of(0, 1, 2), r.value());
-        assertEquals(3_000, r.millis());
+        assertEquals(3_000, r.virtualMillis());
     }
 
     @Test
     void iteratorInsideABodyClosedEarlyRunsFinallyInVirtualTime() {
-        VirtualTime.Timed<Integer> r = VirtualTime.run(() -> {
+        Timed<Integer> r = inVirtualTime(() -> {
             try (var it = naturals().iterator()) {
                 return it.next() + it.next();
             }
@@ -209,7 +211,7 @@ class IteratorTerminalTest {
             assertEquals(List.of(0, 2, 4), s.filter(x -> x % 2 == 0).limit(3).toList());
         }
         assertEquals(List.of("finally"), log);
-        assertEquals(0, Coroutines.activeBodies());
+        CoflowExtension.assertNoBodiesRunning(Duration.ZERO);
         try (Stream<Integer> s = AsyncFlow.range(1, 101).stream()) {
             assertEquals(5050, s.mapToInt(Integer::intValue).sum());
         }
@@ -269,12 +271,12 @@ class IteratorTerminalTest {
 
     @Test
     void streamOfNestedGeneratorInBody() {
-        VirtualTime.Timed<Integer> r = VirtualTime.run(() -> {
+        Timed<Integer> r = inVirtualTime(() -> {
             try (var s = gen(10).stream()) {
                 return s.mapToInt(Integer::intValue).sum();
             }
         });
         assertEquals(45, r.value());
-        assertEquals(2, r.millis());
+        assertEquals(2, r.virtualMillis());
     }
 }

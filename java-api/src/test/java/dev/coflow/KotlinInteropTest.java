@@ -2,8 +2,8 @@ package dev.coflow;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.coflow.bridge.Coroutines;
 import dev.coflow.bridge.Suspend;
+import dev.coflow.test.CoflowExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,10 +18,10 @@ import kotlinx.coroutines.CoroutineScope;
 import kotlinx.coroutines.Dispatchers;
 import kotlinx.coroutines.flow.Flow;
 import kotlinx.coroutines.flow.FlowKt;
-import org.junit.jupiter.api.AfterEach;
 import java.util.concurrent.Executors;
 import kotlinx.coroutines.ExecutorsKt;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A mixed codebase without a Kotlin compiler: AsyncFlow generators collected by kotlinx's own
@@ -29,14 +29,13 @@ import org.junit.jupiter.api.Test;
  * never a deadlock (the timeout is only a deadlock guard), values in order.
  */
 class KotlinInteropTest {
+    /** After each test, no coroutine body it started may still be running (the harness's leak check). */
+    @RegisterExtension
+    static final CoflowExtension COFLOW = CoflowExtension.withLeakGrace(Duration.ZERO);
+
     private static final Duration DEADLOCK_GUARD = Duration.ofSeconds(20);
     private final Set<String> bodyThreads = ConcurrentHashMap.newKeySet();
     private final List<Object> bodyDispatchers = Collections.synchronizedList(new ArrayList<>());
-
-    @AfterEach
-    void nothingLeaks() {
-        assertEquals(0, Coroutines.activeBodies());
-    }
 
     /** start, start+1, ... (n elements); records where its body ran and in which dispatcher. */
     private AsyncFlow<Integer> numbers(int start, int n) {

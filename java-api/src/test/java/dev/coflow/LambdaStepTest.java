@@ -1,14 +1,17 @@
 package dev.coflow;
 
+import static dev.coflow.OperatorTestBase.inVirtualTime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.coflow.OperatorTestBase.Timed;
 import dev.coflow.bridge.Coroutines;
 import dev.coflow.bridge.LambdaSite;
 import dev.coflow.bridge.Suspend;
+import dev.coflow.test.CoflowExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +32,8 @@ import kotlinx.coroutines.GlobalScope;
 import kotlinx.coroutines.flow.FlowCollector;
 import kotlinx.coroutines.flow.FlowKt;
 import kotlinx.coroutines.future.FutureKt;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The mechanism behind "every lambda may wait" (ADR 0002): a coflow-called lambda is a step of the
@@ -38,10 +41,9 @@ import org.junit.jupiter.api.Test;
  * shared threads; the test clock moves exactly as far as a lambda's wait.
  */
 class LambdaStepTest {
-    @AfterEach
-    void noBodyLeft() {
-        assertEquals(0, Coroutines.activeBodies(), "a body is still running");
-    }
+    /** After each test, no coroutine body it started may still be running (the harness's leak check). */
+    @RegisterExtension
+    static final CoflowExtension COFLOW = CoflowExtension.withLeakGrace(Duration.ZERO);
 
     @Test
     void aLambdaIsAStepOfTheCollectingCoroutine() {
@@ -59,7 +61,7 @@ class LambdaStepTest {
     @Test
     void theTestClockMovesExactlyAsFarAsTheLambdasWait() {
         // a concurrent coroutine sleeping much longer must not be run ahead by the lambda's wait
-        VirtualTime.Timed<List<Long>> r = VirtualTime.run(() -> Coroutines.run(scope -> {
+        Timed<List<Long>> r = inVirtualTime(() -> Coroutines.run(scope -> {
             scope.launch(() -> Suspend.delay(10_000));
             List<Long> at = new ArrayList<>();
             AsyncFlow.range(0, 3).forEach(v -> {
@@ -69,7 +71,7 @@ class LambdaStepTest {
             return at;
         }));
         assertEquals(List.of(100L, 200L, 300L), r.value());
-        assertEquals(10_000, r.millis(), "the body ends when its child does");
+        assertEquals(10_000, r.virtualMillis(), "the body ends when its child does");
     }
 
     private static long now() {
@@ -144,7 +146,7 @@ class LambdaStepTest {
             assertEquals(List.of(0, 1, 2, 3, 4), copied.buffer(2).toList());
             assertEquals(List.of(0, 1, 2, 3, 4), copied.toListAsync().get(5, TimeUnit.SECONDS));
             assertEquals(List.of(0, 1, 2, 3, 4), Coroutines.run(scope -> copied.toList()));
-            assertEquals(List.of(0, 1, 2, 3, 4), VirtualTime.run(copied::toList).value());
+            assertEquals(List.of(0, 1, 2, 3, 4), inVirtualTime(copied::toList).value());
         }
     }
 
@@ -178,9 +180,9 @@ class LambdaStepTest {
             }
         }
         AsyncFlow<Integer> f = AsyncFlow.from(FlowKt.map(AsyncFlow.of(1, 2, 3), new Slow()));
-        VirtualTime.Timed<List<Integer>> r = VirtualTime.run(f::toList);
+        Timed<List<Integer>> r = inVirtualTime(f::toList);
         assertEquals(List.of(2, 3, 4), r.value());
-        assertEquals(3_000, r.millis());
+        assertEquals(3_000, r.virtualMillis());
     }
 
     @Test

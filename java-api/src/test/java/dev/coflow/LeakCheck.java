@@ -3,12 +3,13 @@ package dev.coflow;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
-import dev.coflow.bridge.Coroutines;
+import dev.coflow.test.CoflowExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,8 +20,9 @@ import java.util.function.Supplier;
 
 /**
  * Leak checks shared by the reliability tests: nothing of a collection may be left running once it
- * has ended. Two views: {@link Coroutines#activeBodies()} (bodies whose user code has not returned)
- * and the live threads named {@code coflow-body} (a body's virtual thread).
+ * has ended. Two views: the harness's count of running bodies
+ * ({@link CoflowExtension#assertNoBodiesRunning}, bodies whose user code has not returned) and the
+ * live threads named {@code coflow-body} (a body's virtual thread), which this class adds.
  *
  * <p>{@link Thread#getAllStackTraces()} lists platform threads only, so it never sees a body's
  * virtual thread; the JDK's thread dump ({@link HotSpotDiagnosticMXBean#dumpThreads}, JSON) does
@@ -47,12 +49,13 @@ final class LeakCheck {
         return true;
     }
 
-    /** Fails (naming {@code context} and what still runs) unless {@code activeBodies()} reaches 0 within the bound. */
+    /** Fails (naming {@code context} and what still runs) unless no body runs within the bound: the harness's check. */
     static void awaitNoActiveBodies(Supplier<String> context) {
-        if (!poll(() -> Coroutines.activeBodies() == 0)) {
-            fail(context.get() + ": Coroutines.activeBodies() is still " + Coroutines.activeBodies()
-                    + " after " + BOUND_NANOS / 1_000_000 + " ms; threads named " + BODY_THREAD + ":\n"
-                    + String.join("\n", bodyThreads()));
+        try {
+            CoflowExtension.assertNoBodiesRunning(Duration.ofNanos(BOUND_NANOS));
+        } catch (AssertionError e) {
+            fail(context.get() + ": " + e.getMessage() + "\nThreads named " + BODY_THREAD + ":\n"
+                    + String.join("\n", bodyThreads()), e);
         }
     }
 
@@ -62,7 +65,7 @@ final class LeakCheck {
             List<String> left = bodyThreads();
             if (!left.isEmpty()) {
                 fail(context.get() + ": " + left.size() + " threads named " + BODY_THREAD + " still alive after "
-                        + BOUND_NANOS / 1_000_000 + " ms (activeBodies " + Coroutines.activeBodies() + "):\n"
+                        + BOUND_NANOS / 1_000_000 + " ms:\n"
                         + String.join("\n", left));
             }
         }

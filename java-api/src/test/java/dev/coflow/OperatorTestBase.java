@@ -6,24 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.coflow.bridge.Coroutines;
 import dev.coflow.bridge.SuspendBody;
+import dev.coflow.test.CoflowExtension;
+import dev.coflow.test.VirtualTime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import kotlin.coroutines.EmptyCoroutineContext;
-import kotlinx.coroutines.CoroutineScope;
-import kotlinx.coroutines.CoroutineScopeKt;
-import kotlinx.coroutines.CoroutineStart;
-import kotlinx.coroutines.future.FutureKt;
-import kotlinx.coroutines.test.TestCoroutineDispatchersKt;
-import kotlinx.coroutines.test.TestCoroutineScheduler;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The battery every operator passes (docs/style.md): values, upstream errors, errors in the user's
@@ -37,6 +31,10 @@ import org.junit.jupiter.api.Test;
  * downstream failure), and {@code "finally"}.
  */
 abstract class OperatorTestBase {
+    /** After each test, no coroutine body it started may still be running (the harness's leak check). */
+    @RegisterExtension
+    static final CoflowExtension COFLOW = CoflowExtension.withLeakGrace(Duration.ZERO);
+
     /** Shared by the generator (its own thread) and the collector; thread-safe on purpose. */
     protected final List<String> log = new CopyOnWriteArrayList<>();
 
@@ -63,11 +61,6 @@ abstract class OperatorTestBase {
     /** Compares collected values; operators that may drop elements (conflate) override this. */
     protected void assertValues(List<?> actual) {
         assertEquals(expected(), actual);
-    }
-
-    @AfterEach
-    void noBodyLeftRunning() {
-        assertEquals(0, Coroutines.activeBodies(), "a generator or operator body is still running");
     }
 
     // ---- the battery ---------------------------------------------------------------------------
@@ -221,23 +214,13 @@ abstract class OperatorTestBase {
     protected record Timed<R>(R value, long virtualMillis) {}
 
     /**
-     * Runs {@code body} as a coroutine body on a kotlinx test dispatcher and returns its result with
-     * the virtual time it took. Terminals called inside the body suspend the owning coroutine, so
-     * every delay in the pipeline uses the virtual clock and the test takes no real time.
+     * Runs {@code body} on the harness's virtual clock ({@link VirtualTime#call}) and returns its
+     * result with the virtual time at which it returned. Terminals called inside the body suspend
+     * the owning coroutine, so every delay in the pipeline uses the virtual clock and the test
+     * takes no real time; a failure of the body is rethrown as it was thrown.
      */
     protected static <R> Timed<R> inVirtualTime(SuspendBody<R> body) {
-        TestCoroutineScheduler scheduler = new TestCoroutineScheduler();
-        CoroutineScope scope = CoroutineScopeKt.CoroutineScope(
-                TestCoroutineDispatchersKt.StandardTestDispatcher(scheduler, "virtual-time"));
-        try {
-            CompletableFuture<Timed<R>> f = FutureKt.future(scope, EmptyCoroutineContext.INSTANCE, CoroutineStart.DEFAULT,
-                    (s, c) -> Coroutines.runSuspending(() -> new Timed<>(body.run(), scheduler.getCurrentTime()), c));
-            scheduler.advanceUntilIdle();
-            assertTrue(f.isDone(), "the body did not finish once virtual time ran out of work");
-            return f.join();
-        } finally {
-            CoroutineScopeKt.cancel(scope, null);
-        }
+        return VirtualTime.call(scope -> new Timed<>(body.run(), scope.currentTime()));
     }
 
     /**

@@ -2,7 +2,8 @@ package dev.coflow;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.coflow.bridge.Coroutines;
+import dev.coflow.test.CoflowExtension;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -67,7 +68,7 @@ class ReduceTerminalTest {
         assertTrue(e.getMessage().contains("Duplicate key 0"), e.getMessage());
         assertTrue(e.getMessage().contains("mergeFn"), e.getMessage());
         assertEquals("finally", log.getLast());
-        assertEquals(0, Coroutines.activeBodies());
+        CoflowExtension.assertNoBodiesRunning(Duration.ZERO);
     }
 
     @Test
@@ -114,7 +115,7 @@ class ReduceTerminalTest {
         log.clear();
         assertFalse(naturals().none(x -> x == 1));
         assertEquals(List.of("emit 0", "emit 1", "finally"), log);
-        assertEquals(0, Coroutines.activeBodies());
+        CoflowExtension.assertNoBodiesRunning(Duration.ZERO);
 
         assertFalse(upTo(5).any(x -> x > 10));
         assertTrue(upTo(5).all(x -> x < 10));

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.coflow.OperatorTestBase.Timed;
-import dev.coflow.bridge.Coroutines;
 import dev.coflow.bridge.Suspend;
+import dev.coflow.test.CoflowExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -18,20 +18,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import kotlin.coroutines.ContinuationInterceptor;
 import kotlinx.coroutines.test.TestDispatcher;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** retry(n), retry(n, predicate), retryWhen, retry(Backoff) (kotlinx Errors.kt: retry, retryWhen). */
 class RetryTest {
+    /** After each test, no coroutine body it started may still be running (the harness's leak check). */
+    @RegisterExtension
+    static final CoflowExtension COFLOW = CoflowExtension.withLeakGrace(Duration.ZERO);
+
     private final AtomicInteger attempts = new AtomicInteger();
     /** Virtual time of each attempt's start (only meaningful inside {@code inVirtualTime}). */
     private final List<Long> attemptTimes = new CopyOnWriteArrayList<>();
-
-    @AfterEach
-    void noBodyLeftRunning() {
-        assertEquals(0, Coroutines.activeBodies());
-    }
 
     /** The virtual clock of the test dispatcher the calling body runs on. */
     static long now() {

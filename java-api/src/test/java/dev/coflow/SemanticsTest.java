@@ -1,9 +1,11 @@
 package dev.coflow;
 
+import static dev.coflow.OperatorTestBase.inVirtualTime;
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.coflow.bridge.Coroutines;
+import dev.coflow.OperatorTestBase.Timed;
 import dev.coflow.bridge.Suspend;
+import dev.coflow.test.CoflowExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;
@@ -22,9 +24,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import kotlinx.coroutines.flow.FlowKt;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * docs/semantics.md, rule by rule, for generators and terminals. The nested classes keep the names
@@ -33,13 +35,12 @@ import org.junit.jupiter.api.Test;
  * {@code Rule8Nulls} §9, {@code Rule9TerminalsInsideBodies} §6.
  */
 class SemanticsTest {
+    /** After each test, no coroutine body it started may still be running (the harness's leak check). */
+    @RegisterExtension
+    static final CoflowExtension COFLOW = CoflowExtension.withLeakGrace(Duration.ZERO);
+
     private static final Duration GUARD = Duration.ofSeconds(20);
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
-
-    @AfterEach
-    void nothingLeaks() {
-        assertEquals(0, Coroutines.activeBodies(), "a generator body is still running after its terminal returned");
-    }
 
     /** 0, 1, 2, ... forever, logging each emit, a cancellation and the finally. */
     private AsyncFlow<Integer> naturals() {
@@ -96,14 +97,14 @@ class SemanticsTest {
 
         @Test
         void timesAddUpWithoutBuffer() {
-            VirtualTime.Timed<List<Integer>> r = VirtualTime.run(() -> AsyncFlow.<Integer>generate(e -> {
+            Timed<List<Integer>> r = inVirtualTime(() -> AsyncFlow.<Integer>generate(e -> {
                 for (int i = 0; i < 3; i++) {
                     Suspend.delay(500);
                     e.emit(i);
                 }
             }).toList());
             assertEquals(List.of(0, 1, 2), r.value());
-            assertEquals(1_500, r.millis());
+            assertEquals(1_500, r.virtualMillis());
         }
     }
 
@@ -171,9 +172,7 @@ class SemanticsTest {
                 assertTrue(future.cancel(true));
                 cleaned.await();
                 assertEquals(List.of("cancelled"), log);
-                while (Coroutines.activeBodies() != 0) {
-                    Thread.onSpinWait();
-                }
+                CoflowExtension.assertNoBodiesRunning(Duration.ofSeconds(10));
             });
         }
 
@@ -236,7 +235,7 @@ class SemanticsTest {
                 t.interrupt();
                 release.countDown();
                 t.join();
-                assertEquals(0, Coroutines.activeBodies());
+                CoflowExtension.assertNoBodiesRunning(Duration.ZERO);
                 // the consumer's InterruptedException ends the collection as a cancellation, flag kept
                 assertEquals(List.of("finally", "cancelled true"), log.subList(log.size() - 2, log.size()));
             });
@@ -244,7 +243,7 @@ class SemanticsTest {
 
         @Test
         void cleanupThatWaitsRunsInNonCancellable() {
-            VirtualTime.Timed<List<Integer>> r = VirtualTime.run(() -> AsyncFlow.<Integer>generate(e -> {
+            Timed<List<Integer>> r = inVirtualTime(() -> AsyncFlow.<Integer>generate(e -> {
                 try {
                     e.emit(1);
                     e.emit(2);
@@ -254,7 +253,7 @@ class SemanticsTest {
                 }
             }).take(1).toList());
             assertEquals(List.of(1), r.value());
-            assertEquals(250, r.millis());
+            assertEquals(250, r.virtualMillis());
             assertEquals(List.of("flushed"), log);
         }
     }
@@ -392,7 +391,7 @@ class SemanticsTest {
     class Rule9TerminalsInsideBodies {
         @Test
         void aTerminalInsideABodySuspendsTheOwningCoroutine() {
-            VirtualTime.Timed<Long> r = VirtualTime.run(() -> {
+            Timed<Long> r = inVirtualTime(() -> {
                 AsyncFlow<Integer> minutes = AsyncFlow.generate(e -> {
                     for (int i = 0; i < 60; i++) {
                         Suspend.delay(60_000);
@@ -402,7 +401,7 @@ class SemanticsTest {
                 return minutes.count();
             });
             assertEquals(60, r.value());
-            assertEquals(3_600_000, r.millis());
+            assertEquals(3_600_000, r.virtualMillis());
         }
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coflow.bridge.Coroutines;
 import dev.coflow.bridge.Suspend;
+import dev.coflow.test.CoflowExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -16,8 +17,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import kotlinx.coroutines.JobKt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SharingTest {
+    /** After each test, no coroutine body it started may still be running (the harness's leak check). */
+    @RegisterExtension
+    static final CoflowExtension COFLOW = CoflowExtension.withLeakGrace(Duration.ZERO);
+
     private final VirtualScope v = new VirtualScope();
     private final AtomicInteger starts = new AtomicInteger();
     private final List<Long> stoppedAt = new CopyOnWriteArrayList<>();
@@ -38,7 +44,6 @@ class SharingTest {
     @AfterEach
     void nothingLeftRunning() {
         v.shutdown();
-        assertEquals(0, Coroutines.activeBodies());
     }
 
     @Test
@@ -127,7 +132,7 @@ class SharingTest {
         scope.close();
         assertFalse(scope.isActive());
         assertEquals(List.of("finally", "finally"), log);
-        assertEquals(0, Coroutines.activeBodies());
+        CoflowExtension.assertNoBodiesRunning(Duration.ZERO);
         scope.close();   // idempotent
     }
 
@@ -147,7 +152,7 @@ class SharingTest {
             return null;
         }));
         assertEquals(List.of(3), seen);
-        assertEquals(0, Coroutines.activeBodies());
+        CoflowExtension.assertNoBodiesRunning(Duration.ZERO);
     }
 
     @Test

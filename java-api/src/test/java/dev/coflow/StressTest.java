@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.coflow.bridge.Coroutines;
 import dev.coflow.bridge.Suspend;
+import dev.coflow.test.CoflowExtension;
+import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import kotlinx.coroutines.BuildersKt;
@@ -69,11 +71,7 @@ class StressTest {
                 assertEquals("stop", expected.getMessage());
             }
         }
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (Coroutines.activeBodies() != 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertEquals(0, Coroutines.activeBodies());
+        CoflowExtension.assertNoBodiesRunning(Duration.ofSeconds(10));
         assertEquals(started.get(), finished.get(), "every body that started ran its finally");
         assertTrue(started.get() >= ROUNDS);
         SINGLE.shutdown();

@@ -9,25 +9,24 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coflow.OperatorTestBase.Timed;
-import dev.coflow.bridge.Coroutines;
 import dev.coflow.bridge.Suspend;
+import dev.coflow.test.CoflowExtension;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** timeout (whole collection) and timeoutEach (per element), on the virtual clock. */
 class TimeoutTest {
-    private final List<String> log = new CopyOnWriteArrayList<>();
+    /** After each test, no coroutine body it started may still be running (the harness's leak check). */
+    @RegisterExtension
+    static final CoflowExtension COFLOW = CoflowExtension.withLeakGrace(Duration.ZERO);
 
-    @AfterEach
-    void noBodyLeftRunning() {
-        assertEquals(0, Coroutines.activeBodies());
-    }
+    private final List<String> log = new CopyOnWriteArrayList<>();
 
     @Nested
     class TimeoutBattery extends OperatorTestBase {

@@ -7,13 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coflow.OperatorTestBase.Timed;
-import dev.coflow.bridge.Coroutines;
 import dev.coflow.bridge.Suspend;
+import dev.coflow.test.CoflowExtension;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -25,12 +26,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code AsyncFlow.using} over a real JDBC cursor (H2 in memory, lazy query execution so rows are
  * produced as the cursor advances): every exit path closes the connection exactly once.
  */
 class UsingTest {
+    /** After each test, no coroutine body it started may still be running (the harness's leak check). */
+    @RegisterExtension
+    static final CoflowExtension COFLOW = CoflowExtension.withLeakGrace(Duration.ZERO);
+
     private static final AtomicInteger DB = new AtomicInteger();
     private static final int ROWS = 1_000;
 
@@ -56,7 +62,6 @@ class UsingTest {
         try (Statement st = keeper.createStatement()) {
             st.execute("shutdown");
         }
-        assertEquals(0, Coroutines.activeBodies());
     }
 
     /** The article's cursor: opening and closing are logged, and it streams titles row by row. */
@@ -190,11 +195,8 @@ class UsingTest {
         assertEquals(3, nextCalls.get());
         assertClosedOnce();
         // A cancelled future completes at once; the body's own return follows the release it
-        // ran, so wait for that (bounded) before the @AfterEach leak check.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (Coroutines.activeBodies() != 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        // ran, so wait for that (bounded) before the leak check after the test.
+        CoflowExtension.assertNoBodiesRunning(Duration.ofSeconds(10));
     }
 
     @Test

@@ -11,7 +11,13 @@ import kotlinx.coroutines.future.FutureKt;
 import kotlinx.coroutines.test.TestCoroutineDispatchersKt;
 import kotlinx.coroutines.test.TestCoroutineScheduler;
 
-/** Test support: a {@link FlowScope} on a kotlinx test dispatcher, so every wait is virtual. */
+/**
+ * Test support: a {@link FlowScope} on a kotlinx test dispatcher, so every wait is virtual.
+ *
+ * <p>Not the harness's {@code VirtualTime}: the hot-flow tests step this clock from the test
+ * thread, outside any coroutine body, as a plain-Java owner of a {@code FlowScope} does; the
+ * harness runs the whole test inside a body.
+ */
 final class VirtualScope {
     final TestCoroutineScheduler scheduler = new TestCoroutineScheduler();
     final FlowScope scope = FlowScope.create(TestCoroutineDispatchersKt.StandardTestDispatcher(scheduler, "virtual"));

@@ -8,13 +8,9 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import kotlin.Unit;
 import kotlin.coroutines.EmptyCoroutineContext;
-import kotlinx.coroutines.CoroutineScope;
-import kotlinx.coroutines.CoroutineScopeKt;
 import kotlinx.coroutines.CoroutineStart;
 import kotlinx.coroutines.DelayKt;
 import kotlinx.coroutines.future.FutureKt;
-import kotlinx.coroutines.test.TestCoroutineScheduler;
-import kotlinx.coroutines.test.TestCoroutineDispatchersKt;
 import org.junit.jupiter.api.Test;
 
 class SmokeTest {
@@ -31,18 +27,17 @@ class SmokeTest {
 
     @Test
     void virtualHour() {
-        var scheduler = new TestCoroutineScheduler();
-        var dispatcher = TestCoroutineDispatchersKt.StandardTestDispatcher(scheduler, "test");
-        CoroutineScope scope = CoroutineScopeKt.CoroutineScope(dispatcher);
+        VirtualClock clock = new VirtualClock();
         long t0 = System.nanoTime();
-        CompletableFuture<Long> f = FutureKt.future(scope, EmptyCoroutineContext.INSTANCE, CoroutineStart.DEFAULT,
+        // runSuspending itself on the test dispatcher (VirtualClock.start would add a Coroutines.run)
+        CompletableFuture<Long> f = FutureKt.future(clock.scope, EmptyCoroutineContext.INSTANCE, CoroutineStart.DEFAULT,
                 (s, c) -> Coroutines.runSuspending(() -> {
                     for (int i = 0; i < 60; i++) {
                         Suspend.delay(60_000);
                     }
-                    return scheduler.getCurrentTime();
+                    return clock.now();
                 }, c));
-        scheduler.advanceUntilIdle();
+        clock.advanceUntilIdle();
         assertTrue(f.isDone());
         assertEquals(3_600_000L, f.join());
         assertTrue(System.nanoTime() - t0 < 1_000_000_000L);

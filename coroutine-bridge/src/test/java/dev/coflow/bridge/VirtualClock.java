@@ -9,7 +9,11 @@ import kotlinx.coroutines.future.FutureKt;
 import kotlinx.coroutines.test.TestCoroutineDispatchersKt;
 import kotlinx.coroutines.test.TestCoroutineScheduler;
 
-/** Test support: Java bodies started on a kotlinx {@code StandardTestDispatcher} (virtual time). */
+/**
+ * Test support: Java bodies started on a kotlinx {@code StandardTestDispatcher} (virtual time).
+ * The bridge's one test clock: its tests cannot use the harness ({@code coflow-test} depends on
+ * this module); the other modules' tests run bodies on the harness's {@code VirtualTime} instead.
+ */
 final class VirtualClock {
     final TestCoroutineScheduler scheduler = new TestCoroutineScheduler();
     final CoroutineScope scope =

@@ -26,7 +26,9 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * </ul>
  *
  * <p>The leak check counts bodies process-wide: do not run coflow tests in parallel with it. The
- * grace period is 2 seconds, or the system property {@code coflow.test.leakGraceMillis}.
+ * grace period is 2 seconds, or the system property {@code coflow.test.leakGraceMillis}, or the one
+ * given to {@link #withLeakGrace(Duration)} for a class that registers the extension itself.
+ * {@link #assertNoBodiesRunning(Duration)} makes the same check in the middle of a test.
  *
  * {@snippet :
  * @ExtendWith(CoflowExtension.class)
@@ -45,12 +47,85 @@ public final class CoflowExtension implements BeforeEachCallback, AfterEachCallb
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(CoflowExtension.class);
     private static final String BODIES_BEFORE = "activeBodiesBefore";
 
+    /** The grace period of the leak check in milliseconds; {@code null}: the system property, else 2 s. */
+    private final Long graceMillis;
+
     /** Creates the extension; JUnit does this for {@code @ExtendWith(CoflowExtension.class)}. */
-    public CoflowExtension() {}
+    public CoflowExtension() {
+        this.graceMillis = null;
+    }
+
+    private CoflowExtension(long graceMillis) {
+        this.graceMillis = graceMillis;
+    }
+
+    /**
+     * The extension with its own grace period for the leak check, for a test class that registers
+     * it as a field. {@link Duration#ZERO} checks at once that every body the test started had
+     * finished when the test method (and its {@code @AfterEach} methods) returned, which is what
+     * coflow's blocking terminals promise.
+     *
+     * {@snippet :
+     * class TerminalTest {
+     *     @RegisterExtension
+     *     static final CoflowExtension COFLOW = CoflowExtension.withLeakGrace(Duration.ZERO);
+     *
+     *     @Test
+     *     void toListEndsItsGenerator() {
+     *         assertEquals(List.of(1), AsyncFlow.generate(e -> e.emit(1)).toList());
+     *     } // the extension fails the test if the generator's body is still running here
+     * }
+     * }
+     *
+     * <p>{@code @CoflowTest} methods of such a class run with the registered instance (JUnit does
+     * not add a second one).
+     *
+     * <p>kotlinx counterpart: none; {@code runTest} always waits for the test's children and
+     * reports those still running afterwards.
+     *
+     * @param grace how long after a test its bodies may take to finish; zero or positive
+     * @return a new extension
+     * @throws IllegalArgumentException if {@code grace} is negative
+     * @throws NullPointerException if {@code grace} is null
+     */
+    public static CoflowExtension withLeakGrace(Duration grace) {
+        return new CoflowExtension(checkGrace(grace, "withLeakGrace(grace)"));
+    }
+
+    /**
+     * Fails unless no coroutine body is running anywhere in the process, waiting at most
+     * {@code within} for those still finishing: the leak check of this extension, for the middle of
+     * a test (after a storm of cancellations, say) or for code without the extension.
+     *
+     * {@snippet :
+     * CompletableFuture<List<Integer>> f = slowNumbers().toListAsync();
+     * f.cancel(true);
+     * CoflowExtension.assertNoBodiesRunning(Duration.ofSeconds(5)); // the generator's body has ended
+     * }
+     *
+     * <p>The count is process-wide: no other test may run coflow code at the same time.
+     *
+     * <p>kotlinx counterpart: none ({@code runTest}'s check after the test body, as an assertion).
+     *
+     * @param within how long to wait for running bodies to finish; {@link Duration#ZERO} checks once
+     * @throws AssertionError if bodies are still running after {@code within}, saying how many
+     * @throws IllegalArgumentException if {@code within} is negative
+     * @throws NullPointerException if {@code within} is null
+     */
+    public static void assertNoBodiesRunning(Duration within) {
+        long millis = checkGrace(within, "assertNoBodiesRunning(within)");
+        int now = awaitAtMost(0, millis);
+        if (now > 0) {
+            throw new HarnessAssertionError(now + " coroutine bod" + (now == 1 ? "y" : "ies") + " still running "
+                    + millis + " ms after assertNoBodiesRunning was called. Something was neither awaited nor "
+                    + "cancelled: start children in a scope (Coroutines.run, VirtualTimeScope.launch) or cancel "
+                    + "them, and do not swallow CancellationException.");
+        }
+    }
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        context.getStore(NAMESPACE).put(BODIES_BEFORE, Coroutines.activeBodies());
+        context.getStore(NAMESPACE).put(BODIES_BEFORE, activeBodies());
     }
 
     @Override
@@ -59,12 +134,8 @@ public final class CoflowExtension implements BeforeEachCallback, AfterEachCallb
         if (before == null) {
             return;
         }
-        long graceMillis = Long.getLong("coflow.test.leakGraceMillis", 2_000);
-        long deadline = System.nanoTime() + graceMillis * 1_000_000;
-        int now;
-        while ((now = Coroutines.activeBodies()) > before && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(100_000);
-        }
+        long graceMillis = this.graceMillis != null ? this.graceMillis : Long.getLong("coflow.test.leakGraceMillis", 2_000);
+        int now = awaitAtMost(before, graceMillis);
         if (now > before) {
             throw new HarnessAssertionError((now - before) + " coroutine bod" + (now - before == 1 ? "y" : "ies")
                     + " started by " + context.getDisplayName() + " still running " + graceMillis
@@ -72,6 +143,31 @@ public final class CoflowExtension implements BeforeEachCallback, AfterEachCallb
                     + "started was neither awaited nor cancelled: start children in a scope (Coroutines.run, "
                     + "VirtualTimeScope.launch) or cancel them, and do not swallow CancellationException.");
         }
+    }
+
+    /** Polls until at most {@code allowed} bodies run or {@code millis} have passed; the last count. */
+    private static int awaitAtMost(int allowed, long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        int now;
+        while ((now = activeBodies()) > allowed && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(100_000);
+        }
+        return now;
+    }
+
+    /** The one place the harness reads the bridge's count of running bodies. */
+    private static int activeBodies() {
+        return Coroutines.activeBodies();
+    }
+
+    private static long checkGrace(Duration d, String argument) {
+        if (d == null) {
+            throw new NullPointerException(argument + " must not be null; use Duration.ZERO to check at once");
+        }
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(argument + " must be zero or positive, was " + d);
+        }
+        return d.toMillis();
     }
 
     @Override

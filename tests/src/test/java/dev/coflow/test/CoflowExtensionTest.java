@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import kotlinx.coroutines.flow.FlowKt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
@@ -77,11 +78,63 @@ class CoflowExtensionTest {
                 System.setProperty("coflow.test.leakGraceMillis", old);
             }
         }
-        long deadline = System.nanoTime() + 2_000_000_000L;
-        while (Coroutines.activeBodies() != 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
+        CoflowExtension.assertNoBodiesRunning(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void withLeakGraceZeroFailsABodyStillRunningWhenTheTestReturns() {
+        try {
+            TestExecutionSummary s = runCase(StrictLeakingCase.class);
+            assertEquals(1, s.getTotalFailureCount());
+            Throwable e = s.getFailures().get(0).getException();
+            assertInstanceOf(AssertionError.class, e);
+            assertTrue(e.getMessage().contains("1 coroutine body started by leaks() still running 0 ms after it ended"),
+                    e.getMessage());
+        } finally {
+            LeakingCase.cleanUp();
         }
-        assertEquals(0, Coroutines.activeBodies());
+        CoflowExtension.assertNoBodiesRunning(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void withLeakGracePassesATestWhoseBodiesEnded() {
+        TestExecutionSummary s = runCase(StrictCleanCase.class);
+        assertEquals(1, s.getTestsSucceededCount());
+        assertEquals(0, s.getTotalFailureCount());
+    }
+
+    @Test
+    void aRegisteredExtensionAndCoflowTestOnTheSameClassRunTheMethodOnceOnTheVirtualClock() {
+        TestExecutionSummary s = runCase(StrictVirtualCase.class);
+        assertEquals(1, s.getTestsSucceededCount(), () -> s.getFailures().toString());
+        assertEquals(1, StrictVirtualCase.RUNS.get(), "the method body ran once");
+    }
+
+    @Test
+    void assertNoBodiesRunningFailsWhileABodyRunsAndPassesOnceItEnded() throws InterruptedException {
+        CountDownLatch running = new CountDownLatch(1);
+        CompletableFuture<Object> f = Coroutines.start(scope -> {
+            running.countDown();
+            return Suspend.await(new CompletableFuture<>());
+        });
+        try {
+            running.await();
+            AssertionError e = assertThrows(AssertionError.class,
+                    () -> CoflowExtension.assertNoBodiesRunning(Duration.ofMillis(50)));
+            assertTrue(e.getMessage().startsWith("1 coroutine body still running 50 ms after"), e.getMessage());
+        } finally {
+            f.cancel(true);
+        }
+        CoflowExtension.assertNoBodiesRunning(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void badGracesAreRejectedNamingTheArgument() {
+        var npe = assertThrows(NullPointerException.class, () -> CoflowExtension.withLeakGrace(null));
+        assertTrue(npe.getMessage().startsWith("withLeakGrace(grace) must not be null"), npe.getMessage());
+        var iae = assertThrows(IllegalArgumentException.class,
+                () -> CoflowExtension.assertNoBodiesRunning(Duration.ofMillis(-1)));
+        assertEquals("assertNoBodiesRunning(within) must be zero or positive, was PT-0.001S", iae.getMessage());
     }
 
     @Test
@@ -129,6 +182,41 @@ class CoflowExtensionTest {
                 LEAKED.forEach(f -> f.cancel(true));
                 LEAKED.clear();
             }
+        }
+    }
+
+    static class StrictLeakingCase {
+        @RegisterExtension
+        static final CoflowExtension COFLOW = CoflowExtension.withLeakGrace(Duration.ZERO);
+
+        @Test
+        void leaks() throws InterruptedException {
+            new LeakingCase().leaks();
+        }
+    }
+
+    static class StrictCleanCase {
+        @RegisterExtension
+        static final CoflowExtension COFLOW = CoflowExtension.withLeakGrace(Duration.ZERO);
+
+        @Test
+        void awaitsItsBody() {
+            Integer three = Coroutines.run(scope -> scope.async(() -> { Suspend.delay(1); return 3; }).await());
+            assertEquals(3, three);
+        }
+    }
+
+    static class StrictVirtualCase {
+        static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
+
+        @RegisterExtension
+        static final CoflowExtension COFLOW = CoflowExtension.withLeakGrace(Duration.ZERO);
+
+        @CoflowTest
+        void virtual(VirtualTimeScope scope) {
+            RUNS.incrementAndGet();
+            Suspend.delay(Duration.ofMinutes(1));
+            assertEquals(60_000, scope.currentTime());
         }
     }
 

@@ -2,7 +2,6 @@ package dev.coflow.test;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.coflow.bridge.Coroutines;
 import dev.coflow.bridge.Suspend;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,11 +16,7 @@ class FlowTesterTest {
 
     @AfterEach
     void nothingLeftRunning() {
-        long deadline = System.nanoTime() + 2_000_000_000L;
-        while (Coroutines.activeBodies() != 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertEquals(0, Coroutines.activeBodies(), "bodies still running after the test");
+        CoflowExtension.assertNoBodiesRunning(Duration.ofSeconds(2));
     }
 
     private static Flow<Integer> ticking(int count, long millis) {

@@ -2,7 +2,6 @@ package dev.coflow.test;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.coflow.bridge.Coroutines;
 import dev.coflow.bridge.Suspend;
 import dev.coflow.bridge.Task;
 import java.io.IOException;
@@ -27,11 +26,7 @@ class VirtualTimeTest {
 
     @AfterEach
     void nothingLeftRunning() {
-        long deadline = System.nanoTime() + 2_000_000_000L;
-        while (Coroutines.activeBodies() != 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertEquals(0, Coroutines.activeBodies(), "bodies still running after the test");
+        CoflowExtension.assertNoBodiesRunning(Duration.ofSeconds(2));
     }
 
     @Test

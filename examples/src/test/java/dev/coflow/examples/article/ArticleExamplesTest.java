@@ -3,15 +3,16 @@ package dev.coflow.examples.article;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.coflow.bridge.Coroutines;
+import dev.coflow.test.CoflowExtension;
 import dev.coflow.test.VirtualTime;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every article example's {@code main} runs and prints the article's key lines. Examples whose
@@ -19,6 +20,9 @@ import org.junit.jupiter.api.Test;
  * too), so seconds of back-off cost nothing.
  */
 class ArticleExamplesTest {
+    /** After each test, no coroutine body it started may still be running (the harness's leak check). */
+    @RegisterExtension
+    static final CoflowExtension COFLOW = CoflowExtension.withLeakGrace(Duration.ZERO);
 
     @FunctionalInterface
     interface Main {
@@ -46,11 +50,6 @@ class ArticleExamplesTest {
             main.run();
             time.set(scope.currentTime());
         }));
-    }
-
-    @AfterEach
-    void nothingLeftRunning() {
-        assertEquals(0, Coroutines.activeBodies(), "coroutine bodies still running after the example");
     }
 
     @Test

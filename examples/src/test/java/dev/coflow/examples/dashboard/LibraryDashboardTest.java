@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.coflow.bridge.Coroutines;
+import dev.coflow.test.CoflowExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -86,7 +86,7 @@ class LibraryDashboardTest {
                 assertEquals(3, lines.filter(l -> l.startsWith("data: ")).count());
             }
         }
-        assertEquals(0, Coroutines.activeBodies(), "the simulation's generator body is still running");
+        CoflowExtension.assertNoBodiesRunning(Duration.ZERO); // the simulation's generator body has ended
         assertThrows(IOException.class, () -> new Socket(InetAddress.getLoopbackAddress(), port).close(),
                 "the server port is still open");
     }
@@ -109,7 +109,7 @@ class LibraryDashboardTest {
             dashboard.close();
         }
         assertEquals(0, dashboard.eventClients().value());
-        assertEquals(0, Coroutines.activeBodies());
+        CoflowExtension.assertNoBodiesRunning(Duration.ZERO);
     }
 
     @Test

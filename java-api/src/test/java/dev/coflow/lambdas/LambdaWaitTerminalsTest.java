@@ -1,4 +1,4 @@
-package dev.coflow.test.lambdas;
+package dev.coflow.lambdas;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,9 +1,12 @@
-package dev.coflow.test;
+package dev.coflow.examples.testing;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.coflow.AsyncFlow;
 import dev.coflow.bridge.Suspend;
+import dev.coflow.test.CoflowTest;
+import dev.coflow.test.FlowTester;
+import dev.coflow.test.VirtualTimeScope;
 import java.time.Duration;
 import java.util.List;
 
