@@ -289,6 +289,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      * @throws IllegalArgumentException if {@code period} is not positive
      */
     public static AsyncFlow<Long> interval(Duration period) {
+        Objects.requireNonNull(period, "period");
         return interval(period, period);
     }
 
@@ -765,6 +766,54 @@ public final class AsyncFlow<T> implements Flow<T> {
         Checks.atLeastOne("sliding", "size", size);
         Checks.atLeastOne("sliding", "step", step);
         return new AsyncFlow<>(Chunk.sliding(flow, size, step));
+    }
+
+    /**
+     * Splits the flow by key: emits a {@link GroupedFlow} for each new key, whose flow gets the
+     * elements with that key in upstream order. At most 1,024 groups may be open at once; see
+     * {@link #groupBy(ThrowingFunction, int)}.
+     *
+     * {@snippet :
+     * events.groupBy(Event::deviceId)
+     *       .flatMapMerge(256, g -> g.flow().debounce(Duration.ofSeconds(1)))
+     *       .forEach(store::save);
+     * }
+     *
+     * @param keyFn the key of an element, not null; may wait
+     * @param <K> the key type
+     * @return the flow of groups
+     */
+    public <K> AsyncFlow<GroupedFlow<K, T>> groupBy(ThrowingFunction<? super T, ? extends K> keyFn) {
+        return groupBy(keyFn, 1_024);
+    }
+
+    /**
+     * Splits the flow by key: emits a {@link GroupedFlow} for each new key, whose flow gets the
+     * elements with that key in upstream order. Collect each group promptly and concurrently (for
+     * example with {@code flatMapMerge(concurrency >= groups, ...)}): each group buffers 64 elements,
+     * then the upstream waits for it. Cancelling one group's collection closes only that group; a
+     * later element with its key opens a new group. When the upstream completes, so does every
+     * group; when it fails, every group and the flow of groups fail with the same cause. If a new
+     * key would open more than {@code maxGroups} groups at once, the flow fails with an
+     * {@link IllegalStateException} naming the key and the bound (the documented policy: nothing
+     * is dropped silently). kotlinx counterpart: none; Reactor {@code groupBy}.
+     *
+     * {@snippet :
+     * orders.groupBy(Order::region, 16)
+     *       .flatMapMerge(16, g -> g.flow().chunked(100).map(batch -> ship(g.key(), batch)))
+     *       .forEach(log::info);
+     * }
+     *
+     * @param keyFn the key of an element, not null; may wait
+     * @param maxGroups the most groups open at once, {@code >= 1}
+     * @param <K> the key type
+     * @return the flow of groups
+     * @throws IllegalArgumentException if {@code maxGroups < 1}
+     */
+    public <K> AsyncFlow<GroupedFlow<K, T>> groupBy(ThrowingFunction<? super T, ? extends K> keyFn, int maxGroups) {
+        Objects.requireNonNull(keyFn, "keyFn");
+        Checks.atLeastOne("groupBy", "maxGroups", maxGroups);
+        return new AsyncFlow<>(Grouping.groupBy(flow, keyFn, maxGroups));
     }
 
     // endregion

@@ -33,9 +33,18 @@ public final class Backoff {
     private final double jitter;
     private final RandomGenerator random;
     private final Predicate<? super Throwable> retryOn;
+    /** Reset the attempt counter after a collection that emitted an element. */
+    private final boolean resetAfterElement;
+    /** Reset it after a collection that ran this long (ms) before failing; -1: never. */
+    private final long resetAfterMillis;
 
     private Backoff(Duration initial, double multiplier, Duration max, int maxAttempts, double jitter,
             RandomGenerator random, Predicate<? super Throwable> retryOn) {
+        this(initial, multiplier, max, maxAttempts, jitter, random, retryOn, false, -1);
+    }
+
+    private Backoff(Duration initial, double multiplier, Duration max, int maxAttempts, double jitter,
+            RandomGenerator random, Predicate<? super Throwable> retryOn, boolean resetAfterElement, long resetAfterMillis) {
         this.initial = initial;
         this.multiplier = multiplier;
         this.max = max;
@@ -43,6 +52,8 @@ public final class Backoff {
         this.jitter = jitter;
         this.random = random;
         this.retryOn = retryOn;
+        this.resetAfterElement = resetAfterElement;
+        this.resetAfterMillis = resetAfterMillis;
     }
 
     /**
@@ -124,7 +135,8 @@ public final class Backoff {
             throw new IllegalArgumentException("Backoff: jitter is a fraction of the delay between 0.0 and 1.0, was "
                     + jitter);
         }
-        return new Backoff(initial, multiplier, max, maxAttempts, jitter, random, retryOn);
+        return new Backoff(initial, multiplier, max, maxAttempts, jitter, random, retryOn, resetAfterElement,
+                resetAfterMillis);
     }
 
     /**
@@ -139,7 +151,54 @@ public final class Backoff {
      */
     public Backoff retryOn(Predicate<? super Throwable> predicate) {
         Objects.requireNonNull(predicate, "predicate");
-        return new Backoff(initial, multiplier, max, maxAttempts, jitter, random, predicate);
+        return new Backoff(initial, multiplier, max, maxAttempts, jitter, random, predicate, resetAfterElement,
+                resetAfterMillis);
+    }
+
+    /**
+     * A policy for long-lived streams: the attempt counter (and so the wait and the attempt limit)
+     * starts again after a collection that emitted at least one element before it failed, so a
+     * stream that fails once a day is retried forever with short waits, while one that fails at
+     * once keeps backing off to its limit. kotlinx counterpart: none (kotlinx.coroutines#2842:
+     * {@code retryWhen}'s attempt never resets); Reactor {@code Retry.backoff(...).transientErrors(true)}.
+     *
+     * {@snippet :
+     * events.retry(Backoff.exponential(Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1), 5).resetAfterElement());
+     * }
+     *
+     * @return a new policy
+     */
+    public Backoff resetAfterElement() {
+        return new Backoff(initial, multiplier, max, maxAttempts, jitter, random, retryOn, true, resetAfterMillis);
+    }
+
+    /**
+     * A policy for long-lived streams: the attempt counter starts again after a collection that
+     * ran for at least {@code quietPeriod} (on the coroutine clock) before it failed, whether or not
+     * it emitted. Combines with {@link #resetAfterElement()} (either resets). kotlinx counterpart:
+     * none (kotlinx.coroutines#2842).
+     *
+     * {@snippet :
+     * ticks.retry(Backoff.fixed(Duration.ofSeconds(5), 3).resetAfter(Duration.ofMinutes(10)));
+     * }
+     *
+     * @param quietPeriod how long a collection must have run, positive
+     * @return a new policy
+     * @throws IllegalArgumentException if {@code quietPeriod} is not positive
+     */
+    public Backoff resetAfter(Duration quietPeriod) {
+        long ms = Checks.positiveMillis("Backoff.resetAfter", "quietPeriod", quietPeriod);
+        return new Backoff(initial, multiplier, max, maxAttempts, jitter, random, retryOn, resetAfterElement, ms);
+    }
+
+    /** Whether this policy ever resets its attempt counter. */
+    boolean resetsAttempts() {
+        return resetAfterElement || resetAfterMillis >= 0;
+    }
+
+    /** Whether a failed collection that {@code emitted} and ran {@code ranMillis} resets the counter. */
+    boolean resets(boolean emitted, long ranMillis) {
+        return resetAfterElement && emitted || resetAfterMillis >= 0 && ranMillis >= resetAfterMillis;
     }
 
     /**
@@ -195,6 +254,8 @@ public final class Backoff {
     @Override
     public String toString() {
         return "Backoff[initial=" + initial + ", multiplier=" + multiplier + ", max=" + max + ", maxAttempts="
-                + maxAttempts + (jitter > 0 ? ", jitter=" + jitter : "") + "]";
+                + maxAttempts + (jitter > 0 ? ", jitter=" + jitter : "")
+                + (resetAfterElement ? ", resetAfterElement" : "")
+                + (resetAfterMillis >= 0 ? ", resetAfter=" + Duration.ofMillis(resetAfterMillis) : "") + "]";
     }
 }

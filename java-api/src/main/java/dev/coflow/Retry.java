@@ -1,6 +1,7 @@
 package dev.coflow;
 
 import dev.coflow.bridge.Coroutines;
+import dev.coflow.bridge.internal.CoroutineClock;
 import dev.coflow.bridge.internal.Exceptions;
 import dev.coflow.function.ThrowingBiPredicate;
 import dev.coflow.function.ThrowingPredicate;
@@ -29,8 +30,23 @@ final class Retry {
     private interface Decision<T> extends
             Function4<FlowCollector<? super T>, Throwable, Long, Continuation<? super Boolean>, Object> {}
 
+    /**
+     * Whether the attempt counter starts again before deciding about a failure, given whether the
+     * failed collection emitted anything and how long (coroutine clock, ms) it ran.
+     */
+    @FunctionalInterface
+    interface Reset {
+        boolean resets(boolean emitted, long ranMillis);
+
+        Reset NEVER = (emitted, ranMillis) -> false;
+    }
+
     private static <T> Flow<T> retryWhen(Flow<T> upstream, Decision<T> decision) {
-        return (collector, continuation) -> new Loop<>(upstream, decision, collector, continuation).start();
+        return retryWhen(upstream, decision, Reset.NEVER);
+    }
+
+    private static <T> Flow<T> retryWhen(Flow<T> upstream, Decision<T> decision, Reset reset) {
+        return (collector, continuation) -> new Loop<>(upstream, decision, reset, collector, continuation).start();
     }
 
     /**
@@ -49,14 +65,26 @@ final class Retry {
 
         private final Flow<T> upstream;
         private final Decision<T> decision;
+        private final Reset reset;
         private int state;
         private long attempt;
         private Throwable cause;
+        /** Whether the current collection emitted an element, and when (coroutine clock) it started. */
+        private boolean emitted;
+        private long startedAt;
 
-        Loop(Flow<T> upstream, Decision<T> decision, FlowCollector<? super T> downstream, Continuation<? super Unit> completion) {
+        Loop(Flow<T> upstream, Decision<T> decision, Reset reset, FlowCollector<? super T> downstream,
+                Continuation<? super Unit> completion) {
             super(downstream, completion);
             this.upstream = upstream;
             this.decision = decision;
+            this.reset = reset;
+        }
+
+        @Override
+        public Object emit(T value, Continuation<? super Unit> c) {
+            emitted = true;
+            return super.emit(value, c);
         }
 
         Object start() {
@@ -68,6 +96,10 @@ final class Retry {
             for (;;) {
                 state = COLLECTING;
                 fromDownstream = null;
+                emitted = false;
+                if (reset != Reset.NEVER) {
+                    startedAt = CoroutineClock.millis(getContext());
+                }
                 Object r;
                 try {
                     r = upstream.collect(this, this);
@@ -91,6 +123,9 @@ final class Retry {
                 throw Exceptions.sneaky(c);   // never retried
             }
             cause = c;
+            if (reset != Reset.NEVER && reset.resets(emitted, CoroutineClock.millis(getContext()) - startedAt)) {
+                attempt = 0;
+            }
             state = DECIDING;
             Object r = decision.invoke(downstream, c, attempt, this);
             return r == SUSPENDED ? SUSPENDED : decided(r);
@@ -150,7 +185,7 @@ final class Retry {
                 return false;
             }
             return new DelayThenRetry(c).start(backoff.delayFor(attempt).toMillis());
-        });
+        }, backoff.resetsAttempts() ? backoff::resets : Reset.NEVER);
     }
 
     /**

@@ -207,6 +207,8 @@ class LambdaStepTest {
         assertThrows(CancellationException.class, () -> f.get(5, TimeUnit.SECONDS));
         assertTrue(cleaned.await(5, TimeUnit.SECONDS), "the cleanup's wait was cut short");
         assertEquals(List.of("cleanup waited"), log);
+        // the cancelled future completes at once; the body ends right after its cleanup
+        CoflowExtension.assertNoBodiesRunning(Duration.ofSeconds(5));
     }
 
     @Test
