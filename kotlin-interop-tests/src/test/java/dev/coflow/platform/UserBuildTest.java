@@ -21,8 +21,9 @@ import org.w3c.dom.Element;
 /**
  * A plain Java user's Maven build, for real: a small project in a temporary folder, built by this
  * machine's Maven with a fresh local repository that holds only the coflow artifacts this reactor
- * just packaged (jars and POMs exactly as deployed); everything else comes from a file mirror of the
- * developer's local repository, so nothing touches the network and the shared repository is only read.
+ * just packaged (jars and POMs exactly as deployed); everything else comes first from the developer's
+ * local repository, read as a file repository (only read, never written), then, on a machine that
+ * lacks something, from Maven's default remote (unless the outer build runs offline, {@code -o}).
  * No Kotlin plugin, no Kotlin compiler: the build needs none.
  */
 class UserBuildTest {
@@ -149,19 +150,32 @@ class UserBuildTest {
         Path repo = stageCoflow(dir.resolve("local-repo"));
         Path settings = write(dir.resolve("settings.xml"), """
                 <settings>
-                  <localRepository>%s</localRepository>
-                  <mirrors>
-                    <mirror>
+                  <localRepository>%1$s</localRepository>
+                  <profiles>
+                    <profile>
                       <id>developer-local-repository</id>
-                      <mirrorOf>*</mirrorOf>
-                      <url>%s</url>
-                    </mirror>
-                  </mirrors>
+                      <repositories>
+                        <repository><id>developer-local-repository</id><url>%2$s</url></repository>
+                      </repositories>
+                      <pluginRepositories>
+                        <pluginRepository><id>developer-local-repository</id><url>%2$s</url></pluginRepository>
+                      </pluginRepositories>
+                    </profile>
+                  </profiles>
+                  <activeProfiles>
+                    <activeProfile>developer-local-repository</activeProfile>
+                  </activeProfiles>
                 </settings>
                 """.formatted(repo, Path.of(required("coflow.m2")).toUri()));
         Path mvn = Path.of(required("coflow.maven.home"), "bin", "mvn");
         Path log = dir.resolve(project.getFileName() + ".log");
-        ProcessBuilder pb = new ProcessBuilder(mvn.toString(), "-B", "-ntp", "-s", settings.toString(), "test")
+        List<String> command = new java.util.ArrayList<>(List.of(mvn.toString(), "-B", "-ntp", "-s", settings.toString()));
+        if ("offline-true".equals(System.getProperty("coflow.offline"))) {
+            // offline like the outer build; the file repository stays reachable
+            command.addAll(List.of("-o", "-Daether.offline.protocols=file"));
+        }
+        command.add("test");
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(project.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
