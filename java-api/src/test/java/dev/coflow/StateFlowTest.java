@@ -40,7 +40,7 @@ class StateFlowTest {
         counter.update(n -> n + 1);
         assertEquals(12, counter.updateAndGet(n -> n + 1));
         assertEquals(List.of(12), counter.replayCache());
-        assertEquals(12, counter.kotlinFlow().getValue());
+        assertEquals(12, counter.asKotlin().getValue());
         assertEquals(12, counter.asReadOnly().value());
     }
 
@@ -120,7 +120,7 @@ class StateFlowTest {
         assertEquals("y", view.value());
         MutableAsyncStateFlow<String> m = MutableAsyncStateFlow.create("z");
         assertFalse(m.asReadOnly() instanceof MutableAsyncStateFlow<?>);
-        assertFalse(m.asReadOnly().kotlinFlow() instanceof MutableStateFlow<?>);
+        assertFalse(m.asReadOnly().asKotlin() instanceof MutableStateFlow<?>);
     }
 
     @Test
