@@ -39,6 +39,8 @@ final class ChannelFlowTester<T> implements FlowTester<T> {
     private final TestCoroutineScheduler scheduler;
     private final Duration timeout;
     private volatile boolean cancelRequested;
+    /** The collecting coroutine; settling waits a little for it to finish. */
+    private volatile Job collector;
     private boolean remainingAllowed;
     private FlowEvent<T> terminal;
 
@@ -77,8 +79,8 @@ final class ChannelFlowTester<T> implements FlowTester<T> {
             }
             return events.send(cause == null ? new FlowEvent.Complete<>() : new FlowEvent.Error<>(Failures.original(cause)), c);
         });
-        BuildersKt.launch(CoroutineScopeKt.CoroutineScope(context), EmptyCoroutineContext.INSTANCE, CoroutineStart.DEFAULT,
-                (s, c) -> observed.collect((value, c2) -> events.send(new FlowEvent.Item<>(value), c2), c));
+        collector = BuildersKt.launch(CoroutineScopeKt.CoroutineScope(context), EmptyCoroutineContext.INSTANCE,
+                CoroutineStart.DEFAULT, (s, c) -> observed.collect((value, c2) -> events.send(new FlowEvent.Item<>(value), c2), c));
     }
 
     // ---- awaiting ------------------------------------------------------------------------------
@@ -239,9 +241,19 @@ final class ChannelFlowTester<T> implements FlowTester<T> {
                 return Unit.INSTANCE;
             });
         } else {
+            // In real time the collector may still be running on another thread: give a finite flow
+            // the chance to deliver everything (bounded, so an endless flow costs at most the bound).
             Suspend.yieldNow();
+            long deadline = System.nanoTime() + SETTLE_NANOS;
+            Job job = collector;
+            while (job != null && !job.isCompleted() && System.nanoTime() - deadline < 0) {
+                Suspend.delay(1);
+            }
         }
     }
+
+    /** How long, in real time, the end-of-test check waits for a still-running collector. */
+    private static final long SETTLE_NANOS = 200_000_000L;
 
     private AssertionError unexpected(String expected, FlowEvent<T> got) {
         return failure("Expected " + expected + " but " + describe(got),
