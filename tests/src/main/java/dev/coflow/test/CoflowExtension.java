@@ -1,6 +1,6 @@
 package dev.coflow.test;
 
-import dev.coflow.bridge.Coroutines;
+import dev.coflow.bridge.internal.LiveBodies;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
@@ -21,7 +21,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
  *       {@link VirtualTime#run}: the method body itself is the virtual-time body, so
  *       {@code Suspend.delay}, generator delays and blocking terminals in it take no wall time.
  *   <li>After each test it checks that every coroutine body the test started has finished (the
- *       count of {@link Coroutines#activeBodies()} is back where it was), allowing a short grace
+ *       number of bodies still running, the bridge's internal {@code LiveBodies} count, is back
+ *       where it was), allowing a short grace
  *       period because body threads end asynchronously, and fails the test otherwise.
  * </ul>
  *
@@ -50,7 +51,7 @@ public final class CoflowExtension implements BeforeEachCallback, AfterEachCallb
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        context.getStore(NAMESPACE).put(BODIES_BEFORE, Coroutines.activeBodies());
+        context.getStore(NAMESPACE).put(BODIES_BEFORE, LiveBodies.count());
     }
 
     @Override
@@ -62,7 +63,7 @@ public final class CoflowExtension implements BeforeEachCallback, AfterEachCallb
         long graceMillis = Long.getLong("coflow.test.leakGraceMillis", 2_000);
         long deadline = System.nanoTime() + graceMillis * 1_000_000;
         int now;
-        while ((now = Coroutines.activeBodies()) > before && System.nanoTime() < deadline) {
+        while ((now = LiveBodies.count()) > before && System.nanoTime() < deadline) {
             LockSupport.parkNanos(100_000);
         }
         if (now > before) {
