@@ -8,6 +8,8 @@
  * <p>kotlinx-coroutines-test is optional: the bridge finds it reflectively when it is in the
  * module graph (a test dispatcher is in use) and works without it.
  */
+// "module": the qualified export names modules that are compiled after this one.
+@SuppressWarnings("module")
 module dev.coflow.bridge {
     requires transitive kotlinx.coroutines.core;
 
