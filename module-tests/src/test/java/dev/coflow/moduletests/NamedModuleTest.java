@@ -139,8 +139,10 @@ class NamedModuleTest {
         try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
             Iterable<? extends JavaFileObject> units = files.getJavaFileObjects(
                     src.resolve("module-info.java"), pkg.resolve("App.java"));
-            List<String> options = List.of("--module-path", modulePath(), "-d",
-                    Files.createDirectories(dir.resolve("out")).toString(), "--release", "21");
+            // An empty class path: javac would otherwise default to this JVM's, which has coflow too.
+            List<String> options = List.of("--module-path", modulePath(),
+                    "--class-path", Files.createDirectories(dir.resolve("empty")).toString(),
+                    "-d", Files.createDirectories(dir.resolve("out")).toString(), "--release", "21");
             javac.getTask(null, files, diagnostics, options, null, units).call();
         }
         return diagnostics.getDiagnostics().stream().filter(d -> d.getKind() == Diagnostic.Kind.ERROR).toList();
