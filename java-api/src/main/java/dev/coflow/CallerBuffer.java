@@ -2,6 +2,7 @@ package dev.coflow;
 
 import dev.coflow.bridge.internal.Exceptions;
 import dev.coflow.bridge.internal.Interrupts;
+import dev.coflow.bridge.internal.KotlinxInternals;
 import dev.coflow.bridge.internal.Spin;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

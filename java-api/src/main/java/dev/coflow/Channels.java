@@ -3,6 +3,7 @@ package dev.coflow;
 import dev.coflow.bridge.Coroutines;
 import dev.coflow.bridge.Suspend;
 import dev.coflow.bridge.SuspendRunnable;
+import dev.coflow.bridge.internal.KotlinxInternals;
 import java.lang.invoke.MethodHandle;
 import java.util.Objects;
 import kotlin.Unit;

@@ -2,6 +2,7 @@ package dev.coflow;
 
 import dev.coflow.bridge.Coroutines;
 import dev.coflow.bridge.Suspend;
+import dev.coflow.bridge.internal.KotlinxInternals;
 import dev.coflow.function.ThrowingBiConsumer;
 import dev.coflow.function.ThrowingConsumer;
 import java.util.concurrent.CancellationException;

@@ -1,8 +1,8 @@
 package dev.coflow.bridge;
 
 import dev.coflow.bridge.internal.BodySlot;
+import dev.coflow.bridge.internal.LiveBodies;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.atomic.AtomicInteger;
 import kotlin.coroutines.Continuation;
 import kotlin.coroutines.CoroutineContext;
 import kotlinx.coroutines.Job;
@@ -15,8 +15,6 @@ import kotlinx.coroutines.Job;
  * coroutine step, on that step's thread). {@link Suspend} only sees this interface.
  */
 abstract class BodyContext {
-    private static final AtomicInteger LIVE = new AtomicInteger();
-
     final CoroutineContext context;
     final Job job;
     /** Only touched by the body's own thread. */
@@ -46,17 +44,14 @@ abstract class BodyContext {
         return lambda;
     }
 
-    /** Number of bodies whose user code has not finished yet, for leak checks. */
-    static int liveCount() {
-        return LIVE.get();
-    }
-
+    /** Counts a body in for the leak checks ({@link LiveBodies}). */
     static void bodyStarted() {
-        LIVE.incrementAndGet();
+        LiveBodies.started();
     }
 
+    /** Counts a body out for the leak checks ({@link LiveBodies}). */
     static void bodyFinished() {
-        LIVE.decrementAndGet();
+        LiveBodies.finished();
     }
 
     /** Whether a call of this body is being performed right now (body thread only). */

@@ -30,7 +30,7 @@ final class Fiber extends BodyContext {
     private static final Object NULL_REPLY = new Object();
     private static final Object BORROWED = new Object();
     private static final boolean DIRECT_ENABLED = !Boolean.getBoolean("coflow.noDirectCalls");
-    private static final Class<?> TEST_DISPATCHER = KotlinxInternals.load(KotlinxInternals.TEST_DISPATCHER);
+    private static final Class<?> TEST_DISPATCHER = KotlinxInternals.TestScheduler.DISPATCHER;
 
     private final boolean blockingWait;
     /** Whether the body thread may itself run calls on the driver's behalf; see {@link #perform}. */

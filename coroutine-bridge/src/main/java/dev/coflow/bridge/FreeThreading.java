@@ -25,7 +25,7 @@ final class FreeThreading {
             return false;
         }
         Boolean clean = context.fold(Boolean.TRUE, (ok, element) -> ok
-                && !(element instanceof ThreadContextElement<?> && !element.getClass().getName().equals(KotlinxInternals.COROUTINE_ID)));
+                && !(element instanceof ThreadContextElement<?> && !KotlinxInternals.isCoroutineId(element)));
         return clean;
     }
 }

@@ -2,8 +2,6 @@ package dev.coflow.bridge;
 
 import dev.coflow.bridge.internal.KotlinxInternals;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.function.BooleanSupplier;
 import kotlin.jvm.functions.Function0;
 
@@ -13,47 +11,20 @@ import kotlin.jvm.functions.Function0;
  * exactly as far as the lambda's wait needs (kotlinx {@code TestScope.advanceTimeBy} runs the same
  * way from inside a {@code runTest} body).
  *
- * <p>kotlinx-coroutines-test is optional at run time: everything is looked up reflectively, once.
+ * <p>kotlinx-coroutines-test is optional at run time: everything is looked up reflectively, once,
+ * in {@link KotlinxInternals.TestScheduler}.
  * The scheduler's step "run the next task unless a condition holds" is internal to kotlinx
  * (published under a mangled JVM name); if a future kotlinx version renames it, the public
  * {@code runCurrent()} + {@code advanceTimeBy(1)} pair is used instead, one virtual millisecond at
  * a time (correct, slower for long waits).
  */
 final class TestSchedulerSteps {
-    private static final Class<?> TEST_DISPATCHER = KotlinxInternals.load(KotlinxInternals.TEST_DISPATCHER);
-    private static final MethodHandle GET_SCHEDULER;
-    private static final MethodHandle TRY_RUN_NEXT;
-    private static final MethodHandle RUN_CURRENT;
-    private static final MethodHandle ADVANCE_BY;
-    private static final MethodHandle IS_IDLE;
-
-    static {
-        MethodHandle getScheduler = null, tryRunNext = null, runCurrent = null, advanceBy = null, isIdle = null;
-        if (TEST_DISPATCHER != null) {
-            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-            Class<?> scheduler = KotlinxInternals.load(KotlinxInternals.TEST_COROUTINE_SCHEDULER);
-            try {
-                getScheduler = lookup.findVirtual(TEST_DISPATCHER, "getScheduler", MethodType.methodType(scheduler));
-                runCurrent = lookup.findVirtual(scheduler, "runCurrent", MethodType.methodType(void.class));
-                advanceBy = lookup.findVirtual(scheduler, "advanceTimeBy", MethodType.methodType(void.class, long.class));
-            } catch (ReflectiveOperationException e) {
-                getScheduler = null;
-            }
-            try {
-                tryRunNext = lookup.findVirtual(scheduler, KotlinxInternals.TRY_RUN_NEXT_TASK_UNLESS,
-                        MethodType.methodType(boolean.class, Function0.class));
-                isIdle = lookup.findVirtual(scheduler, KotlinxInternals.IS_IDLE, MethodType.methodType(boolean.class));
-            } catch (ReflectiveOperationException e) {
-                tryRunNext = null;
-                isIdle = null;
-            }
-        }
-        GET_SCHEDULER = getScheduler;
-        TRY_RUN_NEXT = tryRunNext;
-        RUN_CURRENT = runCurrent;
-        ADVANCE_BY = advanceBy;
-        IS_IDLE = isIdle;
-    }
+    private static final Class<?> TEST_DISPATCHER = KotlinxInternals.TestScheduler.DISPATCHER;
+    private static final MethodHandle GET_SCHEDULER = KotlinxInternals.TestScheduler.GET_SCHEDULER;
+    private static final MethodHandle TRY_RUN_NEXT = KotlinxInternals.TestScheduler.TRY_RUN_NEXT;
+    private static final MethodHandle RUN_CURRENT = KotlinxInternals.TestScheduler.RUN_CURRENT;
+    private static final MethodHandle ADVANCE_BY = KotlinxInternals.TestScheduler.ADVANCE_BY;
+    private static final MethodHandle IS_IDLE = KotlinxInternals.TestScheduler.IS_IDLE;
 
     private TestSchedulerSteps() {}
 

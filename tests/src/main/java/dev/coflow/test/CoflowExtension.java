@@ -1,6 +1,6 @@
 package dev.coflow.test;
 
-import dev.coflow.bridge.Coroutines;
+import dev.coflow.bridge.internal.LiveBodies;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
@@ -21,7 +21,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
  *       {@link VirtualTime#run}: the method body itself is the virtual-time body, so
  *       {@code Suspend.delay}, generator delays and blocking terminals in it take no wall time.
  *   <li>After each test it checks that every coroutine body the test started has finished (the
- *       count of {@link Coroutines#activeBodies()} is back where it was), allowing a short grace
+ *       number of bodies still running, the bridge's internal {@code LiveBodies} count, is back
+ *       where it was), allowing a short grace
  *       period because body threads end asynchronously, and fails the test otherwise.
  * </ul>
  *
@@ -157,7 +158,7 @@ public final class CoflowExtension implements BeforeEachCallback, AfterEachCallb
 
     /** The one place the harness reads the bridge's count of running bodies. */
     private static int activeBodies() {
-        return Coroutines.activeBodies();
+        return LiveBodies.count();
     }
 
     private static long checkGrace(Duration d, String argument) {

@@ -1,6 +1,7 @@
 package dev.coflow.test;
 
 import dev.coflow.bridge.Coroutines;
+import dev.coflow.bridge.internal.KotlinxInternals;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -182,6 +183,6 @@ final class VirtualTimeRunner {
     private static CoroutineContext backgroundWorkElement() {
         CoroutineContext bg = TestScopeKt.TestScope(EmptyCoroutineContext.INSTANCE).getBackgroundScope().getCoroutineContext();
         return bg.<CoroutineContext>fold(EmptyCoroutineContext.INSTANCE, (acc, element) ->
-                element.getClass().getName().equals("kotlinx.coroutines.test.BackgroundWork") ? element : acc);
+                KotlinxInternals.isBackgroundWork(element) ? element : acc);
     }
 }

@@ -1,8 +1,6 @@
 package dev.coflow.bridge.internal;
 
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import kotlin.coroutines.ContinuationInterceptor;
 import kotlin.coroutines.CoroutineContext;
 
@@ -12,30 +10,13 @@ import kotlin.coroutines.CoroutineContext;
  * monotonic {@code System.nanoTime()}. Time operators compute deadlines with it, so that they are
  * exact in virtual time and do not drift in real time.
  *
- * <p>kotlinx-coroutines-test is optional at run time; its public API is looked up once,
- * reflectively. Not part of coflow's API.
+ * <p>kotlinx-coroutines-test is optional at run time; its public API is looked up once, in
+ * {@link KotlinxInternals}. Not part of coflow's API.
  */
 public final class CoroutineClock {
-    private static final Class<?> TEST_DISPATCHER = KotlinxInternals.load(KotlinxInternals.TEST_DISPATCHER);
-    private static final MethodHandle GET_SCHEDULER;
-    private static final MethodHandle CURRENT_TIME;
-
-    static {
-        MethodHandle getScheduler = null, currentTime = null;
-        Class<?> scheduler = KotlinxInternals.load(KotlinxInternals.TEST_COROUTINE_SCHEDULER);
-        if (TEST_DISPATCHER != null && scheduler != null) {
-            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-            try {
-                getScheduler = lookup.findVirtual(TEST_DISPATCHER, "getScheduler", MethodType.methodType(scheduler));
-                currentTime = lookup.findVirtual(scheduler, "getCurrentTime", MethodType.methodType(long.class));
-            } catch (ReflectiveOperationException e) {
-                getScheduler = null;
-                currentTime = null;
-            }
-        }
-        GET_SCHEDULER = getScheduler;
-        CURRENT_TIME = currentTime;
-    }
+    private static final Class<?> TEST_DISPATCHER = KotlinxInternals.TestScheduler.DISPATCHER;
+    private static final MethodHandle GET_SCHEDULER = KotlinxInternals.TestScheduler.GET_SCHEDULER;
+    private static final MethodHandle CURRENT_TIME = KotlinxInternals.TestScheduler.CURRENT_TIME;
 
     private CoroutineClock() {}
 
