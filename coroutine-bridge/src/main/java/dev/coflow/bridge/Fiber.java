@@ -88,11 +88,24 @@ final class Fiber extends BodyContext {
         slot.current = this;
         Object value = null;
         Throwable error = null;
+        BodyThreadContext threadContext = null;
         try {
+            threadContext = BodyThreadContext.enter(context);   // MDC and the like, on this thread too
             value = body.run();
         } catch (Throwable e) {
             error = e;
         } finally {
+            if (threadContext != null) {
+                try {
+                    threadContext.exit();
+                } catch (Throwable e) {
+                    if (error == null) {
+                        error = e;
+                    } else {
+                        error.addSuppressed(e);
+                    }
+                }
+            }
             slot.current = null;
             bodyFinished();
         }

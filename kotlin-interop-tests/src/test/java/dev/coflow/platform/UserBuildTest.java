@@ -115,6 +115,11 @@ class UserBuildTest {
                   <dependencies>
                     <dependency>
                       <groupId>dev.coflow</groupId>
+                      <artifactId>coflow-api</artifactId>
+                      <version>%1$s</version>
+                    </dependency>
+                    <dependency>
+                      <groupId>dev.coflow</groupId>
                       <artifactId>coflow-test</artifactId>
                       <version>%1$s</version>
                       <scope>test</scope>
