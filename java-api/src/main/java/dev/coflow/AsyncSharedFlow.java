@@ -60,7 +60,10 @@ public sealed interface AsyncSharedFlow<T> permits AsyncStateFlow, MutableAsyncS
      *
      * @return the kotlinx {@code SharedFlow}
      */
-    SharedFlow<T> asKotlin();
+    @SuppressWarnings("deprecation")
+    default SharedFlow<T> asKotlin() {
+        return kotlinFlow();
+    }
 
     /**
      * The kotlinx SharedFlow behind this one.

@@ -51,7 +51,10 @@ public sealed interface AsyncStateFlow<T> extends AsyncSharedFlow<T> permits Mut
      * @return the kotlinx {@code StateFlow}
      */
     @Override
-    StateFlow<T> asKotlin();
+    @SuppressWarnings("deprecation")
+    default StateFlow<T> asKotlin() {
+        return kotlinFlow();
+    }
 
     /**
      * The kotlinx StateFlow behind this one.

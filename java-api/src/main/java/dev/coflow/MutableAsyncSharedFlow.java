@@ -113,7 +113,10 @@ public sealed interface MutableAsyncSharedFlow<T> extends AsyncSharedFlow<T> per
      * @return the kotlinx {@code MutableSharedFlow}
      */
     @Override
-    MutableSharedFlow<T> asKotlin();
+    @SuppressWarnings("deprecation")
+    default MutableSharedFlow<T> asKotlin() {
+        return kotlinFlow();
+    }
 
     /**
      * The kotlinx MutableSharedFlow behind this one.

@@ -84,7 +84,10 @@ public sealed interface MutableAsyncStateFlow<T> extends AsyncStateFlow<T>, Muta
      * @return the kotlinx {@code MutableStateFlow}
      */
     @Override
-    MutableStateFlow<T> asKotlin();
+    @SuppressWarnings("deprecation")
+    default MutableStateFlow<T> asKotlin() {
+        return kotlinFlow();
+    }
 
     /**
      * The kotlinx MutableStateFlow behind this one.
