@@ -1053,6 +1053,42 @@ public final class AsyncFlow<T> implements Flow<T> {
     }
 
     /**
+     * Logs the life of each collection at {@code INFO} through {@code System.Logger} (logger
+     * {@code dev.coflow.AsyncFlow}; routed to SLF4J, Log4j or java.util.logging by your setup): the
+     * start, every element, and the end (completed, cancelled, or failed with the cause). For
+     * debugging; see {@link #log(String, System.Logger.Level)}. kotlinx counterpart: {@code onStart}
+     * + {@code onEach} + {@code onCompletion} with a logger; Reactor {@code log(category)}.
+     *
+     * {@snippet :
+     * orders.log("orders").map(this::price).log("priced").toList();
+     * // orders: collecting / orders: element Order[1] / priced: element 9.5 / ... / orders: completed
+     * }
+     *
+     * @param name the prefix of every line, naming this stage
+     * @return the same flow, logged
+     */
+    public AsyncFlow<T> log(String name) {
+        return log(name, System.Logger.Level.INFO);
+    }
+
+    /**
+     * Like {@link #log(String)}, at {@code level}.
+     *
+     * {@snippet :
+     * events.log("events", System.Logger.Level.DEBUG).forEach(this::handle);
+     * }
+     *
+     * @param name the prefix of every line
+     * @param level the level of every line
+     * @return the same flow, logged
+     */
+    public AsyncFlow<T> log(String name, System.Logger.Level level) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(level, "level");
+        return new AsyncFlow<>(Emitters.log(flow, name, level));
+    }
+
+    /**
      * Emits {@code value} if the upstream completes without an element. kotlinx counterpart:
      * {@code onEmpty { emit(value) }}; Reactor {@code defaultIfEmpty}.
      *

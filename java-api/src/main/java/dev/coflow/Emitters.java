@@ -44,6 +44,34 @@ final class Emitters {
                 (FlowCollector<? super T> collector, Continuation<? super Unit> c) -> runBody("onEmpty", collector, body, c));
     }
 
+    /** The logger of {@code log}: {@code System.Logger}, so the library needs no logging dependency. */
+    private static final System.Logger LOG = System.getLogger("dev.coflow.AsyncFlow");
+
+    /**
+     * {@code log(name, level)}: one line when the collection starts, per element, and when it ends
+     * (completed, cancelled, or failed with the cause attached).
+     */
+    static <T> Flow<T> log(Flow<T> upstream, String name, System.Logger.Level level) {
+        Flow<T> started = FlowKt.onStart(upstream, (FlowCollector<? super T> collector, Continuation<? super Unit> c) -> {
+            LOG.log(level, () -> name + ": collecting");
+            return Unit.INSTANCE;
+        });
+        Flow<T> each = FlowKt.onEach(started, (T v, Continuation<? super Unit> c) -> {
+            LOG.log(level, () -> name + ": element " + v);
+            return Unit.INSTANCE;
+        });
+        return FlowKt.onCompletion(each, (FlowCollector<? super T> collector, Throwable cause, Continuation<? super Unit> c) -> {
+            if (cause == null) {
+                LOG.log(level, () -> name + ": completed");
+            } else if (cause instanceof CancellationException) {
+                LOG.log(level, () -> name + ": cancelled (" + cause.getMessage() + ")");
+            } else {
+                LOG.log(level, name + ": failed: " + cause, cause);
+            }
+            return Unit.INSTANCE;
+        });
+    }
+
     /** {@code defaultIfEmpty}: {@code value} when the upstream completes without an element. */
     static <T> Flow<T> defaultIfEmpty(Flow<T> upstream, T value) {
         return FlowKt.onEmpty(upstream,
