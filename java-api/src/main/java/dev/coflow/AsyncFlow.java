@@ -2046,6 +2046,59 @@ public final class AsyncFlow<T> implements Flow<T> {
         return Publishers.asPublisher(flow, context);
     }
 
+    /**
+     * Wraps an {@code org.reactivestreams.Publisher} (a Reactor {@code Flux} or {@code Mono}, an
+     * RxJava {@code Flowable}, an R2DBC result, a WebFlux body): the same as
+     * {@link #fromPublisher(java.util.concurrent.Flow.Publisher)} for the other interface, with the
+     * same subscriber (Reactive Streams TCK-verified, see {@code docs/reactive-streams.md}).
+     * kotlinx counterpart: {@code Publisher.asFlow()} (kotlinx-coroutines-reactive).
+     *
+     * {@snippet :
+     * Flux<Row> rows = Flux.from(connection.createStatement("SELECT ...").execute()).flatMap(this::rows);
+     * List<Row> firstTen = AsyncFlow.fromReactiveStreams(rows).take(10).toList(); // cancels the Flux after 10
+     * }
+     *
+     * @param publisher the publisher, subscribed once per collection
+     * @param <T> the element type
+     * @return a cold flow
+     */
+    public static <T> AsyncFlow<T> fromReactiveStreams(org.reactivestreams.Publisher<? extends T> publisher) {
+        Objects.requireNonNull(publisher, "publisher");
+        return new AsyncFlow<>(Publishers.asFlow(publisher));
+    }
+
+    /**
+     * This flow as an {@code org.reactivestreams.Publisher}, for Reactor, RxJava, R2DBC and
+     * Spring WebFlux: the same publisher as {@link #toPublisher()} for the other interface
+     * (Reactive Streams TCK-verified, see {@code docs/reactive-streams.md}). kotlinx counterpart:
+     * {@code Flow.asPublisher()} (kotlinx-coroutines-reactive).
+     *
+     * {@snippet :
+     * Flux<Event> events = Flux.from(AsyncFlow.generate(this::poll).toReactiveStreams());
+     * }
+     *
+     * @return a publisher of this flow's elements
+     */
+    public org.reactivestreams.Publisher<T> toReactiveStreams() {
+        return toReactiveStreams(kotlinx.coroutines.Dispatchers.getUnconfined());
+    }
+
+    /**
+     * Like {@link #toReactiveStreams()}, collecting in the given context (a dispatcher, a name).
+     * kotlinx counterpart: {@code Flow.asPublisher(context)} (kotlinx-coroutines-reactive).
+     *
+     * @param context where each subscriber's collection runs; must not contain a {@code Job}
+     * @return a publisher of this flow's elements
+     */
+    public org.reactivestreams.Publisher<T> toReactiveStreams(CoroutineContext context) {
+        Objects.requireNonNull(context, "context");
+        if (context.get(kotlinx.coroutines.Job.Key) != null) {
+            throw new IllegalArgumentException("toReactiveStreams: context must not contain a Job; each "
+                    + "subscriber's collection is cancelled through its Subscription");
+        }
+        return Publishers.asReactiveStreams(flow, context);
+    }
+
     // endregion
     // region collect ------------------------------------------------------------------------------
     // (blocking terminals, see Collect.java and Reduce.java, run as a plain loop by Fused.java where they can;
