@@ -1994,9 +1994,12 @@ public final class AsyncFlow<T> implements Flow<T> {
 
     /**
      * Wraps a {@link java.util.concurrent.Flow.Publisher}: collecting the flow subscribes, requests
-     * elements as the collector takes them (in batches of kotlinx's default buffer size; a
-     * following {@link #buffer(int)} sets the batch), and cancelling the collection cancels the
-     * subscription. kotlinx counterpart: {@code Publisher.asFlow()} (kotlinx-coroutines-jdk9).
+     * elements as the collector takes them (64 up front, then 32 each time 32 were taken; a
+     * directly following {@link #buffer(int)} sets the batch), and an early end of the collection
+     * ({@code take}, a failure downstream, cancellation) cancels the subscription. coflow's
+     * subscriber passes the Reactive Streams TCK's subscriber verifications; the rules and the
+     * demand model are in {@code docs/reactive-streams.md}. kotlinx counterpart:
+     * {@code Publisher.asFlow()} (kotlinx-coroutines-jdk9).
      *
      * {@snippet :
      * HttpResponse<Flow.Publisher<List<ByteBuffer>>> r = client.send(req, BodyHandlers.ofPublisher());
@@ -2013,12 +2016,18 @@ public final class AsyncFlow<T> implements Flow<T> {
     }
 
     /**
-     * This flow as a {@link java.util.concurrent.Flow.Publisher} that follows the Reactive Streams
-     * rules: each subscriber starts its own collection, which runs only as far as requested
-     * ({@code emit} of a generator waits for demand); {@code Subscription.cancel()} cancels the
-     * collection (a generator's {@code finally} blocks run). Collection starts in
-     * {@code Dispatchers.Unconfined}, on the thread that first requests. kotlinx counterpart:
-     * {@code Flow.asPublisher()}.
+     * This flow as a {@link java.util.concurrent.Flow.Publisher} that passes every rule of the
+     * Reactive Streams TCK: each subscriber starts its own collection when its {@code onSubscribe}
+     * has returned, and the collection runs only as far as requested ({@code emit} returns once
+     * its element was delivered and waits while there is no demand, so a generator never runs
+     * ahead of demand beyond what a {@code buffer} in the flow asks for); the end of the flow is
+     * signalled at once, without further demand; {@code request(n <= 0)} signals
+     * {@code IllegalArgumentException}; {@code Subscription.cancel()} cancels the collection (a
+     * generator's {@code finally} blocks run). The collection runs in
+     * {@code Dispatchers.Unconfined}: on the subscribing thread up to its first wait for demand,
+     * then on the thread that requests. See {@code docs/reactive-streams.md}. kotlinx counterpart:
+     * {@code Flow.asPublisher()}, which differs in that it holds back {@code onComplete} after
+     * exactly the requested elements and ignores {@code request(0)}.
      *
      * {@snippet :
      * Flow.Publisher<Event> events = AsyncFlow.generate(this::poll).toPublisher();

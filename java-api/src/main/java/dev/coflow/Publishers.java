@@ -5,8 +5,13 @@ import java.util.function.Consumer;
 import kotlin.Unit;
 import kotlin.coroutines.Continuation;
 import kotlin.coroutines.CoroutineContext;
+import kotlin.coroutines.EmptyCoroutineContext;
+import kotlinx.coroutines.channels.BufferOverflow;
+import kotlinx.coroutines.channels.Channel;
 import kotlinx.coroutines.flow.Flow;
 import kotlinx.coroutines.flow.FlowCollector;
+import kotlinx.coroutines.flow.FlowKt;
+import kotlinx.coroutines.flow.internal.FusibleFlow;
 
 /**
  * Reactive Streams both ways, for both interfaces: {@code java.util.concurrent.Flow.Publisher}
@@ -44,11 +49,17 @@ final class Publishers {
     }
 
     /**
-     * A cold flow over a publisher: each collection subscribes a new subscriber.
+     * A cold flow over a publisher: each collection subscribes a new subscriber. A directly
+     * following suspending {@code buffer(n)} fuses into it and sets the request batch to {@code n}
+     * (as kotlinx's {@code asFlow} does); any other buffer, {@code conflate} or {@code flowOn}
+     * applies to it as to any flow.
      *
      * @param <T> the element type
      */
-    private static final class PublisherFlow<T> implements Flow<T> {
+    private static final class PublisherFlow<T> implements Flow<T>, FusibleFlow<T> {
+        /** kotlinx's marker for "no channel needed" (internal {@code Channel.OPTIONAL_CHANNEL}). */
+        private static final int OPTIONAL_CHANNEL = -3;
+
         private final Consumer<? super PublishersSubscriber<T>> subscribe;
         private final int batch;
 
@@ -60,6 +71,18 @@ final class Publishers {
         @Override
         public Object collect(FlowCollector<? super T> collector, Continuation<? super Unit> continuation) {
             return new PublishersSubscriber<T>(batch).consume(subscribe, collector, continuation);
+        }
+
+        @Override
+        public Flow<T> fuse(CoroutineContext context, int capacity, BufferOverflow onBufferOverflow) {
+            if (context == EmptyCoroutineContext.INSTANCE && onBufferOverflow == BufferOverflow.SUSPEND
+                    && capacity != Channel.UNLIMITED && capacity != OPTIONAL_CHANNEL) {
+                int b = capacity == Channel.BUFFERED ? PublishersSubscriber.DEFAULT_BATCH : Math.max(1, capacity);
+                return new PublisherFlow<>(subscribe, b);
+            }
+            Flow<T> plain = this::collect; // not fusible: the operators below apply as to any flow
+            Flow<T> f = context == EmptyCoroutineContext.INSTANCE ? plain : FlowKt.flowOn(plain, context);
+            return capacity == OPTIONAL_CHANNEL ? f : FlowKt.buffer(f, capacity, onBufferOverflow);
         }
     }
 

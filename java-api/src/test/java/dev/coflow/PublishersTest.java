@@ -366,6 +366,26 @@ class PublishersTest {
     }
 
     @Test
+    void aFollowingBufferSetsTheRequestBatch() throws Exception {
+        Manual<Integer> m = new Manual<>();
+        var done = AsyncFlow.fromPublisher(m).buffer(4).toListAsync();
+        assertTrue(m.subscribed.await(BOUND, TimeUnit.SECONDS));
+        for (int i = 0; i < 4; i++) {
+            m.subscriber.onNext(i);
+        }
+        m.subscriber.onComplete();
+        assertEquals(List.of(0, 1, 2, 3), done.get(BOUND, TimeUnit.SECONDS));
+        assertEquals(4L, m.requests.get(0), "buffer(4) fused: the first request is 4: " + m.requests);
+
+        Manual<Integer> conflated = new Manual<>();
+        var last = AsyncFlow.fromPublisher(conflated).conflate().toListAsync();
+        assertTrue(conflated.subscribed.await(BOUND, TimeUnit.SECONDS));
+        conflated.subscriber.onNext(7);
+        conflated.subscriber.onComplete();
+        assertEquals(List.of(7), last.get(BOUND, TimeUnit.SECONDS), "conflate still applies");
+    }
+
+    @Test
     void demandFollowsTheCollectorAndAnEarlyExitCancels() throws Exception {
         Manual<Integer> m = new Manual<>();
         AtomicReference<List<Integer>> got = new AtomicReference<>();
