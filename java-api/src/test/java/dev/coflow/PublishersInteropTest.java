@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.coflow.test.CoflowExtension;
 import io.reactivex.rxjava3.core.Flowable;
 import io.smallrye.mutiny.Multi;
 import java.time.Duration;
@@ -15,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -31,11 +32,12 @@ import reactor.core.publisher.Mono;
 class PublishersInteropTest {
     private static final long BOUND = 10;
 
-    @AfterEach
-    void nothingLeftRunning() {
-        // a cancelled publisher's generator ends on its own thread, promptly but after cancel() returned
-        LeakCheck.awaitNoActiveBodies(() -> "PublishersInteropTest");
-    }
+    /**
+     * After each test no body it started may still run (the harness's leak check); a cancelled
+     * publisher's generator ends on its own thread, promptly but after {@code cancel()} returned.
+     */
+    @RegisterExtension
+    static final CoflowExtension COFLOW = CoflowExtension.withLeakGrace(Duration.ofSeconds(5));
 
     /** One library's way to wrap a coflow flow, rate-limit it to 2 and take 3 of it. */
     record Library(String name,

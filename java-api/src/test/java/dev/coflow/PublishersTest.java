@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.coflow.test.CoflowExtension;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,8 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import kotlin.Unit;
 import kotlinx.coroutines.flow.FlowKt;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * coflow's own Reactive Streams publisher and subscriber, beyond what the TCK classes
@@ -28,11 +30,12 @@ import org.junit.jupiter.api.Test;
 class PublishersTest {
     private static final long BOUND = 10;
 
-    @AfterEach
-    void nothingLeftRunning() {
-        // a cancelled publisher's generator ends on its own thread, promptly but after cancel() returned
-        LeakCheck.awaitNoActiveBodies(() -> "PublishersTest");
-    }
+    /**
+     * After each test no body it started may still run (the harness's leak check); a cancelled
+     * publisher's generator ends on its own thread, promptly but after {@code cancel()} returned.
+     */
+    @RegisterExtension
+    static final CoflowExtension COFLOW = CoflowExtension.withLeakGrace(Duration.ofSeconds(5));
 
     /** A generator of 0..n-1 that counts the emits it started and those that returned. */
     static final class Counted {
