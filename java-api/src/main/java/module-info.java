@@ -8,6 +8,8 @@ module dev.coflow {
     requires transitive dev.coflow.bridge;
     requires transitive kotlinx.coroutines.core;
     requires kotlinx.coroutines.jdk9;
+    // toReactiveStreams / fromReactiveStreams speak org.reactivestreams.Publisher (automatic module)
+    requires transitive org.reactivestreams;
 
     exports dev.coflow;
     exports dev.coflow.function;
