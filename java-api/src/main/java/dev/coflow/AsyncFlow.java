@@ -1539,6 +1539,26 @@ public final class AsyncFlow<T> implements Flow<T> {
     // (catchError, onErrorReturn, onErrorResume: see Errors.java; retry, retryWhen: see Retry.java)
 
     /**
+     * Marks a stage of a pipeline: a failure from upstream of here passes on as it is, with an
+     * {@link AsyncFlowCheckpoint} naming {@code description} among its suppressed exceptions, so
+     * the stack trace of an asynchronous failure says where in which pipeline it came from.
+     * Downstream failures and cancellation pass untouched. kotlinx counterpart: none; Reactor
+     * {@code checkpoint(description)}.
+     *
+     * {@snippet :
+     * rows.map(this::parse).checkpoint("orders import: parse").mapAsync(8, this::store).toList();
+     * // a parse failure shows "Suppressed: dev.coflow.AsyncFlowCheckpoint: checkpoint: orders import: parse"
+     * }
+     *
+     * @param description names the stage, not null
+     * @return the same flow
+     */
+    public AsyncFlow<T> checkpoint(String description) {
+        Objects.requireNonNull(description, "description");
+        return new AsyncFlow<>(Errors.checkpoint(flow, description));
+    }
+
+    /**
      * Handles a failure of the upstream: {@code handler} gets the cause (checked exceptions
      * unwrapped) and may emit fallback elements, wait, or rethrow. Failures thrown downstream of
      * this operator are never caught (exception transparency), and a

@@ -204,6 +204,24 @@ final class Errors {
                 Emitters.<T>runBody("catchError", collector, out -> handler.accept(cause, out), c));
     }
 
+    /**
+     * {@code checkpoint}: an upstream failure passes on unchanged but for an
+     * {@link AsyncFlowCheckpoint} naming {@code description} among its suppressed exceptions (once
+     * per checkpoint, however often the failure passes it). Cancellation passes untouched.
+     */
+    static <T> Flow<T> checkpoint(Flow<T> upstream, String description) {
+        String message = "checkpoint: " + description;
+        return catchWith(upstream, (collector, cause, c) -> {
+            for (Throwable s : cause.getSuppressed()) {
+                if (s instanceof AsyncFlowCheckpoint && message.equals(s.getMessage())) {
+                    throw Exceptions.sneaky(cause);
+                }
+            }
+            cause.addSuppressed(new AsyncFlowCheckpoint(description));
+            throw Exceptions.sneaky(cause);
+        });
+    }
+
     /** No body needed: one tail call of the collector's {@code emit}. */
     static <T> Flow<T> onErrorReturn(Flow<T> upstream, T value) {
         return catchWith(upstream, (collector, cause, c) -> collector.emit(value, c));
