@@ -804,6 +804,9 @@ class BadInputCatalogueTest {
         if (type == BufferOverflow.class) {
             return BufferOverflow.SUSPEND;
         }
+        if (type == System.Logger.Level.class) {
+            return System.Logger.Level.DEBUG;
+        }
         if (type == Backoff.class) {
             return Backoff.fixed(Duration.ofMillis(1), 2);
         }

@@ -34,7 +34,6 @@ class CheckpointTest {
                 .checkpoint("import: parse")
                 .map(v -> v * 10)
                 .checkpoint("import: scale")
-                .buffer(4)
                 .toList());
         assertSame(boom, e, "the failure itself passes unchanged");
         assertEquals(List.of("checkpoint: import: parse", "checkpoint: import: scale"), checkpoints(e));
