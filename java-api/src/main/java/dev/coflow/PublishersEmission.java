@@ -276,7 +276,11 @@ final class PublishersEmission<T> implements java.util.concurrent.Flow.Subscript
         th.getUncaughtExceptionHandler().uncaughtException(th, t);
     }
 
-    /** The emission coroutine's body: collects the flow into the emission and signals how it ended. */
+    /**
+     * The emission coroutine's body: collects the flow into the emission and signals how it ended.
+     *
+     * @param <T> the element type
+     */
     private static final class Run<T> extends ContinuationImpl {
         private final PublishersEmission<T> owner;
         private boolean started;
@@ -307,7 +311,11 @@ final class PublishersEmission<T> implements java.util.concurrent.Flow.Subscript
         }
     }
 
-    /** An {@code emit} that found no demand: waits for it, then delivers its element. */
+    /**
+     * An {@code emit} that found no demand: waits for it, then delivers its element.
+     *
+     * @param <T> the element type
+     */
     private static final class AwaitDemand<T> extends ContinuationImpl {
         private final PublishersEmission<T> owner;
         private final T value;
