@@ -58,9 +58,13 @@ class PublisherInteropTest {
         assertTrue(finished.await(10, TimeUnit.SECONDS));
         assertTrue(completed.await(10, TimeUnit.SECONDS));
         assertEquals(List.of(0, 1), r.values);
-        assertEquals(List.of("emit 0", "emit 1", "emit 2", "finally", "completion cancelled"), log,
-                "the generator never ran ahead of demand: emit 1 returned once delivered (so that a flow that ends "
-                + "there completes without more demand), emit 2 waited for demand and saw the cancellation");
+        // emit 1 returns once delivered (so that a flow that ends there completes without more demand);
+        // whether the loop reaches "emit 2" (which waits for demand) before the cancel lands is a race
+        List<String> got = List.copyOf(log);
+        List<String> expected = got.contains("emit 2")
+                ? List.of("emit 0", "emit 1", "emit 2", "finally", "completion cancelled")
+                : List.of("emit 0", "emit 1", "finally", "completion cancelled");
+        assertEquals(expected, got, "the generator never ran ahead of demand");
         assertEquals(List.of(), r.terminal, "no signal after cancel");
     }
 
