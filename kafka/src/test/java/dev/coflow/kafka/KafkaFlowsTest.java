@@ -102,7 +102,239 @@ class KafkaFlowsTest {
         assertEquals(3, gotPerPartition.size(), "keys spread over every partition");
     }
 
+
+    @Test
+    void aSlowDownstreamPausesThePartitionsAndBoundsTheBuffer() throws Exception {
+        String topic = createTopic("slow", 2);
+        produce(topic, 2000);
+        int maxBuffered = 50;
+        int maxPoll = 20;
+        Properties props = consumerProps("g-slow");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(maxPoll));
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "slow-" + topic);
+        props.put(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG, CountingInterceptor.class.getName());
+        CountDownLatch paused = new CountDownLatch(1);
+        CountDownLatch resumed = new CountDownLatch(1);
+        List<Integer> bufferedAtPause = new CopyOnWriteArrayList<>();
+        ConsumerListener listener = new ConsumerListener() {
+            @Override
+            public void onPaused(Collection<TopicPartition> partitions, int bufferedRecords) {
+                bufferedAtPause.add(bufferedRecords);
+                paused.countDown();
+            }
+
+            @Override
+            public void onResumed(Collection<TopicPartition> partitions) {
+                resumed.countDown();
+            }
+        };
+        AtomicInteger polledWhileHeld = new AtomicInteger(-1);
+        Map<Integer, Long> lastOffset = new HashMap<>();
+
+        long n = KafkaFlows.consume(props, List.of(topic), new StringDeserializer(), new StringDeserializer(),
+                        ConsumeOptions.defaults().maxBuffered(maxBuffered).listener(listener))
+                .onEach(r -> {
+                    if (polledWhileHeld.get() < 0) {
+                        // the downstream is stuck on its first record until the consumer has paused
+                        assertTrue(paused.await(60, TimeUnit.SECONDS), "the consumer never paused for a stuck downstream");
+                        polledWhileHeld.set(CountingInterceptor.POLLED.get("slow-" + topic).get());
+                    }
+                    Long before = lastOffset.put(r.partition(), r.offset());
+                    assertEquals(before == null ? 0 : before + 1, r.offset(), "partition order");
+                })
+                .take(2000)
+                .count();
+
+        assertEquals(2000, n);
+        assertTrue(resumed.await(0, TimeUnit.SECONDS), "the consumer resumed once the downstream caught up");
+        int bound = maxBuffered + maxPoll;
+        assertTrue(bufferedAtPause.stream().allMatch(b -> b >= maxBuffered && b <= bound), "buffered at pauses: " + bufferedAtPause);
+        assertTrue(polledWhileHeld.get() <= bound + 1,
+                "while the downstream held one record the consumer fetched " + polledWhileHeld.get() + " of 2000 (bound " + bound + ")");
+    }
+
+    @Test
+    void cancellingOneOfTwoMembersMovesItsPartitionsToTheOtherAndLosesNothing() throws Exception {
+        String topic = createTopic("rebalance", 4);
+        int total = 4000;
+        produce(topic, total);
+        String group = "g-rebalance";
+        Set<Long> seen = ConcurrentHashMap.newKeySet();
+        AtomicInteger deliveries = new AtomicInteger();
+        CountDownLatch aHeld = new CountDownLatch(1);
+        CountDownLatch bAssigned = new CountDownLatch(1);
+        CountDownLatch allSeen = new CountDownLatch(1);
+        Set<TopicPartition> bOwns = ConcurrentHashMap.newKeySet();
+        ConsumerListener bListener = new ConsumerListener() {
+            @Override
+            public void onAssigned(Collection<TopicPartition> partitions) {
+                bOwns.addAll(partitions);
+                if (!partitions.isEmpty()) {
+                    bAssigned.countDown();
+                }
+            }
+
+            @Override
+            public void onRevoked(Collection<TopicPartition> partitions) {
+                bOwns.removeAll(partitions);
+            }
+        };
+        ConsumeOptions aOptions = ConsumeOptions.defaults().revocationTimeout(Duration.ofSeconds(1));
+        AtomicInteger aCount = new AtomicInteger();
+        Member a = new Member(KafkaFlows.consume(consumerProps(group), List.of(topic), new StringDeserializer(),
+                new StringDeserializer(), aOptions), r -> {
+            record(r, seen, deliveries, total, allSeen);
+            if (aCount.incrementAndGet() == 300) {
+                aHeld.countDown();
+                new CountDownLatch(1).await();     // stuck until cancelled: this record stays unfinished
+            }
+        });
+        assertTrue(aHeld.await(60, TimeUnit.SECONDS), "member A never reached its 300th record");
+        Member b = new Member(KafkaFlows.consume(consumerProps(group), List.of(topic), new StringDeserializer(),
+                new StringDeserializer(), ConsumeOptions.defaults().listener(bListener)),
+                r -> record(r, seen, deliveries, total, allSeen));
+        assertTrue(bAssigned.await(60, TimeUnit.SECONDS), "member B never got a partition");
+
+        a.cancel();
+        assertNotNull(a.failure.get(), "A's terminal ends by cancellation");
+        assertTrue(allSeen.await(60, TimeUnit.SECONDS), "after A left, B saw " + seen.size() + " of " + total);
+        Set<TopicPartition> bOwnedAtTheEnd = Set.copyOf(bOwns);
+        b.cancel();
+
+        assertEquals(total, seen.size(), "no record lost");
+        assertEquals(4, bOwnedAtTheEnd.size(), "B owned every partition after A left: " + bOwnedAtTheEnd);
+        int duplicates = deliveries.get() - total;
+        System.out.println("[coflow-kafka] rebalance: " + deliveries.get() + " deliveries of " + total + " records, "
+                + duplicates + " redelivered");
+        assertTrue(duplicates >= 1, "A's unfinished record is redelivered to B");
+        assertEquals(endOffsets(topic), committed(group), "B committed everything at its clean stop");
+    }
+
+    @Test
+    void aCleanStopCommitsTheLastFinishedOffsetPlusOneAndNotTheRecordInFlight() throws Exception {
+        String topic = createTopic("stop", 2);
+        produce(topic, 500);
+        String group = "g-stop";
+        Map<TopicPartition, Long> lastFinished = new ConcurrentHashMap<>();
+        AtomicReference<ConsumerRecord<String, String>> inFlight = new AtomicReference<>();
+        AtomicInteger count = new AtomicInteger();
+        CountDownLatch held = new CountDownLatch(1);
+        Member m = new Member(KafkaFlows.consume(consumerProps(group), List.of(topic), new StringDeserializer(),
+                new StringDeserializer(), ConsumeOptions.defaults().commitEvery(1_000_000, Duration.ofHours(1))), r -> {
+            if (count.incrementAndGet() == 450) {
+                inFlight.set(r);
+                held.countDown();
+                new CountDownLatch(1).await();    // the 450th record is in flight when the stop comes
+            }
+            lastFinished.put(new TopicPartition(r.topic(), r.partition()), r.offset());
+        });
+        assertTrue(held.await(60, TimeUnit.SECONDS), "consumed " + count.get() + " of 450");
+        m.cancel();
+
+        // no commit was due by count or time: every committed offset comes from the stop itself
+        Map<TopicPartition, Long> expected = new HashMap<>();
+        lastFinished.forEach((tp, o) -> expected.put(tp, o + 1));
+        TopicPartition held450 = new TopicPartition(topic, inFlight.get().partition());
+        assertEquals(inFlight.get().offset(), expected.getOrDefault(held450, 0L), "the unfinished record is next on its partition");
+        assertEquals(expected, committed(group));
+        assertEquals(449, expected.values().stream().mapToLong(Long::longValue).sum());
+        assertTrue(admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group).members().isEmpty(),
+                "the consumer left the group before the terminal returned");
+    }
+
+    @Test
+    void aCleanStopOnAnIdleConsumerCommitsLastPlusOnePerPartition() throws Exception {
+        String topic = createTopic("idle", 3);
+        produce(topic, 300);
+        String group = "g-idle";
+        Map<TopicPartition, Long> last = new ConcurrentHashMap<>();
+        AtomicInteger count = new AtomicInteger();
+        CountDownLatch all = new CountDownLatch(1);
+        Member m = new Member(KafkaFlows.consume(consumerProps(group), List.of(topic), new StringDeserializer(),
+                new StringDeserializer(), ConsumeOptions.defaults().commitEvery(1_000_000, Duration.ofHours(1))), r -> {
+            last.put(new TopicPartition(r.topic(), r.partition()), r.offset());
+            if (count.incrementAndGet() == 300) {
+                all.countDown();
+            }
+        });
+        assertTrue(all.await(60, TimeUnit.SECONDS), "consumed " + count.get() + " of 300");
+        m.cancel();
+        Map<TopicPartition, Long> expected = new HashMap<>();
+        last.forEach((tp, o) -> expected.put(tp, o + 1));
+        assertEquals(3, expected.size());
+        assertEquals(expected, committed(group));
+        assertEquals(endOffsets(topic), committed(group));
+        assertTrue(admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group).members().isEmpty(),
+                "the consumer left the group before the terminal returned");
+    }
+
+    @Test
+    void aFailedSendFailsTheProducingFlow() {
+        Properties props = producerProps();
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "1000");
+        Throwable t = assertThrows(Throwable.class, () -> KafkaFlows.produce(props,
+                        AsyncFlow.of(new ProducerRecord<>("no-such-topic-" + System.nanoTime(), "k", "v")),
+                        new StringSerializer(), new StringSerializer(), 4)
+                .toList());
+        assertInstanceOf(org.apache.kafka.common.errors.TimeoutException.class, t,
+                "the send's own error is the flow's error");
+    }
+
     // ---------------------------------------------------------------------------------------------
+
+    private static void record(ConsumerRecord<String, String> r, Set<Long> seen, AtomicInteger deliveries, int total,
+                               CountDownLatch allSeen) {
+        deliveries.incrementAndGet();
+        seen.add(((long) r.partition() << 32) | r.offset());
+        if (seen.size() == total) {
+            allSeen.countDown();
+        }
+    }
+
+    /** One pipeline instance: a blocking forEach on its own thread; {@link #cancel} interrupts it and waits. */
+    private static final class Member {
+        final Thread thread;
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Member(AsyncFlow<ConsumerRecord<String, String>> flow, dev.coflow.function.ThrowingConsumer<ConsumerRecord<String, String>> action) {
+            thread = new Thread(() -> {
+                try {
+                    flow.forEach(action);
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            }, "member");
+            thread.start();
+        }
+
+        void cancel() throws InterruptedException {
+            thread.interrupt();
+            thread.join(TimeUnit.SECONDS.toMillis(60));
+            assertFalse(thread.isAlive(), "the pipeline did not stop within 60 s of its cancellation");
+        }
+    }
+
+    private static Map<TopicPartition, Long> committed(String group) throws Exception {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
+                .forEach((tp, o) -> {
+                    if (o != null) {
+                        out.put(tp, o.offset());
+                    }
+                });
+        return out;
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
+        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
+        Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            specs.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        Map<TopicPartition, Long> out = new HashMap<>();
+        admin.listOffsets(specs).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> out.put(tp, info.offset()));
+        return out;
+    }
 
     private static String createTopic(String name, int partitions) throws Exception {
         String topic = name + "-" + System.nanoTime();
