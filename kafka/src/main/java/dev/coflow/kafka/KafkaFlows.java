@@ -267,6 +267,49 @@ public final class KafkaFlows {
         return produce(producerProperties, records, null, null, 256);
     }
 
+    /**
+     * Like {@code AsyncFlow.mapAsync(concurrency, fn)}, but calls for elements with the same key
+     * run one after another, in upstream order, while different keys run concurrently (at most
+     * {@code concurrency} calls at once). Results come out in upstream order. With the
+     * record's partition (or its Kafka key) as the key, a pipeline processes partitions in
+     * parallel and keeps each partition's order. Behind {@link #consume consume(...)} the records
+     * count as finished when {@code mapAsyncPartitioned} takes them, not when {@code fn} returns:
+     * use {@link #consumeWithAck} and ack after {@code fn} for at-least-once.
+     *
+     * {@snippet :
+     * KafkaFlows.mapAsyncPartitioned(
+     *                 KafkaFlows.<String, String>consumeWithAck(props, List.of("orders"), null, null, ConsumeOptions.defaults()),
+     *                 8,
+     *                 r -> r.record().partition(),
+     *                 r -> { store(r.record().value()); return r; })
+     *         .forEach(KafkaRecord::ack);
+     * }
+     *
+     * <p>kotlinx counterpart: none; Pekko Streams' {@code mapAsyncPartitioned(parallelism, partitioner, f)}
+     * (ordered output); Reactor: {@code groupBy(key).flatMap(g -> g.concatMap(f))} (unordered).
+     *
+     * @param upstream the elements
+     * @param concurrency how many calls may run at once, at least 1
+     * @param keyFn the key of an element; must not return null
+     * @param fn the transformation; may block or wait; must not return null
+     * @param <T> the element type
+     * @param <K> the key type
+     * @param <R> the result type
+     * @return the transformed flow, in upstream order
+     * @throws IllegalArgumentException if {@code concurrency < 1}
+     */
+    public static <T, K, R> AsyncFlow<R> mapAsyncPartitioned(Flow<? extends T> upstream, int concurrency,
+                                                             dev.coflow.function.ThrowingFunction<? super T, ? extends K> keyFn,
+                                                             dev.coflow.function.ThrowingFunction<? super T, ? extends R> fn) {
+        Objects.requireNonNull(upstream, "upstream");
+        Objects.requireNonNull(keyFn, "keyFn");
+        Objects.requireNonNull(fn, "fn");
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("mapAsyncPartitioned: concurrency must be at least 1, was " + concurrency);
+        }
+        return Partitioned.mapAsyncPartitioned(upstream, concurrency, keyFn, fn);
+    }
+
     private static Properties consumerProperties(Properties consumerProperties) {
         Objects.requireNonNull(consumerProperties, "consumerProperties");
         Properties props = new Properties();

@@ -40,7 +40,7 @@ final class KafkaBroker implements AutoCloseable {
         return bootstrap;
     }
 
-    /** From launching the storage format to the broker answering a metadata request. */
+    /** From formatting the storage to the broker answering a metadata request. */
     Duration startup() {
         return startup;
     }
@@ -75,12 +75,15 @@ final class KafkaBroker implements AutoCloseable {
                 "num.io.threads=2",
                 "") );
         Path log = dir.resolve("broker.log");
-        Process format = launch(dir, log, "kafka.tools.StorageTool",
-                "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString());
-        if (!format.waitFor(120, TimeUnit.SECONDS) || format.exitValue() != 0) {
-            format.destroyForcibly();
-            throw new IllegalStateException("could not format the Kafka broker's storage (exit "
-                    + (format.isAlive() ? "none, timed out" : format.exitValue()) + "): " + tail(log));
+        // formatting runs in this JVM (one child JVM start less): Kafka's own storage tool
+        java.io.ByteArrayOutputStream formatOut = new java.io.ByteArrayOutputStream();
+        int formatted;
+        try (java.io.PrintStream out = new java.io.PrintStream(formatOut, true, java.nio.charset.StandardCharsets.UTF_8)) {
+            formatted = kafka.tools.StorageTool.execute(new String[] {
+                    "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()}, out);
+        }
+        if (formatted != 0) {
+            throw new IllegalStateException("could not format the Kafka broker's storage (exit " + formatted + "): " + formatOut);
         }
         Process broker = launch(dir, log, "kafka.Kafka", config.toString());
         KafkaBroker b = null;

@@ -269,6 +269,60 @@ class KafkaFlowsTest {
     }
 
     @Test
+    void manualAcksCommitOnlyTheAcknowledgedPrefixOfEachPartition() throws Exception {
+        String topic = createTopic("manual", 1);
+        produce(topic, 20);
+        String group = "g-manual";
+        List<KafkaRecord<String, String>> unacked = new CopyOnWriteArrayList<>();
+        CountDownLatch all = new CountDownLatch(20);
+        Thread t = new Thread(() -> {
+            try {
+                KafkaFlows.consumeWithAck(consumerProps(group), List.of(topic), new StringDeserializer(),
+                                new StringDeserializer(), ConsumeOptions.defaults().commitEvery(1, Duration.ofHours(1)))
+                        .mapAsyncUnordered(4, r -> r)
+                        .forEach(r -> {
+                            if (r.record().offset() == 5) {
+                                unacked.add(r);           // never acknowledged: offsets 6.. stay uncommitted
+                            } else {
+                                r.ack();
+                                r.ack();                  // idempotent
+                            }
+                            all.countDown();
+                        });
+            } catch (Throwable ignored) {
+                // cancelled below
+            }
+        });
+        t.start();
+        assertTrue(all.await(60, TimeUnit.SECONDS), "saw " + (20 - all.getCount()) + " of 20");
+        t.interrupt();
+        t.join(60_000);
+        assertFalse(t.isAlive());
+        assertEquals(Map.of(new TopicPartition(topic, 0), 5L), committed(group));
+        unacked.get(0).ack();                             // after the flow ended: ignored
+        assertEquals(Map.of(new TopicPartition(topic, 0), 5L), committed(group));
+    }
+
+    @Test
+    void atMostOnceCommitsBeforeEmittingSoTheRecordInFlightIsNotRedelivered() throws Exception {
+        String topic = createTopic("amo", 1);
+        produce(topic, 10);
+        String group = "g-amo";
+        CountDownLatch held = new CountDownLatch(1);
+        Member m = new Member(KafkaFlows.consume(consumerProps(group), List.of(topic), new StringDeserializer(),
+                new StringDeserializer(), ConsumeOptions.defaults().deliverAtMostOnce()), r -> {
+            if (r.offset() == 3) {
+                held.countDown();
+                new CountDownLatch(1).await();
+            }
+        });
+        assertTrue(held.await(60, TimeUnit.SECONDS));
+        m.cancel();
+        long committed = committed(group).get(new TopicPartition(topic, 0));
+        assertTrue(committed > 3, "the batch holding offset 3 was committed before it was emitted: " + committed);
+    }
+
+    @Test
     void aFailedSendFailsTheProducingFlow() {
         Properties props = producerProps();
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "1000");
