@@ -12,12 +12,14 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -251,7 +253,15 @@ final class ConsumerLoop<K, V> {
             finishedSinceCommit = 0;
         }
         lastCommit = System.nanoTime();
-        commit(consumer, offsets);
+        try {
+            commit(consumer, offsets);
+        } catch (RebalanceInProgressException | CommitFailedException e) {
+            // the group is rebalancing: keep the positions and retry after the next poll; the
+            // revocation commits them first if these partitions move
+            synchronized (lock) {
+                finishedSinceCommit = Math.max(finishedSinceCommit, 1);
+            }
+        }
     }
 
     // guarded by lock
@@ -336,6 +346,9 @@ final class ConsumerLoop<K, V> {
             }
             try {
                 commit(consumer, offsets);
+            } catch (RebalanceInProgressException | CommitFailedException e) {
+                // this member already lost the partitions (its generation is over): their new owner
+                // starts from the last commit and sees the finished records again (at-least-once)
             } finally {
                 synchronized (lock) {
                     partitions.forEach(parts::remove);

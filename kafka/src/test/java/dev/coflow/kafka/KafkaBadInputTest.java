@@ -47,6 +47,14 @@ class KafkaBadInputTest {
     }
 
     @Test
+    void aConsumerThatCannotStartFailsTheFlowWithKafkasOwnError() {
+        // no key.deserializer: KafkaConsumer's constructor refuses the configuration on the consumer thread
+        var e = assertThrows(org.apache.kafka.common.config.ConfigException.class,
+                () -> KafkaFlows.consume(group(), List.of("t")).take(1).toList());
+        assertTrue(e.getMessage().contains("key.deserializer"), e.getMessage());
+    }
+
+    @Test
     void optionsAreChecked() {
         ConsumeOptions d = ConsumeOptions.defaults();
         assertTrue(assertThrows(IllegalArgumentException.class, () -> d.maxBuffered(0)).getMessage().contains("maxBuffered"));
