@@ -114,6 +114,12 @@ class UserBuildTest {
                   </properties>
                   <dependencies>
                     <dependency>
+                      <!-- the test uses AsyncFlow; the harness brings only the bridge -->
+                      <groupId>dev.coflow</groupId>
+                      <artifactId>coflow-api</artifactId>
+                      <version>%1$s</version>
+                    </dependency>
+                    <dependency>
                       <groupId>dev.coflow</groupId>
                       <artifactId>coflow-test</artifactId>
                       <version>%1$s</version>
