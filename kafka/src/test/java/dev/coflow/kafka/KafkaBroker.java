@@ -90,6 +90,8 @@ final class KafkaBroker implements AutoCloseable {
         try {
             awaitReady(broker, bootstrap, log);
             b = new KafkaBroker(dir, broker, bootstrap, Duration.ofNanos(System.nanoTime() - t0));
+            // should the test JVM die without @AfterAll (a killed fork), the broker goes with it
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::destroyForcibly, "kafka-broker-reaper"));
             return b;
         } finally {
             if (b == null) {

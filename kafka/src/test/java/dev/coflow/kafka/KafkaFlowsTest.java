@@ -322,6 +322,74 @@ class KafkaFlowsTest {
         assertTrue(committed > 3, "the batch holding offset 3 was committed before it was emitted: " + committed);
     }
 
+    /**
+     * Not a JMH benchmark (the broker runs in this test's fork): records per second through
+     * {@code consume -> map -> commit} against a plain {@code KafkaConsumer.poll} loop doing the
+     * same work (the same map, a synchronous commit every 100 records) on the same topic, each
+     * timed from its first record. Tagged {@code stress}: runs with {@code -Pstress} or
+     * {@code -Dcoflow.excludedGroups=none}.
+     */
+    @Test
+    @org.junit.jupiter.api.Tag("stress")
+    void throughputAgainstAPlainPollLoop() throws Exception {
+        String topic = createTopic("throughput", 4);
+        int n = 200_000;
+        produce(topic, n);
+        double plain = 0;
+        double flow = 0;
+        for (int round = 0; round < 2; round++) {       // the first round warms both up
+            plain = plainLoop(topic, n, "g-plain-" + round);
+            long[] first = {0};
+            AtomicInteger sum = new AtomicInteger();
+            long end = KafkaFlows.consume(consumerProps("g-flow-" + round), List.of(topic), new StringDeserializer(),
+                            new StringDeserializer(), ConsumeOptions.defaults().commitEvery(100, Duration.ofSeconds(1)))
+                    .map(r -> {
+                        if (first[0] == 0) {
+                            first[0] = System.nanoTime();
+                        }
+                        return r.value().length();
+                    })
+                    .onEach(sum::addAndGet)
+                    .take(n)
+                    .count();
+            assertEquals(n, end);
+            flow = n / ((System.nanoTime() - first[0]) / 1e9);
+        }
+        System.out.printf("[coflow-kafka] throughput, %d records of 4 partitions: consume->map->commit %.0f records/s,"
+                + " plain poll loop %.0f records/s (%.2fx)%n", n, flow, plain, flow / plain);
+        assertTrue(flow > 0 && plain > 0);
+    }
+
+    private static double plainLoop(String topic, int n, String group) {
+        Properties props = consumerProps(group);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(props)) {
+            consumer.subscribe(List.of(topic));
+            int seen = 0;
+            int sinceCommit = 0;
+            long sum = 0;
+            long first = 0;
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            while (seen < n) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
+                    if (first == 0) {
+                        first = System.nanoTime();
+                    }
+                    sum += r.value().length();
+                    offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                    seen++;
+                    if (++sinceCommit == 100) {
+                        consumer.commitSync(offsets);
+                        sinceCommit = 0;
+                    }
+                }
+            }
+            consumer.commitSync(offsets);
+            assertTrue(sum > 0);
+            return n / ((System.nanoTime() - first) / 1e9);
+        }
+    }
+
     @Test
     void aFailedSendFailsTheProducingFlow() {
         Properties props = producerProps();
