@@ -57,19 +57,21 @@ public record ConsumeOptions(int maxBuffered, int commitBatchSize, Duration comm
     }
 
     /**
-     * At-least-once, 500 buffered records, a commit every 100 finished records or every second,
+     * At-least-once, 2000 buffered records (four polls of the default {@code max.poll.records}), a commit every 100 finished records or every second,
      * 30 seconds for a revocation, no listener.
      *
      * @return the defaults
      */
     public static ConsumeOptions defaults() {
-        return new ConsumeOptions(500, 100, Duration.ofSeconds(1), Duration.ofSeconds(30), false, NONE);
+        return new ConsumeOptions(2000, 100, Duration.ofSeconds(1), Duration.ofSeconds(30), false, NONE);
     }
 
     /**
      * The bound of the buffer between the consumer and the downstream: when it is reached the
      * consumer pauses its partitions; it resumes them when the buffer is half empty. Memory stays
-     * below {@code maxBuffered + max.poll.records} records whatever the lag.
+     * below {@code maxBuffered + max.poll.records} records whatever the lag. Keep it a few times
+     * {@code max.poll.records}: a bound of one poll pauses and resumes after every poll (a quarter
+     * of the throughput in this module's throughput test).
      *
      * @param records at least 1
      * @return a copy with the new bound
