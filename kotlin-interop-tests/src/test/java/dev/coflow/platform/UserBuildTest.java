@@ -114,6 +114,7 @@ class UserBuildTest {
                   </properties>
                   <dependencies>
                     <dependency>
+                      <!-- the test uses AsyncFlow; the harness brings only the bridge -->
                       <groupId>dev.coflow</groupId>
                       <artifactId>coflow-api</artifactId>
                       <version>%1$s</version>
