@@ -26,8 +26,15 @@ final class Io {
 
     private Io() {}
 
-    /** Runs {@code op} on a virtual thread and waits for it, suspending the calling coroutine. */
+    /**
+     * Runs {@code op} on a virtual thread and waits for it, suspending the calling coroutine. It
+     * first yields ({@code Suspend.yieldNow}): other coroutines of the same dispatcher get a turn
+     * before every operation even where the dispatcher keeps its thread while a body computes (a
+     * test dispatcher, docs/semantics.md §8), and a cancelled caller stops here, before the
+     * operation, rather than after it.
+     */
     static <T> T blocking(SuspendBody<T> op) {
+        Suspend.yieldNow();
         return Suspend.call(c -> Coroutines.runSuspendingOnVirtualThread(op, c));
     }
 
