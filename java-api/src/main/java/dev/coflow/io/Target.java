@@ -57,6 +57,7 @@ final class Target {
                     Path dir = path.toAbsolutePath().getParent();
                     Path temp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp");
                     try {
+                        keepPermissions(path, temp);
                         holder[0] = new Target(path, options, temp, Io.opened(FileChannel.open(temp, StandardOpenOption.WRITE)));
                     } catch (IOException | RuntimeException e) {
                         Files.deleteIfExists(temp);
@@ -78,6 +79,17 @@ final class Target {
             }
             return holder[0];
         });
+    }
+
+    /** The replaced file keeps its POSIX permissions (a temporary file starts as owner-only). */
+    private static void keepPermissions(Path target, Path temp) throws IOException {
+        if (Files.exists(target)) {
+            try {
+                Files.setPosixFilePermissions(temp, Files.getPosixFilePermissions(target));
+            } catch (UnsupportedOperationException notPosix) {
+                // nothing to keep on this file system
+            }
+        }
     }
 
     /** Writes all of {@code buffer} (on a virtual thread). */

@@ -22,6 +22,8 @@ public enum WriteOption {
      * Write to a temporary file in the same folder and move it over the target only when
      * everything was written: readers see the old content or the new one, never a half-written
      * file. On failure or cancellation the temporary file is deleted and the target is untouched.
+     * A replaced file keeps its POSIX permissions; a new one is created owner-only, as
+     * {@code Files.createTempFile} makes it.
      */
     ATOMIC
 }

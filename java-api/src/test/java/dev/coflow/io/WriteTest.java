@@ -67,6 +67,7 @@ class WriteTest {
     @Test
     void atomicReplacesOnSuccessAndLeavesTheTargetUntouchedOnFailure() throws IOException {
         Path file = Files.writeString(dir.resolve("state.txt"), "old\n");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-r--"));
         AsyncFlow<String> failing = AsyncFlow.generate(out -> {
             for (int i = 0; i < 100_000; i++) {
                 out.emit("new " + i);           // well past the 64 Ki buffer: bytes reached the temporary file
@@ -78,6 +79,8 @@ class WriteTest {
         assertEquals("old\n", Files.readString(file), "a failed atomic write leaves the old content");
         assertEquals(3, AsyncFiles.write(file, AsyncFlow.of("a", "b", "c"), WriteOption.ATOMIC));
         assertEquals(nl("a", "b", "c"), Files.readString(file));
+        assertEquals("rw-rw-r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)),
+                "the replaced file keeps its permissions");
         AsyncFiles.writeString(file, "whole", WriteOption.ATOMIC);
         assertEquals("whole", Files.readString(file));
     }
