@@ -26,10 +26,15 @@ import java.nio.charset.Charset;
  */
 public final class MalformedTextException extends CharacterCodingException {
     private static final long serialVersionUID = 1L;
+    /** What was decoded: a path or a description. */
     private final String source;
+    /** The offset of the first bad byte. */
     private final long offset;
+    /** The length of the bad sequence. */
     private final int length;
+    /** The charset's name. */
     private final String charset;
+    /** Unmappable rather than malformed. */
     private final boolean unmappable;
 
     MalformedTextException(String source, long offset, int length, Charset charset, boolean unmappable) {
