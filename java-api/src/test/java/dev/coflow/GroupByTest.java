@@ -92,7 +92,9 @@ class GroupByTest {
             throw new IllegalStateException("boom");
         }).groupBy(v -> v).flatMapMerge(8, g -> g.flow().onCompletion(t -> groupEnds.add(g.key() + " " + t))).toList());
         assertEquals("boom", e.getMessage());
-        assertEquals(2, groupEnds.size(), groupEnds::toString);
+        // a group whose collector had started sees the failure (or, once flatMapMerge is cancelled by
+        // the failure of the flow of groups, a cancellation); one not yet started sees nothing
+        assertTrue(!groupEnds.isEmpty() && groupEnds.size() <= 2, groupEnds::toString);
         for (String end : groupEnds) {
             assertTrue(end.endsWith("boom") || end.contains("Cancellation"), end);
         }
