@@ -14,5 +14,7 @@ module dev.coflow.bridge {
     requires transitive kotlinx.coroutines.core;
 
     exports dev.coflow.bridge;
-    exports dev.coflow.bridge.internal to dev.coflow, dev.coflow.test;
+    exports dev.coflow.bridge.internal to
+            dev.coflow,
+            dev.coflow.test;
 }

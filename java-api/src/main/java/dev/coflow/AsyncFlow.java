@@ -10,7 +10,6 @@ import dev.coflow.function.ThrowingSupplier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -229,11 +228,12 @@ public final class AsyncFlow<T> implements Flow<T> {
         T[] copy = values.clone();
         for (int i = 0; i < copy.length; i++) {
             if (copy[i] == null) {
-                throw Checks.nullElement("AsyncFlow.of", "values contains null at index " + i,
-                        "filter nulls out first or use Optional");
+                throw Checks.nullElement(
+                        "AsyncFlow.of", "values contains null at index " + i, "filter nulls out first or use Optional");
             }
         }
-        return new AsyncFlow<>(new SourceFlow<>("AsyncFlow.of", () -> Arrays.asList(copy).iterator()));
+        return new AsyncFlow<>(
+                new SourceFlow<>("AsyncFlow.of", () -> Arrays.asList(copy).iterator()));
     }
 
     /**
@@ -343,7 +343,8 @@ public final class AsyncFlow<T> implements Flow<T> {
     public static <T> AsyncFlow<T> fromStream(ThrowingSupplier<? extends Stream<? extends T>> supplier) {
         Objects.requireNonNull(supplier, "supplier");
         return new AsyncFlow<>(new SourceFlow<T>("AsyncFlow.fromStream", () -> {
-            Stream<? extends T> s = Objects.requireNonNull(supplier.get(), "AsyncFlow.fromStream: supplier returned null");
+            Stream<? extends T> s =
+                    Objects.requireNonNull(supplier.get(), "AsyncFlow.fromStream: supplier returned null");
             return new ClosingIterator<>(s);
         }));
     }
@@ -397,8 +398,10 @@ public final class AsyncFlow<T> implements Flow<T> {
      * @param <T> the element type
      * @return a cold flow
      */
-    public static <R, T> AsyncFlow<T> using(ThrowingSupplier<? extends R> acquire,
-            ThrowingFunction<? super R, ? extends Flow<? extends T>> use, ThrowingConsumer<? super R> release) {
+    public static <R, T> AsyncFlow<T> using(
+            ThrowingSupplier<? extends R> acquire,
+            ThrowingFunction<? super R, ? extends Flow<? extends T>> use,
+            ThrowingConsumer<? super R> release) {
         Objects.requireNonNull(acquire, "acquire");
         Objects.requireNonNull(use, "use");
         Objects.requireNonNull(release, "release");
@@ -425,8 +428,8 @@ public final class AsyncFlow<T> implements Flow<T> {
      * @param <T> the element type
      * @return a cold flow
      */
-    public static <R extends AutoCloseable, T> AsyncFlow<T> using(ThrowingSupplier<? extends R> acquire,
-            ThrowingFunction<? super R, ? extends Flow<? extends T>> use) {
+    public static <R extends AutoCloseable, T> AsyncFlow<T> using(
+            ThrowingSupplier<? extends R> acquire, ThrowingFunction<? super R, ? extends Flow<? extends T>> use) {
         Objects.requireNonNull(acquire, "acquire");
         Objects.requireNonNull(use, "use");
         return new AsyncFlow<>(Resources.using(acquire, use, AutoCloseable::close));
@@ -468,7 +471,8 @@ public final class AsyncFlow<T> implements Flow<T> {
     public static <T> AsyncFlow<T> paginate(PageFetcher<? extends T> fetcher, int prefetchPages) {
         Objects.requireNonNull(fetcher, "fetcher");
         if (prefetchPages < 0) {
-            throw new IllegalArgumentException("paginate: prefetchPages must be >= 0 (0 = no prefetch), was " + prefetchPages);
+            throw new IllegalArgumentException(
+                    "paginate: prefetchPages must be >= 0 (0 = no prefetch), was " + prefetchPages);
         }
         return new AsyncFlow<>(Pagination.byNumber(fetcher, prefetchPages));
     }
@@ -510,8 +514,8 @@ public final class AsyncFlow<T> implements Flow<T> {
      * @param <T> the element type
      * @return a cold flow of the items
      */
-    public static <T> AsyncFlow<T> paginateByToken(String initialToken,
-            ThrowingFunction<? super String, ? extends Page<? extends T>> fetcher) {
+    public static <T> AsyncFlow<T> paginateByToken(
+            String initialToken, ThrowingFunction<? super String, ? extends Page<? extends T>> fetcher) {
         Objects.requireNonNull(fetcher, "fetcher");
         return new AsyncFlow<>(Pagination.byToken(initialToken, fetcher, 0));
     }
@@ -526,12 +530,14 @@ public final class AsyncFlow<T> implements Flow<T> {
      * @param <T> the element type
      * @return a cold flow of the items
      */
-    public static <T> AsyncFlow<T> paginateByToken(String initialToken,
-            ThrowingFunction<? super String, ? extends Page<? extends T>> fetcher, int prefetchPages) {
+    public static <T> AsyncFlow<T> paginateByToken(
+            String initialToken,
+            ThrowingFunction<? super String, ? extends Page<? extends T>> fetcher,
+            int prefetchPages) {
         Objects.requireNonNull(fetcher, "fetcher");
         if (prefetchPages < 0) {
-            throw new IllegalArgumentException("paginateByToken: prefetchPages must be >= 0 (0 = no prefetch), was "
-                    + prefetchPages);
+            throw new IllegalArgumentException(
+                    "paginateByToken: prefetchPages must be >= 0 (0 = no prefetch), was " + prefetchPages);
         }
         return new AsyncFlow<>(Pagination.byToken(initialToken, fetcher, prefetchPages));
     }
@@ -1344,7 +1350,8 @@ public final class AsyncFlow<T> implements Flow<T> {
      * @param <R> the result type
      * @return the combined flow
      */
-    public <U, R> AsyncFlow<R> combine(Flow<? extends U> other, ThrowingBiFunction<? super T, ? super U, ? extends R> fn) {
+    public <U, R> AsyncFlow<R> combine(
+            Flow<? extends U> other, ThrowingBiFunction<? super T, ? super U, ? extends R> fn) {
         Objects.requireNonNull(other, "other");
         Objects.requireNonNull(fn, "fn");
         return new AsyncFlow<>(Zip.combine(flow, other, fn));
@@ -1367,7 +1374,9 @@ public final class AsyncFlow<T> implements Flow<T> {
      * @param <R> the result type
      * @return the zipped flow
      */
-    public <U, V, R> AsyncFlow<R> zip(Flow<? extends U> second, Flow<? extends V> third,
+    public <U, V, R> AsyncFlow<R> zip(
+            Flow<? extends U> second,
+            Flow<? extends V> third,
             dev.coflow.function.ThrowingTriFunction<? super T, ? super U, ? super V, ? extends R> fn) {
         Objects.requireNonNull(second, "second");
         Objects.requireNonNull(third, "third");
@@ -1392,7 +1401,9 @@ public final class AsyncFlow<T> implements Flow<T> {
      * @param <R> the result type
      * @return the combined flow
      */
-    public <U, V, R> AsyncFlow<R> combine(Flow<? extends U> second, Flow<? extends V> third,
+    public <U, V, R> AsyncFlow<R> combine(
+            Flow<? extends U> second,
+            Flow<? extends V> third,
             dev.coflow.function.ThrowingTriFunction<? super T, ? super U, ? super V, ? extends R> fn) {
         Objects.requireNonNull(second, "second");
         Objects.requireNonNull(third, "third");
@@ -1484,11 +1495,12 @@ public final class AsyncFlow<T> implements Flow<T> {
      * @return the transformed flow
      * @throws IllegalArgumentException if {@code concurrency < 1}
      */
-    public <R> AsyncFlow<R> mapAsyncStage(int concurrency,
-            ThrowingFunction<? super T, ? extends CompletionStage<? extends R>> fn) {
+    public <R> AsyncFlow<R> mapAsyncStage(
+            int concurrency, ThrowingFunction<? super T, ? extends CompletionStage<? extends R>> fn) {
         Objects.requireNonNull(fn, "fn");
         Checks.concurrency("mapAsyncStage", concurrency);
-        return new AsyncFlow<>(MapAsync.ordered("mapAsyncStage", flow, concurrency, MapAsync.staged("mapAsyncStage", fn)));
+        return new AsyncFlow<>(
+                MapAsync.ordered("mapAsyncStage", flow, concurrency, MapAsync.staged("mapAsyncStage", fn)));
     }
 
     /**
@@ -1526,12 +1538,12 @@ public final class AsyncFlow<T> implements Flow<T> {
      * @return the transformed flow, in completion order
      * @throws IllegalArgumentException if {@code concurrency < 1}
      */
-    public <R> AsyncFlow<R> mapAsyncStageUnordered(int concurrency,
-            ThrowingFunction<? super T, ? extends CompletionStage<? extends R>> fn) {
+    public <R> AsyncFlow<R> mapAsyncStageUnordered(
+            int concurrency, ThrowingFunction<? super T, ? extends CompletionStage<? extends R>> fn) {
         Objects.requireNonNull(fn, "fn");
         Checks.concurrency("mapAsyncStageUnordered", concurrency);
-        return new AsyncFlow<>(MapAsync.unordered("mapAsyncStageUnordered", flow, concurrency,
-                MapAsync.staged("mapAsyncStageUnordered", fn)));
+        return new AsyncFlow<>(MapAsync.unordered(
+                "mapAsyncStageUnordered", flow, concurrency, MapAsync.staged("mapAsyncStageUnordered", fn)));
     }
 
     // endregion
@@ -1868,7 +1880,8 @@ public final class AsyncFlow<T> implements Flow<T> {
      * @return the buffered flow
      */
     public AsyncFlow<T> buffer() {
-        return new AsyncFlow<>(Context.buffer(flow, kotlinx.coroutines.channels.Channel.BUFFERED, BufferOverflow.SUSPEND));
+        return new AsyncFlow<>(
+                Context.buffer(flow, kotlinx.coroutines.channels.Channel.BUFFERED, BufferOverflow.SUSPEND));
     }
 
     /**
@@ -2278,8 +2291,8 @@ public final class AsyncFlow<T> implements Flow<T> {
      * @return the map, in first-seen key order
      * @throws IllegalStateException on a duplicate key (naming it), as {@code Collectors.toMap}
      */
-    public <K, V> Map<K, V> toMap(ThrowingFunction<? super T, ? extends K> keyFn,
-            ThrowingFunction<? super T, ? extends V> valueFn) {
+    public <K, V> Map<K, V> toMap(
+            ThrowingFunction<? super T, ? extends K> keyFn, ThrowingFunction<? super T, ? extends V> valueFn) {
         Objects.requireNonNull(keyFn, "keyFn");
         Objects.requireNonNull(valueFn, "valueFn");
         return Reduce.toMap(flow, keyFn, valueFn, null);
@@ -2300,8 +2313,10 @@ public final class AsyncFlow<T> implements Flow<T> {
      * @param <V> the value type
      * @return the map, in first-seen key order
      */
-    public <K, V> Map<K, V> toMap(ThrowingFunction<? super T, ? extends K> keyFn,
-            ThrowingFunction<? super T, ? extends V> valueFn, ThrowingBiFunction<? super V, ? super V, ? extends V> mergeFn) {
+    public <K, V> Map<K, V> toMap(
+            ThrowingFunction<? super T, ? extends K> keyFn,
+            ThrowingFunction<? super T, ? extends V> valueFn,
+            ThrowingBiFunction<? super V, ? super V, ? extends V> mergeFn) {
         Objects.requireNonNull(keyFn, "keyFn");
         Objects.requireNonNull(valueFn, "valueFn");
         Objects.requireNonNull(mergeFn, "mergeFn");
@@ -2433,7 +2448,8 @@ public final class AsyncFlow<T> implements Flow<T> {
         Objects.requireNonNull(collector, "collector");
         A container = collector.supplier().get();
         BiConsumer<A, ? super T> acc = collector.accumulator();
-        return Collect.async(c -> flow.collect(Lambdas.<T>collector(v -> acc.accept(container, v)), c),
+        return Collect.async(
+                c -> flow.collect(Lambdas.<T>collector(v -> acc.accept(container, v)), c),
                 ignored -> collector.finisher().apply(container));
     }
 

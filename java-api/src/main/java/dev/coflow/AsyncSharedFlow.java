@@ -1,7 +1,6 @@
 package dev.coflow;
 
 import java.util.List;
-import java.util.Objects;
 import kotlinx.coroutines.flow.SharedFlow;
 
 /**

@@ -1,6 +1,5 @@
 package dev.coflow;
 
-import java.util.Objects;
 import kotlinx.coroutines.flow.StateFlow;
 
 /**

@@ -38,13 +38,27 @@ public final class Backoff {
     /** Reset it after a collection that ran this long (ms) before failing; -1: never. */
     private final long resetAfterMillis;
 
-    private Backoff(Duration initial, double multiplier, Duration max, int maxAttempts, double jitter,
-            RandomGenerator random, Predicate<? super Throwable> retryOn) {
+    private Backoff(
+            Duration initial,
+            double multiplier,
+            Duration max,
+            int maxAttempts,
+            double jitter,
+            RandomGenerator random,
+            Predicate<? super Throwable> retryOn) {
         this(initial, multiplier, max, maxAttempts, jitter, random, retryOn, false, -1);
     }
 
-    private Backoff(Duration initial, double multiplier, Duration max, int maxAttempts, double jitter,
-            RandomGenerator random, Predicate<? super Throwable> retryOn, boolean resetAfterElement, long resetAfterMillis) {
+    private Backoff(
+            Duration initial,
+            double multiplier,
+            Duration max,
+            int maxAttempts,
+            double jitter,
+            RandomGenerator random,
+            Predicate<? super Throwable> retryOn,
+            boolean resetAfterElement,
+            long resetAfterMillis) {
         this.initial = initial;
         this.multiplier = multiplier;
         this.max = max;
@@ -85,8 +99,8 @@ public final class Backoff {
             throw new IllegalArgumentException("Backoff: max (" + max + ") must be >= initial (" + initial + ")");
         }
         if (maxAttempts < 1) {
-            throw new IllegalArgumentException("Backoff: maxAttempts counts the first attempt too and must be >= 1, was "
-                    + maxAttempts);
+            throw new IllegalArgumentException(
+                    "Backoff: maxAttempts counts the first attempt too and must be >= 1, was " + maxAttempts);
         }
         return new Backoff(initial, multiplier, max, maxAttempts, 0.0, null, e -> true);
     }
@@ -132,11 +146,11 @@ public final class Backoff {
      */
     public Backoff withJitter(double jitter, RandomGenerator random) {
         if (!(jitter >= 0.0 && jitter <= 1.0)) {
-            throw new IllegalArgumentException("Backoff: jitter is a fraction of the delay between 0.0 and 1.0, was "
-                    + jitter);
+            throw new IllegalArgumentException(
+                    "Backoff: jitter is a fraction of the delay between 0.0 and 1.0, was " + jitter);
         }
-        return new Backoff(initial, multiplier, max, maxAttempts, jitter, random, retryOn, resetAfterElement,
-                resetAfterMillis);
+        return new Backoff(
+                initial, multiplier, max, maxAttempts, jitter, random, retryOn, resetAfterElement, resetAfterMillis);
     }
 
     /**
@@ -151,8 +165,8 @@ public final class Backoff {
      */
     public Backoff retryOn(Predicate<? super Throwable> predicate) {
         Objects.requireNonNull(predicate, "predicate");
-        return new Backoff(initial, multiplier, max, maxAttempts, jitter, random, predicate, resetAfterElement,
-                resetAfterMillis);
+        return new Backoff(
+                initial, multiplier, max, maxAttempts, jitter, random, predicate, resetAfterElement, resetAfterMillis);
     }
 
     /**

@@ -44,13 +44,15 @@ final class BodyEmitter<T> implements Emitter<T> {
     private void checkOwner() {
         Thread o = owner;
         if (o != Thread.currentThread() && !(o != null && inOwnersCoroutine())) {
-            throw new IllegalStateException(o == null
-                    ? operator + ": this Emitter's body has returned; emit only while the body runs"
-                    : operator + ": emit was called from thread " + Thread.currentThread().getName()
-                            + ", not from the generator body's own thread; an Emitter is not thread-safe. "
-                            + "To forward another flow from a body use emitter.emitAll(flow) or "
-                            + "flow.forEach(emitter::emit) in the body (not from a thread it started); "
-                            + "for several producers use AsyncFlow.channelFlow");
+            throw new IllegalStateException(
+                    o == null
+                            ? operator + ": this Emitter's body has returned; emit only while the body runs"
+                            : operator + ": emit was called from thread "
+                                    + Thread.currentThread().getName()
+                                    + ", not from the generator body's own thread; an Emitter is not thread-safe. "
+                                    + "To forward another flow from a body use emitter.emitAll(flow) or "
+                                    + "flow.forEach(emitter::emit) in the body (not from a thread it started); "
+                                    + "for several producers use AsyncFlow.channelFlow");
         }
     }
 

@@ -47,8 +47,8 @@ final class Builders {
 
         @Override
         public Object collect(FlowCollector<? super T> collector, Continuation<? super Unit> continuation) {
-            Flow<? extends T> f = Objects.requireNonNull(Lambdas.<Flow<? extends T>>once(supplier, continuation),
-                    "AsyncFlow.defer: supplier returned null");
+            Flow<? extends T> f = Objects.requireNonNull(
+                    Lambdas.<Flow<? extends T>>once(supplier, continuation), "AsyncFlow.defer: supplier returned null");
             return AsyncFlow.from(f).collect(collector, continuation);
         }
     }

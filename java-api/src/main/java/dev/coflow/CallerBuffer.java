@@ -57,14 +57,17 @@ final class CallerBuffer<T> extends CallerBufferConsumerSide {
      * twice the cost per element when the consumer is the faster side).
      */
     private static final int BACKOFF = Integer.getInteger("coflow.bufferBackoff", 32);
+
     private static final VarHandle CONSUMER_WAITER;
     private static final VarHandle PRODUCER_WAITER;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            CONSUMER_WAITER = l.findVarHandle(CallerBufferProducerSide.class, "consumerWaiter", CancellableContinuation.class);
-            PRODUCER_WAITER = l.findVarHandle(CallerBufferConsumerSide.class, "producerWaiter", CancellableContinuation.class);
+            CONSUMER_WAITER =
+                    l.findVarHandle(CallerBufferProducerSide.class, "consumerWaiter", CancellableContinuation.class);
+            PRODUCER_WAITER =
+                    l.findVarHandle(CallerBufferConsumerSide.class, "producerWaiter", CancellableContinuation.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -74,6 +77,7 @@ final class CallerBuffer<T> extends CallerBufferConsumerSide {
     private final int capacity;
     /** Set (after {@link #failure}) when the upstream has completed. */
     private volatile boolean done;
+
     private Throwable failure;
 
     private CallerBuffer(int capacity) {
@@ -87,19 +91,28 @@ final class CallerBuffer<T> extends CallerBufferConsumerSide {
      * kotlinx would not fuse into one channel with it (a {@code flowOn} or another buffer).
      */
     static boolean accepts(Flow<?> upstream, int capacity, BufferOverflow overflow) {
-        return overflow == BufferOverflow.SUSPEND && !KotlinxInternals.isFusible(upstream)
+        return overflow == BufferOverflow.SUSPEND
+                && !KotlinxInternals.isFusible(upstream)
                 && (capacity == Channel.BUFFERED || capacity >= 1 && capacity != Channel.UNLIMITED);
     }
 
     /** Collects {@code upstream} through a ring of {@code capacity} slots into {@code collector}. */
-    static <T> Object collect(Flow<T> upstream, int capacity, FlowCollector<? super T> collector,
+    static <T> Object collect(
+            Flow<T> upstream,
+            int capacity,
+            FlowCollector<? super T> collector,
             Continuation<? super Unit> continuation) {
         CallerBuffer<T> buf = new CallerBuffer<>(capacity == Channel.BUFFERED ? DEFAULT_CAPACITY : capacity);
-        return CoroutineScopeKt.coroutineScope((scope, c) -> {
-            BuildersKt.launch(scope, Dispatchers.getDefault(), CoroutineStart.DEFAULT,
-                    (s, pc) -> new ProducerRun<>(buf, upstream, pc).invokeSuspend(Unit.INSTANCE));
-            return new ConsumerLoop<>(buf, collector, c).invokeSuspend(Unit.INSTANCE);
-        }, continuation);
+        return CoroutineScopeKt.coroutineScope(
+                (scope, c) -> {
+                    BuildersKt.launch(
+                            scope,
+                            Dispatchers.getDefault(),
+                            CoroutineStart.DEFAULT,
+                            (s, pc) -> new ProducerRun<>(buf, upstream, pc).invokeSuspend(Unit.INSTANCE));
+                    return new ConsumerLoop<>(buf, collector, c).invokeSuspend(Unit.INSTANCE);
+                },
+                continuation);
     }
 
     private static int defaultCapacity() {
@@ -253,10 +266,13 @@ final class CallerBuffer<T> extends CallerBufferConsumerSide {
                         deadline = Spin.deadline();
                     }
                 }
-                if (CancellableContinuationKt.suspendCancellableCoroutine(cc -> {
-                    buf.awaitRoom(cc);
-                    return Unit.INSTANCE;
-                }, this) == SUSPENDED) {
+                if (CancellableContinuationKt.suspendCancellableCoroutine(
+                                cc -> {
+                                    buf.awaitRoom(cc);
+                                    return Unit.INSTANCE;
+                                },
+                                this)
+                        == SUSPENDED) {
                     return SUSPENDED;
                 }
             }
@@ -322,10 +338,13 @@ final class CallerBuffer<T> extends CallerBufferConsumerSide {
                             continue;
                         }
                         spins = 0;
-                        if (CancellableContinuationKt.suspendCancellableCoroutine(cc -> {
-                            b.awaitElements(cc);
-                            return Unit.INSTANCE;
-                        }, this) == SUSPENDED) {
+                        if (CancellableContinuationKt.suspendCancellableCoroutine(
+                                        cc -> {
+                                            b.awaitElements(cc);
+                                            return Unit.INSTANCE;
+                                        },
+                                        this)
+                                == SUSPENDED) {
                             return SUSPENDED;
                         }
                         continue;
@@ -363,6 +382,7 @@ abstract class CallerBufferPadA {
 abstract class CallerBufferProducerSide extends CallerBufferPadA {
     /** Elements put so far. */
     volatile long tail;
+
     volatile CancellableContinuation<? super Unit> consumerWaiter;
     int putIndex;
     /** The last {@code head} the producer read. */
@@ -378,9 +398,11 @@ abstract class CallerBufferPadB extends CallerBufferProducerSide {
 abstract class CallerBufferConsumerSide extends CallerBufferPadB {
     /** Elements taken so far. */
     volatile long head;
+
     volatile CancellableContinuation<? super Unit> producerWaiter;
     int takeIndex;
     /** The last {@code tail} the consumer read. */
     long tailSeen;
+
     long c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15;
 }

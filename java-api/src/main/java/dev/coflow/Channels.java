@@ -33,22 +33,27 @@ final class Channels {
 
     /** {@code SendChannel.trySend} returns a value class, so Java sees it only under its mangled name. */
     private static final MethodHandle TRY_SEND = KotlinxInternals.Channels.TRY_SEND;
+
     private static final MethodHandle IS_SUCCESS = KotlinxInternals.Channels.IS_SUCCESS;
 
     static <T> Flow<T> channelFlow(ProducerBody<T> body) {
         return FlowKt.channelFlow((ProducerScope<? super T> scope, Continuation<? super Unit> continuation) ->
-                Coroutines.runSuspendingOnVirtualThread(() -> {
-                    body.produce(new ChannelProducer<>(scope, "channelFlow"));
-                    return Unit.INSTANCE;
-                }, continuation));
+                Coroutines.runSuspendingOnVirtualThread(
+                        () -> {
+                            body.produce(new ChannelProducer<>(scope, "channelFlow"));
+                            return Unit.INSTANCE;
+                        },
+                        continuation));
     }
 
     static <T> Flow<T> callbackFlow(ProducerBody<T> body) {
         return FlowKt.callbackFlow((ProducerScope<? super T> scope, Continuation<? super Unit> continuation) ->
-                Coroutines.runSuspendingOnVirtualThread(() -> {
-                    body.produce(new ChannelProducer<>(scope, "callbackFlow"));
-                    return Unit.INSTANCE;
-                }, continuation));
+                Coroutines.runSuspendingOnVirtualThread(
+                        () -> {
+                            body.produce(new ChannelProducer<>(scope, "callbackFlow"));
+                            return Unit.INSTANCE;
+                        },
+                        continuation));
     }
 
     /** The {@link Producer} of one collection, over kotlinx's {@code ProducerScope}. */
@@ -92,20 +97,28 @@ final class Channels {
         @Override
         public void awaitClose(Runnable onClose) {
             Objects.requireNonNull(onClose, "onClose");
-            Suspend.call(c -> ProduceKt.awaitClose(scope, () -> {
-                onClose.run();
-                return Unit.INSTANCE;
-            }, c));
+            Suspend.call(c -> ProduceKt.awaitClose(
+                    scope,
+                    () -> {
+                        onClose.run();
+                        return Unit.INSTANCE;
+                    },
+                    c));
         }
 
         @Override
         public Job launch(SuspendRunnable body) {
             Objects.requireNonNull(body, "body");
-            return BuildersKt.launch(scope, EmptyCoroutineContext.INSTANCE, CoroutineStart.DEFAULT,
-                    (s, c) -> Coroutines.runSuspendingOnVirtualThread(() -> {
-                        body.run();
-                        return Unit.INSTANCE;
-                    }, c));
+            return BuildersKt.launch(
+                    scope,
+                    EmptyCoroutineContext.INSTANCE,
+                    CoroutineStart.DEFAULT,
+                    (s, c) -> Coroutines.runSuspendingOnVirtualThread(
+                            () -> {
+                                body.run();
+                                return Unit.INSTANCE;
+                            },
+                            c));
         }
 
         @Override

@@ -21,28 +21,32 @@ final class Chunk {
         return (collector, continuation) -> {
             java.util.ArrayDeque<T> window = new java.util.ArrayDeque<>(Math.min(size, 1024));
             int[] skip = {0};
-            return upstream.collect((T v, kotlin.coroutines.Continuation<? super kotlin.Unit> c) -> {
-                if (skip[0] > 0) {
-                    skip[0]--;
-                    return kotlin.Unit.INSTANCE;
-                }
-                window.addLast(v);
-                if (window.size() < size) {
-                    return kotlin.Unit.INSTANCE;
-                }
-                List<T> out = Collections.unmodifiableList(new java.util.ArrayList<>(window));
-                int drop = Math.min(step, size);
-                for (int i = 0; i < drop; i++) {
-                    window.pollFirst();
-                }
-                skip[0] = step - drop;
-                return collector.emit(out, c);
-            }, continuation);
+            return upstream.collect(
+                    (T v, kotlin.coroutines.Continuation<? super kotlin.Unit> c) -> {
+                        if (skip[0] > 0) {
+                            skip[0]--;
+                            return kotlin.Unit.INSTANCE;
+                        }
+                        window.addLast(v);
+                        if (window.size() < size) {
+                            return kotlin.Unit.INSTANCE;
+                        }
+                        List<T> out = Collections.unmodifiableList(new java.util.ArrayList<>(window));
+                        int drop = Math.min(step, size);
+                        for (int i = 0; i < drop; i++) {
+                            window.pollFirst();
+                        }
+                        skip[0] = step - drop;
+                        return collector.emit(out, c);
+                    },
+                    continuation);
         };
     }
 
     static <T> Flow<List<T>> chunked(Flow<T> upstream, int size) {
-        return FlowKt.map(FlowKt.chunked(upstream, size), (List<T> chunk, kotlin.coroutines.Continuation<? super List<T>> c) ->
-                Collections.unmodifiableList(chunk));
+        return FlowKt.map(
+                FlowKt.chunked(upstream, size),
+                (List<T> chunk, kotlin.coroutines.Continuation<? super List<T>> c) ->
+                        Collections.unmodifiableList(chunk));
     }
 }

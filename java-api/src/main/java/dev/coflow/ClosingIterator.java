@@ -22,9 +22,12 @@ final class ClosingIterator<T> implements Iterator<T>, AutoCloseable {
         try {
             return stream.iterator();
         } catch (IllegalStateException e) {
-            throw new IllegalStateException("AsyncFlow.fromStream: the supplier returned a stream that cannot be "
-                    + "iterated (" + e.getMessage() + "); a stream is single-use, so the supplier must open a new one "
-                    + "for each collection, e.g. () -> list.stream() or () -> Files.lines(path)", e);
+            throw new IllegalStateException(
+                    "AsyncFlow.fromStream: the supplier returned a stream that cannot be "
+                            + "iterated (" + e.getMessage()
+                            + "); a stream is single-use, so the supplier must open a new one "
+                            + "for each collection, e.g. () -> list.stream() or () -> Files.lines(path)",
+                    e);
         }
     }
 

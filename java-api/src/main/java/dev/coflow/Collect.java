@@ -53,7 +53,10 @@ final class Collect {
         // The collection runs as a bridge body: the consumer's lambdas then run on that body's
         // virtual thread (its calls are made directly on Default), so a lambda that waits holds
         // no kotlinx worker.
-        return FutureKt.future(GlobalScope.INSTANCE, Dispatchers.getDefault(), CoroutineStart.DEFAULT,
+        return FutureKt.future(
+                GlobalScope.INSTANCE,
+                Dispatchers.getDefault(),
+                CoroutineStart.DEFAULT,
                 (scope, c) -> Coroutines.runSuspendingOnVirtualThread(() -> Suspend.call(call), c));
     }
 
@@ -61,7 +64,8 @@ final class Collect {
      * Starts a suspend call as a future and maps its result; cancelling the returned future
      * cancels the collection.
      */
-    static <R, U> CompletableFuture<U> async(SuspendCall<R> call, java.util.function.Function<? super R, ? extends U> then) {
+    static <R, U> CompletableFuture<U> async(
+            SuspendCall<R> call, java.util.function.Function<? super R, ? extends U> then) {
         CompletableFuture<R> source = async(call);
         CompletableFuture<U> result = new CompletableFuture<>();
         source.whenComplete((v, e) -> {

@@ -56,6 +56,7 @@ final class Context {
         private final Flow<T> offCaller;
         /** The upstream of a {@code buffer} that {@link CallerBuffer} may run on a caller loop, else null. */
         private final Flow<T> ring;
+
         private final int capacity;
 
         private Buffered(Flow<T> buffered, Flow<T> upstream, int capacity, BufferOverflow overflow) {
@@ -69,7 +70,8 @@ final class Context {
         public Object collect(FlowCollector<? super T> collector, Continuation<? super Unit> continuation) {
             Object interceptor = continuation.getContext().get(ContinuationInterceptor.Key);
             if (interceptor instanceof CallerThreadDispatcher) {
-                return ring != null ? CallerBuffer.collect(ring, capacity, collector, continuation)
+                return ring != null
+                        ? CallerBuffer.collect(ring, capacity, collector, continuation)
                         : offCaller.collect(collector, continuation);
             }
             return buffered.collect(collector, continuation);

@@ -68,12 +68,15 @@ final class Delay {
     static Flow<Long> timer(long millis) {
         return new AbstractFlow<Long>() {
             @Override
-            public Object collectSafely(FlowCollector<? super Long> collector, Continuation<? super Unit> continuation) {
-                return Coroutines.runSuspending(() -> {
-                    Suspend.delay(millis);
-                    Suspend.call(c -> collector.emit(0L, c));
-                    return Unit.INSTANCE;
-                }, continuation);
+            public Object collectSafely(
+                    FlowCollector<? super Long> collector, Continuation<? super Unit> continuation) {
+                return Coroutines.runSuspending(
+                        () -> {
+                            Suspend.delay(millis);
+                            Suspend.call(c -> collector.emit(0L, c));
+                            return Unit.INSTANCE;
+                        },
+                        continuation);
             }
         };
     }
@@ -86,22 +89,25 @@ final class Delay {
     static Flow<Long> interval(long initialMillis, long periodMillis) {
         return new AbstractFlow<Long>() {
             @Override
-            public Object collectSafely(FlowCollector<? super Long> collector, Continuation<? super Unit> continuation) {
-                return Coroutines.runSuspending(() -> {
-                    long first = saturatedAdd(Suspend.clockMillis(), initialMillis);
-                    long tick = 0;
-                    while (true) {
-                        long due = saturatedAdd(first, saturatedMultiply(tick, periodMillis));
-                        long wait = due - Suspend.clockMillis();
-                        if (wait > 0) {
-                            Suspend.delay(wait);
-                        }
-                        long k = tick;
-                        Suspend.call(c -> collector.emit(k, c));
-                        long late = Suspend.clockMillis() - (due + periodMillis);
-                        tick += late > 0 ? 1 + Math.ceilDiv(late, periodMillis) : 1;
-                    }
-                }, continuation);
+            public Object collectSafely(
+                    FlowCollector<? super Long> collector, Continuation<? super Unit> continuation) {
+                return Coroutines.runSuspending(
+                        () -> {
+                            long first = saturatedAdd(Suspend.clockMillis(), initialMillis);
+                            long tick = 0;
+                            while (true) {
+                                long due = saturatedAdd(first, saturatedMultiply(tick, periodMillis));
+                                long wait = due - Suspend.clockMillis();
+                                if (wait > 0) {
+                                    Suspend.delay(wait);
+                                }
+                                long k = tick;
+                                Suspend.call(c -> collector.emit(k, c));
+                                long late = Suspend.clockMillis() - (due + periodMillis);
+                                tick += late > 0 ? 1 + Math.ceilDiv(late, periodMillis) : 1;
+                            }
+                        },
+                        continuation);
             }
         };
     }
@@ -119,15 +125,17 @@ final class Delay {
         return (collector, continuation) -> {
             long[] last = {0};
             boolean[] any = {false};
-            return upstream.collect((FlowCollector<T>) (v, c) -> {
-                long now = CoroutineClock.millis(c.getContext());
-                if (any[0] && now - last[0] < millis) {
-                    return Unit.INSTANCE;
-                }
-                any[0] = true;
-                last[0] = now;
-                return collector.emit(v, c);
-            }, continuation);
+            return upstream.collect(
+                    (FlowCollector<T>) (v, c) -> {
+                        long now = CoroutineClock.millis(c.getContext());
+                        if (any[0] && now - last[0] < millis) {
+                            return Unit.INSTANCE;
+                        }
+                        any[0] = true;
+                        last[0] = now;
+                        return collector.emit(v, c);
+                    },
+                    continuation);
         };
     }
 
@@ -141,11 +149,13 @@ final class Delay {
         return (collector, continuation) -> {
             ArrayDeque<Long> sent = new ArrayDeque<>(Math.min(permits, 1024));
             return FlowKt.onEach(upstream, (T v, Continuation<? super Unit> c) -> {
-                long now = CoroutineClock.millis(c.getContext());
-                long at = sent.size() < permits ? now : Math.max(now, saturatedAdd(sent.pollFirst(), perMillis));
-                sent.addLast(at);
-                return at > now ? DelayKt.delay(at - now, c) : Unit.INSTANCE;
-            }).collect(collector, continuation);
+                        long now = CoroutineClock.millis(c.getContext());
+                        long at =
+                                sent.size() < permits ? now : Math.max(now, saturatedAdd(sent.pollFirst(), perMillis));
+                        sent.addLast(at);
+                        return at > now ? DelayKt.delay(at - now, c) : Unit.INSTANCE;
+                    })
+                    .collect(collector, continuation);
         };
     }
 
@@ -293,32 +303,39 @@ final class Delay {
         }
 
         @SuppressWarnings("unchecked")
-        static <T, R> Object run(Flow<T> upstream, FlowCollector<? super R> collector, Continuation<? super Unit> continuation,
+        static <T, R> Object run(
+                Flow<T> upstream,
+                FlowCollector<? super R> collector,
+                Continuation<? super Unit> continuation,
                 Loop loop) {
-            return CoroutineScopeKt.coroutineScope((CoroutineScope scope, Continuation<? super Unit> c) -> {
-                Job parent = JobKt.getJob(scope.getCoroutineContext());
-                CompletableJob producerJob = SupervisorKt.SupervisorJob(parent);
-                // a rendezvous: the upstream stays one element ahead of the loop at most
-                ReceiveChannel<T> values = FlowKt.produceIn(
-                        FlowKt.buffer(upstream, 0, kotlinx.coroutines.channels.BufferOverflow.SUSPEND),
-                        CoroutineScopeKt.plus(scope, producerJob));
-                return Coroutines.runSuspending(() -> {
-                    try {
-                        Window w = new Window(values, (FlowCollector<Object>) collector);
-                        try {
-                            loop.run(w);
-                        } catch (UpstreamFailure f) {
-                            throw f.getCause();
-                        }
-                    } catch (Throwable t) {
-                        throw dev.coflow.bridge.internal.Exceptions.<RuntimeException>sneaky(t);
-                    } finally {
-                        values.cancel(null);
-                        producerJob.cancel(null);
-                    }
-                    return Unit.INSTANCE;
-                }, c);
-            }, continuation);
+            return CoroutineScopeKt.coroutineScope(
+                    (CoroutineScope scope, Continuation<? super Unit> c) -> {
+                        Job parent = JobKt.getJob(scope.getCoroutineContext());
+                        CompletableJob producerJob = SupervisorKt.SupervisorJob(parent);
+                        // a rendezvous: the upstream stays one element ahead of the loop at most
+                        ReceiveChannel<T> values = FlowKt.produceIn(
+                                FlowKt.buffer(upstream, 0, kotlinx.coroutines.channels.BufferOverflow.SUSPEND),
+                                CoroutineScopeKt.plus(scope, producerJob));
+                        return Coroutines.runSuspending(
+                                () -> {
+                                    try {
+                                        Window w = new Window(values, (FlowCollector<Object>) collector);
+                                        try {
+                                            loop.run(w);
+                                        } catch (UpstreamFailure f) {
+                                            throw f.getCause();
+                                        }
+                                    } catch (Throwable t) {
+                                        throw dev.coflow.bridge.internal.Exceptions.<RuntimeException>sneaky(t);
+                                    } finally {
+                                        values.cancel(null);
+                                        producerJob.cancel(null);
+                                    }
+                                    return Unit.INSTANCE;
+                                },
+                                c);
+                    },
+                    continuation);
         }
 
         /** The next element, waiting as long as it takes; {@link #END} after the last. */
@@ -341,11 +358,13 @@ final class Delay {
                 return TIMEOUT;
             }
             try {
-                return Suspend.call(c -> SelectKt.select(b -> {
-                    b.invoke(values.getOnReceive(), (v, k) -> v);
-                    OnTimeoutKt.onTimeout(b, wait, k -> TIMEOUT);
-                    return Unit.INSTANCE;
-                }, c));
+                return Suspend.call(c -> SelectKt.select(
+                        b -> {
+                            b.invoke(values.getOnReceive(), (v, k) -> v);
+                            OnTimeoutKt.onTimeout(b, wait, k -> TIMEOUT);
+                            return Unit.INSTANCE;
+                        },
+                        c));
             } catch (ClosedReceiveChannelException e) {
                 return END;
             } catch (java.util.concurrent.CancellationException e) {

@@ -29,19 +29,24 @@ final class Emitters {
     private Emitters() {}
 
     static <T, R> Flow<R> transform(Flow<T> upstream, ThrowingBiConsumer<? super T, Emitter<R>> fn) {
-        return FlowKt.transform(upstream,
+        return FlowKt.transform(
+                upstream,
                 (FlowCollector<? super R> collector, T value, Continuation<? super Unit> c) ->
                         Emitters.<R>runBody("transform", collector, out -> fn.accept(value, out), c));
     }
 
     static <T> Flow<T> onStart(Flow<T> upstream, Generator<T> body) {
-        return FlowKt.onStart(upstream,
-                (FlowCollector<? super T> collector, Continuation<? super Unit> c) -> runBody("onStart", collector, body, c));
+        return FlowKt.onStart(
+                upstream,
+                (FlowCollector<? super T> collector, Continuation<? super Unit> c) ->
+                        runBody("onStart", collector, body, c));
     }
 
     static <T> Flow<T> onEmpty(Flow<T> upstream, Generator<T> body) {
-        return FlowKt.onEmpty(upstream,
-                (FlowCollector<? super T> collector, Continuation<? super Unit> c) -> runBody("onEmpty", collector, body, c));
+        return FlowKt.onEmpty(
+                upstream,
+                (FlowCollector<? super T> collector, Continuation<? super Unit> c) ->
+                        runBody("onEmpty", collector, body, c));
     }
 
     /** The logger of {@code log}: {@code System.Logger}, so the library needs no logging dependency. */
@@ -52,46 +57,54 @@ final class Emitters {
      * (completed, cancelled, or failed with the cause attached).
      */
     static <T> Flow<T> log(Flow<T> upstream, String name, System.Logger.Level level) {
-        Flow<T> started = FlowKt.onStart(upstream, (FlowCollector<? super T> collector, Continuation<? super Unit> c) -> {
-            LOG.log(level, () -> name + ": collecting");
-            return Unit.INSTANCE;
-        });
+        Flow<T> started =
+                FlowKt.onStart(upstream, (FlowCollector<? super T> collector, Continuation<? super Unit> c) -> {
+                    LOG.log(level, () -> name + ": collecting");
+                    return Unit.INSTANCE;
+                });
         Flow<T> each = FlowKt.onEach(started, (T v, Continuation<? super Unit> c) -> {
             LOG.log(level, () -> name + ": element " + v);
             return Unit.INSTANCE;
         });
-        return FlowKt.onCompletion(each, (FlowCollector<? super T> collector, Throwable cause, Continuation<? super Unit> c) -> {
-            if (cause == null) {
-                LOG.log(level, () -> name + ": completed");
-            } else if (cause instanceof CancellationException) {
-                LOG.log(level, () -> name + ": cancelled (" + cause.getMessage() + ")");
-            } else {
-                LOG.log(level, name + ": failed: " + cause, cause);
-            }
-            return Unit.INSTANCE;
-        });
+        return FlowKt.onCompletion(
+                each, (FlowCollector<? super T> collector, Throwable cause, Continuation<? super Unit> c) -> {
+                    if (cause == null) {
+                        LOG.log(level, () -> name + ": completed");
+                    } else if (cause instanceof CancellationException) {
+                        LOG.log(level, () -> name + ": cancelled (" + cause.getMessage() + ")");
+                    } else {
+                        LOG.log(level, name + ": failed: " + cause, cause);
+                    }
+                    return Unit.INSTANCE;
+                });
     }
 
     /** {@code defaultIfEmpty}: {@code value} when the upstream completes without an element. */
     static <T> Flow<T> defaultIfEmpty(Flow<T> upstream, T value) {
-        return FlowKt.onEmpty(upstream,
+        return FlowKt.onEmpty(
+                upstream,
                 (FlowCollector<? super T> collector, Continuation<? super Unit> c) -> collector.emit(value, c));
     }
 
     /** {@code switchIfEmpty}: all of {@code other} when the upstream completes without an element. */
     static <T> Flow<T> switchIfEmpty(Flow<T> upstream, Flow<? extends T> other) {
         Flow<T> fallback = Merge.nonNull(other, "switchIfEmpty");
-        return FlowKt.onEmpty(upstream,
-                (FlowCollector<? super T> collector, Continuation<? super Unit> c) -> FlowKt.emitAll(collector, fallback, c));
+        return FlowKt.onEmpty(
+                upstream,
+                (FlowCollector<? super T> collector, Continuation<? super Unit> c) ->
+                        FlowKt.emitAll(collector, fallback, c));
     }
 
     static <T> Flow<T> onCompletion(Flow<T> upstream, ThrowingConsumer<? super Throwable> action) {
-        return FlowKt.onCompletion(upstream,
+        return FlowKt.onCompletion(
+                upstream,
                 (FlowCollector<? super T> collector, Throwable cause, Continuation<? super Unit> c) ->
-                        Coroutines.runSuspending(() -> {
-                            action.accept(plain(cause));
-                            return Unit.INSTANCE;
-                        }, c));
+                        Coroutines.runSuspending(
+                                () -> {
+                                    action.accept(plain(cause));
+                                    return Unit.INSTANCE;
+                                },
+                                c));
     }
 
     /**
@@ -101,8 +114,8 @@ final class Emitters {
      */
     static Throwable plain(Throwable cause) {
         if (cause instanceof CancellationException ce && KotlinxInternals.isFlowInternal(cause)) {
-            CancellationException plain = new CancellationException("the downstream stopped collecting early (take, first, ...): "
-                    + ce.getMessage());
+            CancellationException plain = new CancellationException(
+                    "the downstream stopped collecting early (take, first, ...): " + ce.getMessage());
             plain.setStackTrace(ce.getStackTrace());
             return plain;
         }
@@ -110,18 +123,23 @@ final class Emitters {
     }
 
     /** Runs {@code body} as a bridge body whose emitter feeds {@code collector}; shared with Errors. */
-    static <T> Object runBody(String operator, FlowCollector<? super T> collector, Generator<T> body,
+    static <T> Object runBody(
+            String operator,
+            FlowCollector<? super T> collector,
+            Generator<T> body,
             Continuation<? super Unit> continuation) {
         BodyEmitter<T> emitter = new BodyEmitter<>(operator, collector);
-        return Coroutines.runSuspending(() -> {
-            emitter.owner = Thread.currentThread();
-            emitter.ownerJob = Suspend.context().get(Job.Key);
-            try {
-                body.generate(emitter);
-            } finally {
-                emitter.owner = null;
-            }
-            return Unit.INSTANCE;
-        }, continuation);
+        return Coroutines.runSuspending(
+                () -> {
+                    emitter.owner = Thread.currentThread();
+                    emitter.ownerJob = Suspend.context().get(Job.Key);
+                    try {
+                        body.generate(emitter);
+                    } finally {
+                        emitter.owner = null;
+                    }
+                    return Unit.INSTANCE;
+                },
+                continuation);
     }
 }

@@ -129,7 +129,6 @@ final class Errors {
             Throwable cause = upstreamFailure(e, fromDownstream, getContext());
             return op.handler.invoke(downstream, cause, (Continuation<? super Unit>) getCompletion());
         }
-
     }
 
     /**
@@ -137,15 +136,16 @@ final class Errors {
      * (a failure of the downstream, {@code fromDownstream}, or the collector's own cancellation)
      * throws what the collector must get. See {@link CatchFlow} for the one rule added to kotlinx's.
      */
-    static Throwable upstreamFailure(Throwable e, Throwable fromDownstream, kotlin.coroutines.CoroutineContext context) {
+    static Throwable upstreamFailure(
+            Throwable e, Throwable fromDownstream, kotlin.coroutines.CoroutineContext context) {
         Throwable down = fromDownstream;
         kotlinx.coroutines.Job job = context.get(kotlinx.coroutines.Job.Key);
         boolean ownCancelled = job != null && job.isCancelled();
         if (same(e, down) || ownCancelled && e instanceof CancellationException) {
             throw Exceptions.sneaky(e);
         }
-        boolean downstreamOnlyCancelledByUpstream = down instanceof CancellationException && !ownCancelled
-                && causedBy(down, e);
+        boolean downstreamOnlyCancelledByUpstream =
+                down instanceof CancellationException && !ownCancelled && causedBy(down, e);
         if (down != null && !downstreamOnlyCancelledByUpstream) {
             if (e instanceof CancellationException) {
                 down.addSuppressed(e);
@@ -200,8 +200,10 @@ final class Errors {
 
     /** The handler runs as an emitting bridge body, like {@code onStart}'s body. */
     static <T> Flow<T> catchError(Flow<T> upstream, ThrowingBiConsumer<? super Throwable, Emitter<T>> handler) {
-        return catchWith(upstream, (collector, cause, c) ->
-                Emitters.<T>runBody("catchError", collector, out -> handler.accept(cause, out), c));
+        return catchWith(
+                upstream,
+                (collector, cause, c) ->
+                        Emitters.<T>runBody("catchError", collector, out -> handler.accept(cause, out), c));
     }
 
     /**
@@ -228,14 +230,16 @@ final class Errors {
     }
 
     /** The function only builds the fallback flow; the fallback is collected natively by kotlinx. */
-    static <T> Flow<T> onErrorResume(Flow<T> upstream, ThrowingFunction<? super Throwable, ? extends Flow<? extends T>> fn) {
+    static <T> Flow<T> onErrorResume(
+            Flow<T> upstream, ThrowingFunction<? super Throwable, ? extends Flow<? extends T>> fn) {
         return catchWith(upstream, (collector, cause, c) -> {
             // Called once per failure, so in place: the function may wait (Suspend.*) like any
             // coflow-called lambda.
             LambdaSite<Throwable, Void> site = new LambdaSite<>() {
                 @Override
                 protected Object compute(Throwable t, Void unused) throws Exception {
-                    return Objects.requireNonNull(fn.apply(t), "onErrorResume: fn returned null; return AsyncFlow.empty() to end quietly");
+                    return Objects.requireNonNull(
+                            fn.apply(t), "onErrorResume: fn returned null; return AsyncFlow.empty() to end quietly");
                 }
             };
             @SuppressWarnings("unchecked")

@@ -12,8 +12,8 @@ import kotlin.coroutines.ContinuationInterceptor;
 import kotlin.coroutines.CoroutineContext;
 import kotlinx.coroutines.CompletableJob;
 import kotlinx.coroutines.CoroutineScopeKt;
-import kotlinx.coroutines.DisposableHandle;
 import kotlinx.coroutines.Dispatchers;
+import kotlinx.coroutines.DisposableHandle;
 import kotlinx.coroutines.Job;
 import kotlinx.coroutines.JobKt;
 import kotlinx.coroutines.channels.BufferOverflow;
@@ -40,6 +40,7 @@ final class FlowIterator<T> implements CloseableIterator<T> {
     private CompletableJob job;
     /** Follows every element on the channel; never an element itself (elements are non-null flow values). */
     private static final Object GATE = new Object();
+
     private ChannelIterator<Object> channel;
     private DisposableHandle parentHandle;
     private T next;
@@ -56,8 +57,9 @@ final class FlowIterator<T> implements CloseableIterator<T> {
     /** A sequential stream over a new iterator; closing the stream closes the iterator. */
     static <T> Stream<T> stream(Flow<T> flow) {
         FlowIterator<T> it = new FlowIterator<>(flow);
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL),
-                false).onClose(it::close);
+        return StreamSupport.stream(
+                        Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL), false)
+                .onClose(it::close);
     }
 
     @Override
@@ -98,9 +100,10 @@ final class FlowIterator<T> implements CloseableIterator<T> {
     @Override
     public T next() {
         if (!hasNext()) {
-            throw new NoSuchElementException(closedEarly
-                    ? "iterator() was closed before the end of the flow; a closed iterator has no more elements"
-                    : "the flow has no more elements");
+            throw new NoSuchElementException(
+                    closedEarly
+                            ? "iterator() was closed before the end of the flow; a closed iterator has no more elements"
+                            : "the flow has no more elements");
         }
         T v = next;
         next = null;
@@ -138,8 +141,8 @@ final class FlowIterator<T> implements CloseableIterator<T> {
         // like an async generator; a user's buffer(n) upstream still prefetches.
         Flow<Object> gated = FlowKt.flatMapConcat(flow, (v, c) -> FlowKt.flowOf(v, GATE));
         @SuppressWarnings("unchecked")
-        ReceiveChannel<Object> received = FlowKt.produceIn(FlowKt.buffer(gated, 0, BufferOverflow.SUSPEND),
-                CoroutineScopeKt.CoroutineScope(context));
+        ReceiveChannel<Object> received = FlowKt.produceIn(
+                FlowKt.buffer(gated, 0, BufferOverflow.SUSPEND), CoroutineScopeKt.CoroutineScope(context));
         job = own;
         channel = received.iterator();
         if (parent != null) {

@@ -61,7 +61,8 @@ public final class FlowScope implements kotlinx.coroutines.CoroutineScope, AutoC
                     + "pass only a dispatcher or a name, or use the kotlinx scope directly");
         }
         CoroutineContext ctx = context.get(kotlin.coroutines.ContinuationInterceptor.Key) instanceof CoroutineDispatcher
-                ? context : context.plus(Dispatchers.getDefault());
+                ? context
+                : context.plus(Dispatchers.getDefault());
         return new FlowScope(ctx);
     }
 

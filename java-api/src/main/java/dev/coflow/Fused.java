@@ -34,6 +34,7 @@ final class Fused<T> {
 
     /** Non-null only at the root. */
     private final SourceFlow<?> source;
+
     private final Fused<?> upstream;
     private final Stage stage;
 

@@ -32,7 +32,8 @@ final class FusedStages {
             Object r = f.apply(v);
             if (r == null) {
                 // same message as Lambdas.mapper("map", fn)
-                throw Checks.nullElement("map", "the function returned null for " + v, "use mapNotNull to drop elements");
+                throw Checks.nullElement(
+                        "map", "the function returned null for " + v, "use mapNotNull to drop elements");
             }
             return down.accept(r);
         };
@@ -50,9 +51,7 @@ final class FusedStages {
     @SuppressWarnings("unchecked")
     static Stage filter(ThrowingPredicate<?> predicate, boolean keepMatches) {
         ThrowingPredicate<Object> p = (ThrowingPredicate<Object>) predicate;
-        return keepMatches
-                ? down -> v -> !p.test(v) || down.accept(v)
-                : down -> v -> p.test(v) || down.accept(v);
+        return keepMatches ? down -> v -> !p.test(v) || down.accept(v) : down -> v -> p.test(v) || down.accept(v);
     }
 
     @SuppressWarnings("unchecked")

@@ -26,8 +26,8 @@ final class Grouping {
     /** Elements a group holds before the upstream waits for that group's collector. */
     static final int GROUP_BUFFER = 64;
 
-    static <T, K> Flow<GroupedFlow<K, T>> groupBy(Flow<T> upstream, ThrowingFunction<? super T, ? extends K> keyFn,
-            int maxGroups) {
+    static <T, K> Flow<GroupedFlow<K, T>> groupBy(
+            Flow<T> upstream, ThrowingFunction<? super T, ? extends K> keyFn, int maxGroups) {
         return (collector, continuation) -> Delay.Window.run(upstream, collector, continuation, w -> {
             Map<K, Channel<T>> groups = new LinkedHashMap<>();
             Throwable failure = null;
@@ -63,9 +63,9 @@ final class Grouping {
                             break;
                         } catch (ClosedSendChannelException | CancellationException closed) {
                             if (!Suspend.isActive()) {
-                                throw closed;          // this collection itself is being cancelled
+                                throw closed; // this collection itself is being cancelled
                             }
-                            groups.remove(key);        // the group's collector cancelled it: open a new one
+                            groups.remove(key); // the group's collector cancelled it: open a new one
                         }
                     }
                 }

@@ -2,7 +2,6 @@ package dev.coflow;
 
 import dev.coflow.bridge.LambdaSite;
 import dev.coflow.function.ThrowingBiFunction;
-import dev.coflow.function.ThrowingBiPredicate;
 import dev.coflow.function.ThrowingConsumer;
 import dev.coflow.function.ThrowingFunction;
 import dev.coflow.function.ThrowingPredicate;
@@ -26,7 +25,8 @@ final class Lambdas {
     private Lambdas() {}
 
     /** {@code fn} as a {@code suspend (T) -> R} whose null result fails naming {@code operator}. */
-    static <T, R> Function2<T, Continuation<? super R>, Object> mapper(String operator, ThrowingFunction<? super T, ? extends R> fn) {
+    static <T, R> Function2<T, Continuation<? super R>, Object> mapper(
+            String operator, ThrowingFunction<? super T, ? extends R> fn) {
         return new Mapper<>(operator, fn, false);
     }
 
@@ -49,8 +49,8 @@ final class Lambdas {
      * A {@code suspend (R, T) -> R} for {@code scan}/{@code fold}/{@code zip}/{@code combine}; a
      * null result fails with an NPE naming {@code operator}.
      */
-    static <R, T, U> Function3<R, T, Continuation<? super U>, Object> accumulator(String operator,
-            ThrowingBiFunction<? super R, ? super T, ? extends U> fn) {
+    static <R, T, U> Function3<R, T, Continuation<? super U>, Object> accumulator(
+            String operator, ThrowingBiFunction<? super R, ? super T, ? extends U> fn) {
         return new Accumulator<>(operator, fn);
     }
 
@@ -69,7 +69,8 @@ final class Lambdas {
         return (R) site.call(null, null, c);
     }
 
-    static final class Mapper<T, R> extends LambdaSite<T, Void> implements Function2<T, Continuation<? super R>, Object> {
+    static final class Mapper<T, R> extends LambdaSite<T, Void>
+            implements Function2<T, Continuation<? super R>, Object> {
         private final String operator;
         private final ThrowingFunction<? super T, ? extends R> fn;
         private final boolean nullable;
@@ -84,7 +85,8 @@ final class Lambdas {
         protected Object compute(T v, Void ignored) throws Exception {
             R r = fn.apply(v);
             if (r == null && !nullable) {
-                throw Checks.nullElement(operator, "the function returned null for " + v, "use mapNotNull to drop elements");
+                throw Checks.nullElement(
+                        operator, "the function returned null for " + v, "use mapNotNull to drop elements");
             }
             return r;
         }
@@ -95,7 +97,8 @@ final class Lambdas {
         }
     }
 
-    static final class Predicate<T> extends LambdaSite<T, Void> implements Function2<T, Continuation<? super Boolean>, Object> {
+    static final class Predicate<T> extends LambdaSite<T, Void>
+            implements Function2<T, Continuation<? super Boolean>, Object> {
         private final ThrowingPredicate<? super T> p;
 
         Predicate(ThrowingPredicate<? super T> p) {
@@ -138,7 +141,8 @@ final class Lambdas {
         }
     }
 
-    private static final class Accumulator<R, T, U> extends LambdaSite<R, T> implements Function3<R, T, Continuation<? super U>, Object> {
+    private static final class Accumulator<R, T, U> extends LambdaSite<R, T>
+            implements Function3<R, T, Continuation<? super U>, Object> {
         private final String operator;
         private final ThrowingBiFunction<? super R, ? super T, ? extends U> fn;
 
@@ -151,7 +155,9 @@ final class Lambdas {
         protected Object compute(R acc, T v) throws Exception {
             U r = fn.apply(acc, v);
             if (r == null) {
-                throw Checks.nullElement(operator, "the function returned null for (" + acc + ", " + v + ")",
+                throw Checks.nullElement(
+                        operator,
+                        "the function returned null for (" + acc + ", " + v + ")",
                         "return an Optional or a sentinel value");
             }
             return r;

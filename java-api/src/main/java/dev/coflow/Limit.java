@@ -24,22 +24,27 @@ final class Limit {
     static <T> Flow<T> takeLast(Flow<T> upstream, int n) {
         return new kotlinx.coroutines.flow.AbstractFlow<T>() {
             @Override
-            public Object collectSafely(kotlinx.coroutines.flow.FlowCollector<? super T> collector,
+            public Object collectSafely(
+                    kotlinx.coroutines.flow.FlowCollector<? super T> collector,
                     kotlin.coroutines.Continuation<? super kotlin.Unit> continuation) {
                 java.util.ArrayDeque<T> last = new java.util.ArrayDeque<>(Math.min(n, 1024));
-                return dev.coflow.bridge.Coroutines.runSuspending(() -> {
-                    dev.coflow.bridge.Suspend.call(c -> upstream.collect((T v, kotlin.coroutines.Continuation<? super kotlin.Unit> k) -> {
-                        if (last.size() == n) {
-                            last.pollFirst();
-                        }
-                        last.addLast(v);
-                        return kotlin.Unit.INSTANCE;
-                    }, c));
-                    for (T v : last) {
-                        dev.coflow.bridge.Suspend.call(c -> collector.emit(v, c));
-                    }
-                    return kotlin.Unit.INSTANCE;
-                }, continuation);
+                return dev.coflow.bridge.Coroutines.runSuspending(
+                        () -> {
+                            dev.coflow.bridge.Suspend.call(c -> upstream.collect(
+                                    (T v, kotlin.coroutines.Continuation<? super kotlin.Unit> k) -> {
+                                        if (last.size() == n) {
+                                            last.pollFirst();
+                                        }
+                                        last.addLast(v);
+                                        return kotlin.Unit.INSTANCE;
+                                    },
+                                    c));
+                            for (T v : last) {
+                                dev.coflow.bridge.Suspend.call(c -> collector.emit(v, c));
+                            }
+                            return kotlin.Unit.INSTANCE;
+                        },
+                        continuation);
             }
         };
     }

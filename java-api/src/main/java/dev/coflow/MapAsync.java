@@ -57,8 +57,8 @@ final class MapAsync {
      * A function returning a stage as a suspend {@code (T) -> R}: no thread while waiting, and
      * cancellation cancels the stage if it is a {@code CompletableFuture}.
      */
-    static <T, R> Function2<T, Continuation<? super R>, Object> staged(String operator,
-            ThrowingFunction<? super T, ? extends CompletionStage<? extends R>> fn) {
+    static <T, R> Function2<T, Continuation<? super R>, Object> staged(
+            String operator, ThrowingFunction<? super T, ? extends CompletionStage<? extends R>> fn) {
         return (v, c) -> {
             CompletionStage<? extends R> stage;
             try {
@@ -73,29 +73,39 @@ final class MapAsync {
         };
     }
 
-    static <T, R> Flow<R> ordered(String operator, Flow<T> upstream, int concurrency,
-            Function2<T, Continuation<? super R>, Object> work) {
-        return nonNullResults(operator, (FlowCollector<? super R> collector, Continuation<? super Unit> continuation) -> {
-            Semaphore permits = SemaphoreKt.Semaphore(concurrency, 0);
-            Flow<T> admitted = FlowKt.onEach(upstream, (v, c) -> permits.acquire(c));
-            Flow<Deferred<R>> started = FlowKt.channelFlow((ProducerScope<? super Deferred<R>> scope, Continuation<? super Unit> c) ->
-                    admitted.collect((FlowCollector<T>) (v, k) -> scope.send(
-                            BuildersKt.async(scope, EmptyCoroutineContext.INSTANCE, CoroutineStart.DEFAULT,
-                                    (s, w) -> work.invoke(v, w)), k), c));
-            // the semaphore bounds the deferreds in the channel, so a channel of the same size never fills
-            Flow<Deferred<R>> queued = FlowKt.buffer(started, concurrency, BufferOverflow.SUSPEND);
-            Flow<R> results = FlowKt.map(queued, (d, c) -> d.await(c));
-            Flow<R> released = FlowKt.onEach(results, (r, c) -> {
-                permits.release();
-                return Unit.INSTANCE;
-            });
-            return released.collect(collector, continuation);
-        });
+    static <T, R> Flow<R> ordered(
+            String operator, Flow<T> upstream, int concurrency, Function2<T, Continuation<? super R>, Object> work) {
+        return nonNullResults(
+                operator, (FlowCollector<? super R> collector, Continuation<? super Unit> continuation) -> {
+                    Semaphore permits = SemaphoreKt.Semaphore(concurrency, 0);
+                    Flow<T> admitted = FlowKt.onEach(upstream, (v, c) -> permits.acquire(c));
+                    Flow<Deferred<R>> started = FlowKt.channelFlow(
+                            (ProducerScope<? super Deferred<R>> scope, Continuation<? super Unit> c) ->
+                                    admitted.collect(
+                                            (FlowCollector<T>) (v, k) -> scope.send(
+                                                    BuildersKt.async(
+                                                            scope,
+                                                            EmptyCoroutineContext.INSTANCE,
+                                                            CoroutineStart.DEFAULT,
+                                                            (s, w) -> work.invoke(v, w)),
+                                                    k),
+                                            c));
+                    // the semaphore bounds the deferreds in the channel, so a channel of the same size never fills
+                    Flow<Deferred<R>> queued = FlowKt.buffer(started, concurrency, BufferOverflow.SUSPEND);
+                    Flow<R> results = FlowKt.map(queued, (d, c) -> d.await(c));
+                    Flow<R> released = FlowKt.onEach(results, (r, c) -> {
+                        permits.release();
+                        return Unit.INSTANCE;
+                    });
+                    return released.collect(collector, continuation);
+                });
     }
 
-    static <T, R> Flow<R> unordered(String operator, Flow<T> upstream, int concurrency,
-            Function2<T, Continuation<? super R>, Object> work) {
-        Flow<R> merged = FlowKt.flatMapMerge(upstream, concurrency,
+    static <T, R> Flow<R> unordered(
+            String operator, Flow<T> upstream, int concurrency, Function2<T, Continuation<? super R>, Object> work) {
+        Flow<R> merged = FlowKt.flatMapMerge(
+                upstream,
+                concurrency,
                 (T v, Continuation<? super Flow<? extends R>> c) -> FlowKt.map(FlowKt.flowOf(v), work));
         return nonNullResults(operator, FlowKt.buffer(merged, concurrency, BufferOverflow.SUSPEND));
     }
@@ -103,7 +113,9 @@ final class MapAsync {
     private static <R> Flow<R> nonNullResults(String operator, Flow<R> results) {
         return FlowKt.map(results, (R r, Continuation<? super R> c) -> {
             if (r == null) {
-                throw Checks.nullElement(operator, "the function returned null (or its stage completed with null)",
+                throw Checks.nullElement(
+                        operator,
+                        "the function returned null (or its stage completed with null)",
                         "return an Optional, or filter first");
             }
             return r;

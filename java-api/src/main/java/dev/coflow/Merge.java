@@ -2,7 +2,6 @@ package dev.coflow;
 
 import dev.coflow.bridge.Coroutines;
 import dev.coflow.bridge.Suspend;
-import dev.coflow.bridge.internal.Exceptions;
 import dev.coflow.function.ThrowingFunction;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +23,8 @@ final class Merge {
         return FlowKt.flatMapConcat(upstream, inner("flatMapConcat", fn));
     }
 
-    static <T, R> Flow<R> flatMapMerge(Flow<T> upstream, int concurrency,
-            ThrowingFunction<? super T, ? extends Flow<? extends R>> fn) {
+    static <T, R> Flow<R> flatMapMerge(
+            Flow<T> upstream, int concurrency, ThrowingFunction<? super T, ? extends Flow<? extends R>> fn) {
         return FlowKt.flatMapMerge(upstream, concurrency, inner("flatMapMerge", fn));
     }
 
@@ -60,26 +59,32 @@ final class Merge {
         return (collector, continuation) -> kotlinx.coroutines.CoroutineScopeKt.coroutineScope(
                 (kotlinx.coroutines.CoroutineScope scope, Continuation<? super Unit> c) -> {
                     List<kotlinx.coroutines.channels.ReceiveChannel<T>> sides = List.of(
-                            FlowKt.produceIn(FlowKt.buffer(first, 0, kotlinx.coroutines.channels.BufferOverflow.SUSPEND), scope),
-                            FlowKt.produceIn(FlowKt.buffer(other, 0, kotlinx.coroutines.channels.BufferOverflow.SUSPEND), scope));
-                    return Coroutines.runSuspending(() -> {
-                        boolean[] open = {true, true};
-                        int i = 0;
-                        while (open[0] || open[1]) {
-                            if (open[i]) {
-                                kotlinx.coroutines.channels.ReceiveChannel<T> side = sides.get(i);
-                                try {
-                                    T v = Suspend.call(side::receive);
-                                    Suspend.call(k -> collector.emit(v, k));
-                                } catch (kotlinx.coroutines.channels.ClosedReceiveChannelException e) {
-                                    open[i] = false;
+                            FlowKt.produceIn(
+                                    FlowKt.buffer(first, 0, kotlinx.coroutines.channels.BufferOverflow.SUSPEND), scope),
+                            FlowKt.produceIn(
+                                    FlowKt.buffer(other, 0, kotlinx.coroutines.channels.BufferOverflow.SUSPEND),
+                                    scope));
+                    return Coroutines.runSuspending(
+                            () -> {
+                                boolean[] open = {true, true};
+                                int i = 0;
+                                while (open[0] || open[1]) {
+                                    if (open[i]) {
+                                        kotlinx.coroutines.channels.ReceiveChannel<T> side = sides.get(i);
+                                        try {
+                                            T v = Suspend.call(side::receive);
+                                            Suspend.call(k -> collector.emit(v, k));
+                                        } catch (kotlinx.coroutines.channels.ClosedReceiveChannelException e) {
+                                            open[i] = false;
+                                        }
+                                    }
+                                    i = 1 - i;
                                 }
-                            }
-                            i = 1 - i;
-                        }
-                        return Unit.INSTANCE;
-                    }, c);
-                }, continuation);
+                                return Unit.INSTANCE;
+                            },
+                            c);
+                },
+                continuation);
     }
 
     /** The default number of inner flows {@code flatMapMerge} collects at once (kotlinx's, 16). */
@@ -93,8 +98,8 @@ final class Merge {
         return flow instanceof AsyncFlow<?> af ? (Flow<T>) af : new NonNullFlow<>(flow, operator);
     }
 
-    private static <T, R> Function2<T, Continuation<? super Flow<? extends R>>, Object> inner(String operator,
-            ThrowingFunction<? super T, ? extends Flow<? extends R>> fn) {
+    private static <T, R> Function2<T, Continuation<? super Flow<? extends R>>, Object> inner(
+            String operator, ThrowingFunction<? super T, ? extends Flow<? extends R>> fn) {
         return Lambdas.mapper(operator, v -> {
             Flow<? extends R> f = fn.apply(v);
             if (f == null) {

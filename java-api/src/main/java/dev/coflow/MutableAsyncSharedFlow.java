@@ -1,9 +1,7 @@
 package dev.coflow;
 
-import java.util.Objects;
 import kotlinx.coroutines.channels.BufferOverflow;
 import kotlinx.coroutines.flow.MutableSharedFlow;
-import kotlinx.coroutines.flow.SharedFlowKt;
 
 /**
  * A shared flow that Java code emits into: an event bus whose subscribers are flows. With the
@@ -20,7 +18,8 @@ import kotlinx.coroutines.flow.SharedFlowKt;
  *
  * @param <T> the element type
  */
-public sealed interface MutableAsyncSharedFlow<T> extends AsyncSharedFlow<T> permits MutableAsyncStateFlow, Share.MutableShared {
+public sealed interface MutableAsyncSharedFlow<T> extends AsyncSharedFlow<T>
+        permits MutableAsyncStateFlow, Share.MutableShared {
     /**
      * A shared flow without replay or buffer: {@link #emit} waits until every subscriber has
      * received the value. kotlinx counterpart: {@code MutableSharedFlow()}.

@@ -1,9 +1,7 @@
 package dev.coflow;
 
-import java.util.Objects;
 import java.util.function.UnaryOperator;
 import kotlinx.coroutines.flow.MutableStateFlow;
-import kotlinx.coroutines.flow.StateFlowKt;
 
 /**
  * A state flow that Java code updates: an observable, thread-safe variable. Setting a value that
@@ -19,7 +17,8 @@ import kotlinx.coroutines.flow.StateFlowKt;
  *
  * @param <T> the value type
  */
-public sealed interface MutableAsyncStateFlow<T> extends AsyncStateFlow<T>, MutableAsyncSharedFlow<T> permits Share.MutableState {
+public sealed interface MutableAsyncStateFlow<T> extends AsyncStateFlow<T>, MutableAsyncSharedFlow<T>
+        permits Share.MutableState {
     /**
      * A state flow with an initial value. kotlinx counterpart: {@code MutableStateFlow(value)}.
      *

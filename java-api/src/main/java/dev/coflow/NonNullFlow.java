@@ -20,12 +20,16 @@ final class NonNullFlow<T> implements Flow<T> {
 
     @Override
     public Object collect(FlowCollector<? super T> collector, Continuation<? super Unit> continuation) {
-        return upstream.collect((FlowCollector<T>) (value, c) -> {
-            if (value == null) {
-                throw Checks.nullElement(operator, "the wrapped flow emitted null",
-                        "map nulls away on the Kotlin side with filterNotNull(), or emit Optional");
-            }
-            return collector.emit(value, c);
-        }, continuation);
+        return upstream.collect(
+                (FlowCollector<T>) (value, c) -> {
+                    if (value == null) {
+                        throw Checks.nullElement(
+                                operator,
+                                "the wrapped flow emitted null",
+                                "map nulls away on the Kotlin side with filterNotNull(), or emit Optional");
+                    }
+                    return collector.emit(value, c);
+                },
+                continuation);
     }
 }

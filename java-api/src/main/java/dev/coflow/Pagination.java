@@ -37,52 +37,66 @@ final class Pagination {
     }
 
     static <T> Flow<T> byNumber(PageFetcher<? extends T> fetcher, int prefetchPages) {
-        return flatten(new Pages<T>("paginate", () -> {
-            int[] page = {0};
-            return () -> {
-                List<? extends T> items = fetcher.fetch(page[0]++);
-                return items == null || items.isEmpty() ? null : items;
-            };
-        }), prefetchPages);
+        return flatten(
+                new Pages<T>("paginate", () -> {
+                    int[] page = {0};
+                    return () -> {
+                        List<? extends T> items = fetcher.fetch(page[0]++);
+                        return items == null || items.isEmpty() ? null : items;
+                    };
+                }),
+                prefetchPages);
     }
 
     static <T> Flow<T> byNumberAsync(IntFunction<? extends CompletionStage<? extends List<? extends T>>> fetcher) {
-        return flatten(new Pages<T>("paginateAsync", () -> {
-            int[] page = {0};
-            return () -> {
-                int n = page[0]++;
-                CompletionStage<? extends List<? extends T>> stage = Objects.requireNonNull(fetcher.apply(n),
-                        () -> "paginateAsync: the fetcher returned null for page " + n + "; return a CompletionStage");
-                List<? extends T> items = Suspend.await(stage);
-                return items == null || items.isEmpty() ? null : items;
-            };
-        }), 0);
+        return flatten(
+                new Pages<T>("paginateAsync", () -> {
+                    int[] page = {0};
+                    return () -> {
+                        int n = page[0]++;
+                        CompletionStage<? extends List<? extends T>> stage = Objects.requireNonNull(
+                                fetcher.apply(n),
+                                () -> "paginateAsync: the fetcher returned null for page " + n
+                                        + "; return a CompletionStage");
+                        List<? extends T> items = Suspend.await(stage);
+                        return items == null || items.isEmpty() ? null : items;
+                    };
+                }),
+                0);
     }
 
-    static <T> Flow<T> byToken(String initialToken, ThrowingFunction<? super String, ? extends Page<? extends T>> fetcher,
+    static <T> Flow<T> byToken(
+            String initialToken,
+            ThrowingFunction<? super String, ? extends Page<? extends T>> fetcher,
             int prefetchPages) {
-        return flatten(new Pages<T>("paginateByToken", () -> {
-            String[] token = {initialToken};
-            boolean[] done = {false};
-            return () -> {
-                if (done[0]) {
-                    return null;
-                }
-                Page<? extends T> page = Objects.requireNonNull(fetcher.apply(token[0]),
-                        () -> "paginateByToken: the fetcher returned null for token " + token[0]
-                                + "; return Page.last(items) for the last page");
-                done[0] = !page.hasNext();
-                token[0] = page.next();
-                return page.items();
-            };
-        }), prefetchPages);
+        return flatten(
+                new Pages<T>("paginateByToken", () -> {
+                    String[] token = {initialToken};
+                    boolean[] done = {false};
+                    return () -> {
+                        if (done[0]) {
+                            return null;
+                        }
+                        Page<? extends T> page = Objects.requireNonNull(
+                                fetcher.apply(token[0]),
+                                () -> "paginateByToken: the fetcher returned null for token " + token[0]
+                                        + "; return Page.last(items) for the last page");
+                        done[0] = !page.hasNext();
+                        token[0] = page.next();
+                        return page.items();
+                    };
+                }),
+                prefetchPages);
     }
 
     private static <T> Flow<T> flatten(Flow<List<T>> pages, int prefetchPages) {
-        Flow<List<T>> source = prefetchPages == 0 ? pages
+        Flow<List<T>> source = prefetchPages == 0
+                ? pages
                 : FlowKt.buffer(pages, prefetchPages - 1, BufferOverflow.SUSPEND); // rendezvous = one page ahead
-        return FlowKt.transform(source, (FlowCollector<? super T> collector, List<T> page, Continuation<? super Unit> c) ->
-                FlowKt.emitAll(collector, FlowKt.asFlow(page), c));
+        return FlowKt.transform(
+                source,
+                (FlowCollector<? super T> collector, List<T> page, Continuation<? super Unit> c) ->
+                        FlowKt.emitAll(collector, FlowKt.asFlow(page), c));
     }
 
     /** The pages of one pagination; the loop runs as a bridge body, one per collection. */
@@ -99,16 +113,18 @@ final class Pagination {
         @Override
         public Object collectSafely(FlowCollector<? super List<T>> collector, Continuation<? super Unit> continuation) {
             Cursor<T> cursor = cursors.get();
-            return Coroutines.runSuspending(() -> {
-                List<? extends T> items;
-                while ((items = cursor.next()) != null) {
-                    if (!items.isEmpty()) {
-                        List<T> page = checked(items);
-                        Suspend.call(c -> collector.emit(page, c));
-                    }
-                }
-                return Unit.INSTANCE;
-            }, continuation);
+            return Coroutines.runSuspending(
+                    () -> {
+                        List<? extends T> items;
+                        while ((items = cursor.next()) != null) {
+                            if (!items.isEmpty()) {
+                                List<T> page = checked(items);
+                                Suspend.call(c -> collector.emit(page, c));
+                            }
+                        }
+                        return Unit.INSTANCE;
+                    },
+                    continuation);
         }
 
         /** A private copy (a fetcher may reuse its list while a prefetched page waits) without nulls. */

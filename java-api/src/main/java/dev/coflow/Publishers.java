@@ -75,8 +75,10 @@ final class Publishers {
 
         @Override
         public Flow<T> fuse(CoroutineContext context, int capacity, BufferOverflow onBufferOverflow) {
-            if (context == EmptyCoroutineContext.INSTANCE && onBufferOverflow == BufferOverflow.SUSPEND
-                    && capacity != Channel.UNLIMITED && capacity != OPTIONAL_CHANNEL) {
+            if (context == EmptyCoroutineContext.INSTANCE
+                    && onBufferOverflow == BufferOverflow.SUSPEND
+                    && capacity != Channel.UNLIMITED
+                    && capacity != OPTIONAL_CHANNEL) {
                 int b = capacity == Channel.BUFFERED ? PublishersSubscriber.DEFAULT_BATCH : Math.max(1, capacity);
                 return new PublisherFlow<>(subscribe, b);
             }

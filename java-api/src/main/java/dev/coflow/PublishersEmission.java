@@ -52,8 +52,8 @@ import kotlinx.coroutines.flow.FlowCollector;
  *
  * @param <T> the element type
  */
-final class PublishersEmission<T> implements java.util.concurrent.Flow.Subscription,
-        org.reactivestreams.Subscription, FlowCollector<T> {
+final class PublishersEmission<T>
+        implements java.util.concurrent.Flow.Subscription, org.reactivestreams.Subscription, FlowCollector<T> {
     private static final Object SUSPENDED = IntrinsicsKt.getCOROUTINE_SUSPENDED();
     private static final VarHandle DEMAND;
     private static final VarHandle WAITER;
@@ -77,6 +77,7 @@ final class PublishersEmission<T> implements java.util.concurrent.Flow.Subscript
     private volatile CancellableContinuation<? super Unit> waiter;
     /** The emission coroutine once launched. */
     private volatile Job job;
+
     private volatile boolean cancelled;
     /** The §3.9 failure to signal, set by the first {@code request(n <= 0)}. */
     private volatile IllegalArgumentException badRequest;
@@ -91,8 +92,8 @@ final class PublishersEmission<T> implements java.util.concurrent.Flow.Subscript
      * in {@code context} (undispatched under {@code Dispatchers.Unconfined}: on this thread, up to
      * its first wait).
      */
-    static <T> void subscribe(Flow<T> flow, CoroutineContext context,
-            java.util.concurrent.Flow.Subscriber<? super T> subscriber) {
+    static <T> void subscribe(
+            Flow<T> flow, CoroutineContext context, java.util.concurrent.Flow.Subscriber<? super T> subscriber) {
         Objects.requireNonNull(subscriber, "subscriber (Reactive Streams §1.9: subscribe(null) must throw)");
         PublishersEmission<T> e = new PublishersEmission<>(flow, subscriber);
         try {
@@ -108,7 +109,10 @@ final class PublishersEmission<T> implements java.util.concurrent.Flow.Subscript
             e.subscriber = null; // cancelled inside onSubscribe: nothing runs
             return;
         }
-        Job j = BuildersKt.launch(GlobalScope.INSTANCE, context, CoroutineStart.DEFAULT,
+        Job j = BuildersKt.launch(
+                GlobalScope.INSTANCE,
+                context,
+                CoroutineStart.DEFAULT,
                 (scope, c) -> new Run<>(e, c).invokeSuspend(Unit.INSTANCE));
         e.job = j;
         if (e.cancelled || e.badRequest != null) {
@@ -337,10 +341,13 @@ final class PublishersEmission<T> implements java.util.concurrent.Flow.Subscript
                 if (owner.takeDemand()) {
                     return owner.deliver(value);
                 }
-                if (CancellableContinuationKt.suspendCancellableCoroutine(cc -> {
-                    owner.awaitDemand(cc);
-                    return Unit.INSTANCE;
-                }, this) == SUSPENDED) {
+                if (CancellableContinuationKt.suspendCancellableCoroutine(
+                                cc -> {
+                                    owner.awaitDemand(cc);
+                                    return Unit.INSTANCE;
+                                },
+                                this)
+                        == SUSPENDED) {
                     return SUSPENDED;
                 }
             }

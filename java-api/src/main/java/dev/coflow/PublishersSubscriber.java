@@ -40,11 +40,12 @@ import kotlinx.coroutines.flow.FlowCollector;
  *
  * @param <T> the element type
  */
-final class PublishersSubscriber<T> implements java.util.concurrent.Flow.Subscriber<T>,
-        org.reactivestreams.Subscriber<T> {
+final class PublishersSubscriber<T>
+        implements java.util.concurrent.Flow.Subscriber<T>, org.reactivestreams.Subscriber<T> {
     private static final Object SUSPENDED = IntrinsicsKt.getCOROUTINE_SUSPENDED();
     /** kotlinx's default channel capacity, the request batch of its own {@code asFlow}. */
     static final int DEFAULT_BATCH = 64;
+
     private static final VarHandle UPSTREAM;
     private static final VarHandle WAITER;
     private static final VarHandle PENDING;
@@ -77,16 +78,19 @@ final class PublishersSubscriber<T> implements java.util.concurrent.Flow.Subscri
     private volatile Upstream upstream;
     /** Set (after {@link #error}) by a terminal signal of the publisher. */
     private volatile boolean done;
+
     private Throwable error;
     /** Set by {@code onError}/{@code onComplete}: the subscription counts as cancelled (§2.4). */
     private volatile boolean terminated;
     /** The loop ended or was cancelled: later signals are dropped, later subscriptions cancelled. */
     private volatile boolean cancelRequested;
+
     private volatile CancellableContinuation<? super Unit> waiter;
     /** Requests not yet passed to the subscription. */
     private volatile long pending;
     /** Requested and not yet received; below zero means the publisher broke §1.1. */
     private volatile long credit;
+
     private volatile int wip;
     private boolean cancelSent;
 
@@ -264,7 +268,9 @@ final class PublishersSubscriber<T> implements java.util.concurrent.Flow.Subscri
      * else does) and then hands every element to {@code collector} until the publisher ends; an
      * early end cancels the subscription.
      */
-    Object consume(Consumer<? super PublishersSubscriber<T>> subscribe, FlowCollector<? super T> collector,
+    Object consume(
+            Consumer<? super PublishersSubscriber<T>> subscribe,
+            FlowCollector<? super T> collector,
             Continuation<? super Unit> continuation) {
         return new Loop<>(this, subscribe, collector, continuation).invokeSuspend(Unit.INSTANCE);
     }
@@ -276,8 +282,11 @@ final class PublishersSubscriber<T> implements java.util.concurrent.Flow.Subscri
         private int taken;
 
         @SuppressWarnings("unchecked")
-        Loop(PublishersSubscriber<T> s, Consumer<? super PublishersSubscriber<T>> subscribe,
-                FlowCollector<? super T> collector, Continuation<?> completion) {
+        Loop(
+                PublishersSubscriber<T> s,
+                Consumer<? super PublishersSubscriber<T>> subscribe,
+                FlowCollector<? super T> collector,
+                Continuation<?> completion) {
             super((Continuation<Object>) completion);
             this.s = s;
             this.subscribe = subscribe;
@@ -313,10 +322,13 @@ final class PublishersSubscriber<T> implements java.util.concurrent.Flow.Subscri
                         }
                         return Unit.INSTANCE;
                     }
-                    if (CancellableContinuationKt.suspendCancellableCoroutine(cc -> {
-                        s.awaitSignal(cc);
-                        return Unit.INSTANCE;
-                    }, this) == SUSPENDED) {
+                    if (CancellableContinuationKt.suspendCancellableCoroutine(
+                                    cc -> {
+                                        s.awaitSignal(cc);
+                                        return Unit.INSTANCE;
+                                    },
+                                    this)
+                            == SUSPENDED) {
                         return SUSPENDED;
                     }
                 }

@@ -22,24 +22,34 @@ import kotlinx.coroutines.flow.FlowKt;
 final class Reduce {
     private Reduce() {}
 
-    static <T, K, V> Map<K, V> toMap(Flow<T> flow, ThrowingFunction<? super T, ? extends K> keyFn,
-            ThrowingFunction<? super T, ? extends V> valueFn, ThrowingBiFunction<? super V, ? super V, ? extends V> mergeFn) {
+    static <T, K, V> Map<K, V> toMap(
+            Flow<T> flow,
+            ThrowingFunction<? super T, ? extends K> keyFn,
+            ThrowingFunction<? super T, ? extends V> valueFn,
+            ThrowingBiFunction<? super V, ? super V, ? extends V> mergeFn) {
         Map<K, V> map = new LinkedHashMap<>();
-        Collect.block(c -> flow.collect(Lambdas.<T>collector(v -> {
-            K key = Objects.requireNonNull(keyFn.apply(v),
-                    () -> "toMap: keyFn returned null for " + v + "; keys must be non-null");
-            V value = Objects.requireNonNull(valueFn.apply(v),
-                    () -> "toMap: valueFn returned null for " + v + "; values must be non-null (use Optional)");
-            V old = map.putIfAbsent(key, value);
-            if (old != null) {
-                if (mergeFn == null) {
-                    throw new IllegalStateException("Duplicate key " + key + " (attempted merging values " + old
-                            + " and " + value + "); use toMap(keyFn, valueFn, mergeFn) to merge them");
-                }
-                map.put(key, Objects.requireNonNull(mergeFn.apply(old, value),
-                        () -> "toMap: mergeFn returned null for key " + key + "; values must be non-null"));
-            }
-        }), c));
+        Collect.block(c -> flow.collect(
+                Lambdas.<T>collector(v -> {
+                    K key = Objects.requireNonNull(
+                            keyFn.apply(v), () -> "toMap: keyFn returned null for " + v + "; keys must be non-null");
+                    V value = Objects.requireNonNull(
+                            valueFn.apply(v),
+                            () -> "toMap: valueFn returned null for " + v + "; values must be non-null (use Optional)");
+                    V old = map.putIfAbsent(key, value);
+                    if (old != null) {
+                        if (mergeFn == null) {
+                            throw new IllegalStateException("Duplicate key " + key + " (attempted merging values " + old
+                                    + " and " + value + "); use toMap(keyFn, valueFn, mergeFn) to merge them");
+                        }
+                        map.put(
+                                key,
+                                Objects.requireNonNull(
+                                        mergeFn.apply(old, value),
+                                        () -> "toMap: mergeFn returned null for key " + key
+                                                + "; values must be non-null"));
+                    }
+                }),
+                c));
         return map;
     }
 
@@ -63,8 +73,8 @@ final class Reduce {
     /** The result of {@code single} once the collection has ended; fails if it saw no element. */
     static <T> T singleResult(Object[] found) {
         if (found[0] == null) {
-            throw new NoSuchElementException("single: expected exactly 1 element but the flow has 0; "
-                    + "use first() to get an Optional");
+            throw new NoSuchElementException(
+                    "single: expected exactly 1 element but the flow has 0; " + "use first() to get an Optional");
         }
         @SuppressWarnings("unchecked")
         T v = (T) found[0];
@@ -84,8 +94,12 @@ final class Reduce {
         return v -> {
             @SuppressWarnings("unchecked")
             T a = (T) acc[0];
-            acc[0] = a == null ? v : Objects.requireNonNull(fn.apply(a, v),
-                    () -> "reduce: the function returned null for (" + a + ", " + v + "); results must be non-null");
+            acc[0] = a == null
+                    ? v
+                    : Objects.requireNonNull(
+                            fn.apply(a, v),
+                            () -> "reduce: the function returned null for (" + a + ", " + v
+                                    + "); results must be non-null");
         };
     }
 
@@ -102,7 +116,8 @@ final class Reduce {
         return v -> {
             @SuppressWarnings("unchecked")
             R a = (R) acc[0];
-            acc[0] = Objects.requireNonNull(fn.apply(a, v),
+            acc[0] = Objects.requireNonNull(
+                    fn.apply(a, v),
                     () -> "fold: the function returned null for (" + a + ", " + v + "); results must be non-null");
         };
     }

@@ -28,8 +28,10 @@ import kotlinx.coroutines.flow.FlowKt;
 final class Resources {
     private Resources() {}
 
-    static <R, T> Flow<T> using(ThrowingSupplier<? extends R> acquire,
-            ThrowingFunction<? super R, ? extends Flow<? extends T>> use, ThrowingConsumer<? super R> release) {
+    static <R, T> Flow<T> using(
+            ThrowingSupplier<? extends R> acquire,
+            ThrowingFunction<? super R, ? extends Flow<? extends T>> use,
+            ThrowingConsumer<? super R> release) {
         return new Using<>(acquire, use, release);
     }
 
@@ -38,7 +40,9 @@ final class Resources {
         private final ThrowingFunction<? super R, ? extends Flow<? extends T>> use;
         private final ThrowingConsumer<? super R> release;
 
-        Using(ThrowingSupplier<? extends R> acquire, ThrowingFunction<? super R, ? extends Flow<? extends T>> use,
+        Using(
+                ThrowingSupplier<? extends R> acquire,
+                ThrowingFunction<? super R, ? extends Flow<? extends T>> use,
                 ThrowingConsumer<? super R> release) {
             this.acquire = acquire;
             this.use = use;
@@ -47,23 +51,27 @@ final class Resources {
 
         @Override
         public Object collectSafely(FlowCollector<? super T> collector, Continuation<? super Unit> continuation) {
-            return Coroutines.runSuspending(() -> {
-                R resource = Objects.requireNonNull(acquire.get(),
-                        "AsyncFlow.using: acquire returned null; return the resource to release later");
-                Throwable primary = null;
-                try {
-                    Flow<? extends T> inner = Objects.requireNonNull(use.apply(resource),
-                            "AsyncFlow.using: the function returned null; return AsyncFlow.empty() for no elements");
-                    AsyncFlow<T> checked = AsyncFlow.from(inner);
-                    Suspend.call(c -> FlowKt.emitAll(collector, checked, c));
-                } catch (Throwable t) {
-                    primary = t;
-                    throw t;
-                } finally {
-                    release(resource, primary);
-                }
-                return Unit.INSTANCE;
-            }, continuation);
+            return Coroutines.runSuspending(
+                    () -> {
+                        R resource = Objects.requireNonNull(
+                                acquire.get(),
+                                "AsyncFlow.using: acquire returned null; return the resource to release later");
+                        Throwable primary = null;
+                        try {
+                            Flow<? extends T> inner = Objects.requireNonNull(
+                                    use.apply(resource),
+                                    "AsyncFlow.using: the function returned null; return AsyncFlow.empty() for no elements");
+                            AsyncFlow<T> checked = AsyncFlow.from(inner);
+                            Suspend.call(c -> FlowKt.emitAll(collector, checked, c));
+                        } catch (Throwable t) {
+                            primary = t;
+                            throw t;
+                        } finally {
+                            release(resource, primary);
+                        }
+                        return Unit.INSTANCE;
+                    },
+                    continuation);
         }
 
         /** Runs release once; its failure never hides {@code primary}, it is added as suppressed. */

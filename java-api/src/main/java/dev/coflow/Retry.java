@@ -15,7 +15,6 @@ import kotlin.jvm.functions.Function4;
 import kotlinx.coroutines.DelayKt;
 import kotlinx.coroutines.flow.Flow;
 import kotlinx.coroutines.flow.FlowCollector;
-import kotlinx.coroutines.flow.FlowKt;
 
 /**
  * Re-collecting the upstream after a failure (kotlinx {@code operators/Errors.kt}: {@code retry},
@@ -27,8 +26,8 @@ final class Retry {
     private Retry() {}
 
     @FunctionalInterface
-    private interface Decision<T> extends
-            Function4<FlowCollector<? super T>, Throwable, Long, Continuation<? super Boolean>, Object> {}
+    private interface Decision<T>
+            extends Function4<FlowCollector<? super T>, Throwable, Long, Continuation<? super Boolean>, Object> {}
 
     /**
      * Whether the attempt counter starts again before deciding about a failure, given whether the
@@ -71,9 +70,14 @@ final class Retry {
         private Throwable cause;
         /** Whether the current collection emitted an element, and when (coroutine clock) it started. */
         private boolean emitted;
+
         private long startedAt;
 
-        Loop(Flow<T> upstream, Decision<T> decision, Reset reset, FlowCollector<? super T> downstream,
+        Loop(
+                Flow<T> upstream,
+                Decision<T> decision,
+                Reset reset,
+                FlowCollector<? super T> downstream,
                 Continuation<? super Unit> completion) {
             super(downstream, completion);
             this.upstream = upstream;
@@ -93,7 +97,7 @@ final class Retry {
 
         /** Runs collections until one completes, suspends, or fails for good. */
         private Object collectAgain() {
-            for (;;) {
+            for (; ; ) {
                 state = COLLECTING;
                 fromDownstream = null;
                 emitted = false;
@@ -110,7 +114,7 @@ final class Retry {
                     }
                     continue;
                 }
-                return r;   // Unit, or SUSPENDED (resumed in invokeSuspend)
+                return r; // Unit, or SUSPENDED (resumed in invokeSuspend)
             }
         }
 
@@ -120,7 +124,7 @@ final class Retry {
         private Object failed(Throwable e) {
             Throwable c = Errors.upstreamFailure(e, fromDownstream, getContext());
             if (c instanceof CancellationException) {
-                throw Exceptions.sneaky(c);   // never retried
+                throw Exceptions.sneaky(c); // never retried
             }
             cause = c;
             if (reset != Reset.NEVER && reset.resets(emitted, CoroutineClock.millis(getContext()) - startedAt)) {
@@ -149,7 +153,7 @@ final class Retry {
             } else {
                 try {
                     ResultKt.throwOnFailure(result);
-                    return Unit.INSTANCE;    // the collection completed
+                    return Unit.INSTANCE; // the collection completed
                 } catch (Throwable e) {
                     next = failed(e);
                 }
@@ -169,23 +173,28 @@ final class Retry {
      * does not matter.
      */
     static <T> Flow<T> retryWhen(Flow<T> upstream, ThrowingBiPredicate<? super Throwable, ? super Long> predicate) {
-        return retryWhen(upstream, (collector, cause, attempt, c) ->
-                Coroutines.runSuspending(() -> predicate.test(cause, attempt), c));
+        return retryWhen(
+                upstream,
+                (collector, cause, attempt, c) -> Coroutines.runSuspending(() -> predicate.test(cause, attempt), c));
     }
 
     static <T> Flow<T> retry(Flow<T> upstream, long retries, ThrowingPredicate<? super Throwable> predicate) {
-        return retryWhen(upstream, (collector, cause, attempt, c) -> attempt >= retries
-                ? Boolean.FALSE
-                : Coroutines.runSuspending(() -> predicate.test(cause), c));
+        return retryWhen(
+                upstream,
+                (collector, cause, attempt, c) ->
+                        attempt >= retries ? Boolean.FALSE : Coroutines.runSuspending(() -> predicate.test(cause), c));
     }
 
     static <T> Flow<T> retry(Flow<T> upstream, Backoff backoff) {
-        return retryWhen(upstream, (collector, cause, attempt, c) -> {
-            if (!backoff.shouldRetry(cause, attempt)) {
-                return false;
-            }
-            return new DelayThenRetry(c).start(backoff.delayFor(attempt).toMillis());
-        }, backoff.resetsAttempts() ? backoff::resets : Reset.NEVER);
+        return retryWhen(
+                upstream,
+                (collector, cause, attempt, c) -> {
+                    if (!backoff.shouldRetry(cause, attempt)) {
+                        return false;
+                    }
+                    return new DelayThenRetry(c).start(backoff.delayFor(attempt).toMillis());
+                },
+                backoff.resetsAttempts() ? backoff::resets : Reset.NEVER);
     }
 
     /**

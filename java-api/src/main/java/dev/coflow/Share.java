@@ -45,7 +45,8 @@ final class Share {
         return new StateView<>((StateFlow<T>) flow, true);
     }
 
-    static <T> MutableAsyncSharedFlow<T> mutableShared(int replay, int extraBufferCapacity, BufferOverflow onBufferOverflow) {
+    static <T> MutableAsyncSharedFlow<T> mutableShared(
+            int replay, int extraBufferCapacity, BufferOverflow onBufferOverflow) {
         Objects.requireNonNull(onBufferOverflow, "onBufferOverflow");
         if (replay < 0) {
             throw new IllegalArgumentException("replay must be >= 0, was " + replay);
@@ -222,8 +223,8 @@ final class Share {
 
         @Override
         public boolean compareAndSet(T expect, T update) {
-            return flow.compareAndSet(checkValue("compareAndSet(expect)", expect),
-                    checkValue("compareAndSet(update)", update));
+            return flow.compareAndSet(
+                    checkValue("compareAndSet(expect)", expect), checkValue("compareAndSet(update)", update));
         }
 
         @Override
@@ -254,7 +255,8 @@ final class Share {
 
         @Override
         public void resetReplayCache() {
-            throw new UnsupportedOperationException("resetReplayCache: a state flow always has a value; set a new one instead");
+            throw new UnsupportedOperationException(
+                    "resetReplayCache: a state flow always has a value; set a new one instead");
         }
 
         @Override

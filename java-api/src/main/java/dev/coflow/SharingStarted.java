@@ -107,7 +107,8 @@ public final class SharingStarted {
         Objects.requireNonNull(stopTimeout, "stopTimeout");
         long stop = millis("stopTimeout", stopTimeout);
         long expire = replayExpiration == null ? Long.MAX_VALUE : millis("replayExpiration", replayExpiration);
-        String text = "whileSubscribed(" + stopTimeout + (replayExpiration == null ? "" : ", " + replayExpiration) + ")";
+        String text =
+                "whileSubscribed(" + stopTimeout + (replayExpiration == null ? "" : ", " + replayExpiration) + ")";
         return new SharingStarted(kotlinx.coroutines.flow.SharingStarted.Companion.WhileSubscribed(stop, expire), text);
     }
 
@@ -156,7 +157,8 @@ public final class SharingStarted {
     private static long millis(String name, Duration d) {
         Objects.requireNonNull(d, name);
         if (d.isNegative()) {
-            throw new IllegalArgumentException(name + " must not be negative, was " + d + "; use Duration.ZERO to stop at once");
+            throw new IllegalArgumentException(
+                    name + " must not be negative, was " + d + "; use Duration.ZERO to stop at once");
         }
         try {
             return d.toMillis();

@@ -99,9 +99,13 @@ final class SourceFlow<T> extends AbstractFlow<T> {
          * where an interrupt of a blocked caller is noticed; so it asks every 1024 elements.
          */
         private static final int INTERRUPT_CHECK_MASK = 1023;
+
         private int emitted;
 
-        Loop(Continuation<Object> completion, FlowCollector<? super T> collector, Iterator<? extends T> it,
+        Loop(
+                Continuation<Object> completion,
+                FlowCollector<? super T> collector,
+                Iterator<? extends T> it,
                 String operator) {
             super(completion);
             this.collector = collector;

@@ -41,6 +41,7 @@ final class Timeout<T> implements Flow<T> {
     private final Duration limit;
     /** The watchdog's wait; {@link Long#MAX_VALUE} (a limit too large for a long of ms) means none. */
     private final long millis;
+
     private final boolean perElement;
 
     Timeout(Flow<T> upstream, Duration limit, boolean perElement) {
@@ -132,7 +133,10 @@ final class Timeout<T> implements Flow<T> {
                 return; // no limit: a watchdog would wait forever, so none is started
             }
             CoroutineScope s = scope;
-            Job job = BuildersKt.launch(s, EmptyCoroutineContext.INSTANCE, CoroutineStart.DEFAULT,
+            Job job = BuildersKt.launch(
+                    s,
+                    EmptyCoroutineContext.INSTANCE,
+                    CoroutineStart.DEFAULT,
                     (ignored, c) -> DelayKt.delay(millis, c));
             job.invokeOnCompletion(cause -> {
                 if (cause == null) { // the wait ran out; a cancelled watchdog completes with a cause

@@ -52,21 +52,25 @@ final class Transform {
     private record Mapped<T, R>(Flow<T> upstream, Lambdas.Mapper<T, R> site, boolean dropNulls) implements Flow<R> {
         @Override
         public Object collect(FlowCollector<? super R> collector, Continuation<? super Unit> continuation) {
-            return upstream.collect((FlowCollector<T>) (v, c) -> {
-                if (site.runsElsewhere(c)) {
-                    return Coroutines.runSuspendingOnVirtualThread(() -> {
-                        @SuppressWarnings("unchecked")
-                        R r = (R) site.compute(v, null);
-                        if (r != null) {
-                            Suspend.call(k -> collector.emit(r, k));
+            return upstream.collect(
+                    (FlowCollector<T>) (v, c) -> {
+                        if (site.runsElsewhere(c)) {
+                            return Coroutines.runSuspendingOnVirtualThread(
+                                    () -> {
+                                        @SuppressWarnings("unchecked")
+                                        R r = (R) site.compute(v, null);
+                                        if (r != null) {
+                                            Suspend.call(k -> collector.emit(r, k));
+                                        }
+                                        return Unit.INSTANCE;
+                                    },
+                                    c);
                         }
-                        return Unit.INSTANCE;
-                    }, c);
-                }
-                @SuppressWarnings("unchecked")
-                R r = (R) site.callInPlace(v, null, c);
-                return r == null && dropNulls ? Unit.INSTANCE : collector.emit(r, c);
-            }, continuation);
+                        @SuppressWarnings("unchecked")
+                        R r = (R) site.callInPlace(v, null, c);
+                        return r == null && dropNulls ? Unit.INSTANCE : collector.emit(r, c);
+                    },
+                    continuation);
         }
     }
 
@@ -74,17 +78,21 @@ final class Transform {
     private record Filtered<T>(Flow<T> upstream, Lambdas.Predicate<T> site, boolean keep) implements Flow<T> {
         @Override
         public Object collect(FlowCollector<? super T> collector, Continuation<? super Unit> continuation) {
-            return upstream.collect((FlowCollector<T>) (v, c) -> {
-                if (site.runsElsewhere(c)) {
-                    return Coroutines.runSuspendingOnVirtualThread(() -> {
-                        if ((Boolean) site.compute(v, null) == keep) {
-                            Suspend.call(k -> collector.emit(v, k));
+            return upstream.collect(
+                    (FlowCollector<T>) (v, c) -> {
+                        if (site.runsElsewhere(c)) {
+                            return Coroutines.runSuspendingOnVirtualThread(
+                                    () -> {
+                                        if ((Boolean) site.compute(v, null) == keep) {
+                                            Suspend.call(k -> collector.emit(v, k));
+                                        }
+                                        return Unit.INSTANCE;
+                                    },
+                                    c);
                         }
-                        return Unit.INSTANCE;
-                    }, c);
-                }
-                return (Boolean) site.callInPlace(v, null, c) == keep ? collector.emit(v, c) : Unit.INSTANCE;
-            }, continuation);
+                        return (Boolean) site.callInPlace(v, null, c) == keep ? collector.emit(v, c) : Unit.INSTANCE;
+                    },
+                    continuation);
         }
     }
 
@@ -92,17 +100,21 @@ final class Transform {
     private record Peeked<T>(Flow<T> upstream, Lambdas.Action<T> site) implements Flow<T> {
         @Override
         public Object collect(FlowCollector<? super T> collector, Continuation<? super Unit> continuation) {
-            return upstream.collect((FlowCollector<T>) (v, c) -> {
-                if (site.runsElsewhere(c)) {
-                    return Coroutines.runSuspendingOnVirtualThread(() -> {
-                        site.compute(v, null);
-                        Suspend.call(k -> collector.emit(v, k));
-                        return Unit.INSTANCE;
-                    }, c);
-                }
-                site.callInPlace(v, null, c);
-                return collector.emit(v, c);
-            }, continuation);
+            return upstream.collect(
+                    (FlowCollector<T>) (v, c) -> {
+                        if (site.runsElsewhere(c)) {
+                            return Coroutines.runSuspendingOnVirtualThread(
+                                    () -> {
+                                        site.compute(v, null);
+                                        Suspend.call(k -> collector.emit(v, k));
+                                        return Unit.INSTANCE;
+                                    },
+                                    c);
+                        }
+                        site.callInPlace(v, null, c);
+                        return collector.emit(v, c);
+                    },
+                    continuation);
         }
     }
 
@@ -123,8 +135,8 @@ final class Transform {
         @Override
         public Object collect(FlowCollector<? super Indexed<T>> collector, Continuation<? super Unit> continuation) {
             long[] next = {0};
-            return upstream.collect((FlowCollector<T>) (v, c) -> collector.emit(new Indexed<>(next[0]++, v), c),
-                    continuation);
+            return upstream.collect(
+                    (FlowCollector<T>) (v, c) -> collector.emit(new Indexed<>(next[0]++, v), c), continuation);
         }
     }
 }

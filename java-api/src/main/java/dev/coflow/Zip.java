@@ -1,11 +1,9 @@
 package dev.coflow;
 
-import dev.coflow.bridge.internal.Exceptions;
 import dev.coflow.function.ThrowingBiFunction;
-import kotlin.coroutines.Continuation;
-import kotlin.jvm.functions.Function3;
 import java.util.Collections;
 import java.util.List;
+import kotlin.coroutines.Continuation;
 import kotlinx.coroutines.flow.Flow;
 import kotlinx.coroutines.flow.FlowKt;
 
@@ -17,27 +15,39 @@ import kotlinx.coroutines.flow.FlowKt;
 final class Zip {
     private Zip() {}
 
-    static <A, B, R> Flow<R> zip(Flow<A> first, Flow<? extends B> second,
-            ThrowingBiFunction<? super A, ? super B, ? extends R> fn) {
+    static <A, B, R> Flow<R> zip(
+            Flow<A> first, Flow<? extends B> second, ThrowingBiFunction<? super A, ? super B, ? extends R> fn) {
         return FlowKt.zip(first, Merge.<B>nonNull(second, "zip"), Lambdas.<A, B, R>accumulator("zip", fn));
     }
 
     /** Two elements travelling together through the first stage of a three-way zip or combine. */
     private record Pair<A, B>(A first, B second) {}
 
-    static <A, B, C, R> Flow<R> zip(Flow<A> first, Flow<? extends B> second, Flow<? extends C> third,
+    static <A, B, C, R> Flow<R> zip(
+            Flow<A> first,
+            Flow<? extends B> second,
+            Flow<? extends C> third,
             dev.coflow.function.ThrowingTriFunction<? super A, ? super B, ? super C, ? extends R> fn) {
-        Flow<Pair<A, B>> pairs = FlowKt.zip(first, Merge.<B>nonNull(second, "zip"),
-                Lambdas.<A, B, Pair<A, B>>accumulator("zip", Pair::new));
-        return FlowKt.zip(pairs, Merge.<C>nonNull(third, "zip"),
+        Flow<Pair<A, B>> pairs = FlowKt.zip(
+                first, Merge.<B>nonNull(second, "zip"), Lambdas.<A, B, Pair<A, B>>accumulator("zip", Pair::new));
+        return FlowKt.zip(
+                pairs,
+                Merge.<C>nonNull(third, "zip"),
                 Lambdas.<Pair<A, B>, C, R>accumulator("zip", (p, c) -> fn.apply(p.first(), p.second(), c)));
     }
 
-    static <A, B, C, R> Flow<R> combine(Flow<A> first, Flow<? extends B> second, Flow<? extends C> third,
+    static <A, B, C, R> Flow<R> combine(
+            Flow<A> first,
+            Flow<? extends B> second,
+            Flow<? extends C> third,
             dev.coflow.function.ThrowingTriFunction<? super A, ? super B, ? super C, ? extends R> fn) {
-        Flow<Pair<A, B>> pairs = FlowKt.combine(first, Merge.<B>nonNull(second, "combine"),
+        Flow<Pair<A, B>> pairs = FlowKt.combine(
+                first,
+                Merge.<B>nonNull(second, "combine"),
                 Lambdas.<A, B, Pair<A, B>>accumulator("combine", Pair::new));
-        return FlowKt.combine(pairs, Merge.<C>nonNull(third, "combine"),
+        return FlowKt.combine(
+                pairs,
+                Merge.<C>nonNull(third, "combine"),
                 Lambdas.<Pair<A, B>, C, R>accumulator("combine", (p, c) -> fn.apply(p.first(), p.second(), c)));
     }
 
@@ -50,10 +60,12 @@ final class Zip {
         if (flows.isEmpty()) {
             return FlowKt.emptyFlow();
         }
-        Flow<List<T>> acc = FlowKt.map(Merge.<T>nonNull(flows.get(0), "combine"),
-                (T v, Continuation<? super List<T>> c) -> List.of(v));
+        Flow<List<T>> acc = FlowKt.map(
+                Merge.<T>nonNull(flows.get(0), "combine"), (T v, Continuation<? super List<T>> c) -> List.of(v));
         for (int i = 1; i < flows.size(); i++) {
-            acc = FlowKt.combine(acc, Merge.<T>nonNull(flows.get(i), "combine"),
+            acc = FlowKt.combine(
+                    acc,
+                    Merge.<T>nonNull(flows.get(i), "combine"),
                     (List<T> l, T v, Continuation<? super List<T>> c) -> {
                         List<T> next = new java.util.ArrayList<>(l.size() + 1);
                         next.addAll(l);
@@ -64,8 +76,8 @@ final class Zip {
         return acc;
     }
 
-    static <A, B, R> Flow<R> combine(Flow<A> first, Flow<? extends B> second,
-            ThrowingBiFunction<? super A, ? super B, ? extends R> fn) {
+    static <A, B, R> Flow<R> combine(
+            Flow<A> first, Flow<? extends B> second, ThrowingBiFunction<? super A, ? super B, ? extends R> fn) {
         return FlowKt.combine(first, Merge.<B>nonNull(second, "combine"), Lambdas.<A, B, R>accumulator("combine", fn));
     }
 }

@@ -12,8 +12,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import kotlin.Unit;
-import kotlinx.coroutines.flow.FlowCollector;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,7 +46,7 @@ class ArticlePatternsTest {
         Timed<Void> r = inVirtualTime(() -> {
             print("Old way:");
             List<Checkout> result1 = new ArrayList<>();
-            readCheckoutLog().forEach(result1::add);             // async for record in ...: append
+            readCheckoutLog().forEach(result1::add); // async for record in ...: append
             print("  Got " + result1.size() + " checkouts");
             print("");
             print("New way:");
@@ -74,7 +72,8 @@ class ArticlePatternsTest {
             }
         });
         inVirtualTime(() -> {
-            List<String> overdue = log.filter(Checkout::overdue).map(Checkout::book).toList();
+            List<String> overdue =
+                    log.filter(Checkout::overdue).map(Checkout::book).toList();
             print("Overdue books: " + overdue);
             return null;
         });
@@ -98,7 +97,8 @@ class ArticlePatternsTest {
             print("Dict: " + idToValue);
             return null;
         });
-        assertEquals(List.of("List: [0, 10, 20, 30, 40]", "Set: [even, odd]", "Dict: {0=0, 1=10, 2=20, 3=30, 4=40}"), out);
+        assertEquals(
+                List.of("List: [0, 10, 20, 30, 40]", "Set: [even, odd]", "Dict: {0=0, 1=10, 2=20, 3=30, 4=40}"), out);
         assertEquals(750, r.virtualMillis());
     }
 
@@ -138,7 +138,8 @@ class ArticlePatternsTest {
         List<Integer> allData = hugeDataset.toList();
         long held = usedHeapAfterGc() - before;
         assertEquals(1_000_000, allData.size());
-        assertTrue(held > 12 * 1024 * 1024, "a million-element list should hold > 12 MiB, held " + held / 1024 + " KiB");
+        assertTrue(
+                held > 12 * 1024 * 1024, "a million-element list should hold > 12 MiB, held " + held / 1024 + " KiB");
     }
 
     private static long usedHeapAfterGc() {
@@ -161,7 +162,7 @@ class ArticlePatternsTest {
 
         AsyncFlow<Book> rows() {
             return AsyncFlow.generate(e -> {
-                for (;;) {
+                for (; ; ) {
                     if (closed) {
                         throw new IllegalStateException("Cursor is closed!");
                     }
@@ -193,8 +194,18 @@ class ArticlePatternsTest {
             print("Cursor automatically closed");
             return null;
         });
-        assertEquals(List.of("  Opening cursor...", "Fetching books:", "  Book 0", "  Book 1", "  Book 2", "  Book 3",
-                "  Book 4", "  Closing cursor...", "Cursor automatically closed"), out);
+        assertEquals(
+                List.of(
+                        "  Opening cursor...",
+                        "Fetching books:",
+                        "  Book 0",
+                        "  Book 1",
+                        "  Book 2",
+                        "  Book 3",
+                        "  Book 4",
+                        "  Closing cursor...",
+                        "Cursor automatically closed"),
+                out);
         assertEquals(450, r.virtualMillis());
     }
 
@@ -226,8 +237,15 @@ class ArticlePatternsTest {
             print("Cursor automatically closed");
             return null;
         });
-        assertEquals(List.of("  Opening cursor...", "  Book 0", "  Book 1", "  Book 2", "  Closing cursor...",
-                "Cursor automatically closed"), out);
+        assertEquals(
+                List.of(
+                        "  Opening cursor...",
+                        "  Book 0",
+                        "  Book 1",
+                        "  Book 2",
+                        "  Closing cursor...",
+                        "Cursor automatically closed"),
+                out);
         CoflowExtension.assertNoBodiesRunning(Duration.ZERO);
     }
 
@@ -257,9 +275,16 @@ class ArticlePatternsTest {
             print("Finished (processed " + processed[0] + " records)");
             return null;
         });
-        assertEquals(List.of("Processing with error handling:", "  Processing: Record 0", "  Processing: Record 1",
-                "  Processing: Record 2", "  ERROR: Database error at record 3",
-                "  Successfully processed 3 records before error", "Finished (processed 3 records)"), out);
+        assertEquals(
+                List.of(
+                        "Processing with error handling:",
+                        "  Processing: Record 0",
+                        "  Processing: Record 1",
+                        "  Processing: Record 2",
+                        "  ERROR: Database error at record 3",
+                        "  Successfully processed 3 records before error",
+                        "Finished (processed 3 records)"),
+                out);
     }
 
     @Test
@@ -288,8 +313,16 @@ class ArticlePatternsTest {
             print("Finished");
             return null;
         });
-        assertEquals(List.of("Demo: Cleanup on error", "  [Generator] Starting", "  Got value: 0", "  Got value: 1",
-                "  [Generator] Cleanup running (finally block)", "  Caught error: Simulated error", "Finished"), out);
+        assertEquals(
+                List.of(
+                        "Demo: Cleanup on error",
+                        "  [Generator] Starting",
+                        "  Got value: 0",
+                        "  Got value: 1",
+                        "  [Generator] Cleanup running (finally block)",
+                        "  Caught error: Simulated error",
+                        "Finished"),
+                out);
     }
 
     private AsyncFlow<String> generatorWithAsyncCleanup(String... items) {
@@ -326,7 +359,8 @@ class ArticlePatternsTest {
             return first;
         });
         assertEquals("data", r.value());
-        assertEquals(List.of("  Acquiring resource", "  Closing resource...", "  Resource closed", "Returned data"), out);
+        assertEquals(
+                List.of("  Acquiring resource", "  Closing resource...", "  Resource closed", "Returned data"), out);
         assertEquals(200, r.virtualMillis());
     }
 
@@ -345,7 +379,8 @@ class ArticlePatternsTest {
                 }
             }
         });
-        Timed<List<String>> r = inVirtualTime(() -> paginatedBooks.map(Book::title).toList());
+        Timed<List<String>> r =
+                inVirtualTime(() -> paginatedBooks.map(Book::title).toList());
         assertEquals(35, r.value().size());
         assertEquals("Book 0", r.value().getFirst());
         assertEquals("Book 34", r.value().getLast());
@@ -355,7 +390,7 @@ class ArticlePatternsTest {
     // ---- buffering and prefetching -----------------------------------------------------------
 
     private static final long FETCH = 500; // slow_data_source: asyncio.sleep(0.5) per item
-    private static final long WORK = 300;  // what the consumer does with each item
+    private static final long WORK = 300; // what the consumer does with each item
 
     private static AsyncFlow<Integer> slowDataSource() {
         return AsyncFlow.generate(e -> {
@@ -369,7 +404,7 @@ class ArticlePatternsTest {
     /** Collects the first 3 items, working {@code work} ms on each; returns the virtual time. */
     private static long gotThreeItems(AsyncFlow<Integer> source, long work) {
         Timed<Void> r = inVirtualTime(() -> {
-            source.take(3).forEach(item -> Suspend.delay(work));   // await inside the loop
+            source.take(3).forEach(item -> Suspend.delay(work)); // await inside the loop
             return null;
         });
         return r.virtualMillis();
@@ -409,7 +444,8 @@ class ArticlePatternsTest {
         Timed<List<Integer>> lazy = inVirtualTime(() -> take3(slowDataSource()));
         assertEquals(List.of(0, 1, 2), lazy.value());
         assertEquals(3 * (FETCH + WORK), lazy.virtualMillis());
-        Timed<List<Integer>> prefetched = inVirtualTime(() -> take3(slowDataSource().buffer(1)));
+        Timed<List<Integer>> prefetched =
+                inVirtualTime(() -> take3(slowDataSource().buffer(1)));
         assertEquals(List.of(0, 1, 2), prefetched.value());
         assertEquals(3 * FETCH + WORK, prefetched.virtualMillis());
     }

@@ -25,7 +25,9 @@ class AsyncTerminalTest {
     void asyncTerminalsCompleteWithTheElements() throws Exception {
         AsyncFlow<Integer> f = AsyncFlow.range(0, 5);
         assertEquals(List.of(0, 1, 2, 3, 4), f.toListAsync().get(20, TimeUnit.SECONDS));
-        assertEquals("01234", f.map(String::valueOf).collectAsync(Collectors.joining()).get(20, TimeUnit.SECONDS));
+        assertEquals(
+                "01234",
+                f.map(String::valueOf).collectAsync(Collectors.joining()).get(20, TimeUnit.SECONDS));
         List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
         assertNull(f.forEachAsync(seen::add).get(20, TimeUnit.SECONDS));
         assertEquals(List.of(0, 1, 2, 3, 4), seen);
@@ -37,8 +39,8 @@ class AsyncTerminalTest {
             e.emit(1);
             throw new IOException("disk gone");
         });
-        for (CompletableFuture<?> future : List.of(f.toListAsync(), f.forEachAsync(x -> {}),
-                f.collectAsync(Collectors.toList()))) {
+        for (CompletableFuture<?> future :
+                List.of(f.toListAsync(), f.forEachAsync(x -> {}), f.collectAsync(Collectors.toList()))) {
             var e = assertThrows(ExecutionException.class, () -> future.get(20, TimeUnit.SECONDS));
             Throwable cause = e.getCause();
             assertInstanceOf(IOException.class, cause);
@@ -48,11 +50,15 @@ class AsyncTerminalTest {
 
     @Test
     void forEachAsyncConsumerFailureCompletesTheFuture() {
-        var e = assertThrows(ExecutionException.class, () -> AsyncFlow.range(0, 10).forEachAsync(x -> {
-            if (x == 3) {
-                throw new IllegalArgumentException("no threes");
-            }
-        }).get(20, TimeUnit.SECONDS));
+        var e = assertThrows(
+                ExecutionException.class,
+                () -> AsyncFlow.range(0, 10)
+                        .forEachAsync(x -> {
+                            if (x == 3) {
+                                throw new IllegalArgumentException("no threes");
+                            }
+                        })
+                        .get(20, TimeUnit.SECONDS));
         assertInstanceOf(IllegalArgumentException.class, e.getCause());
         assertEquals("no threes", e.getCause().getMessage());
     }

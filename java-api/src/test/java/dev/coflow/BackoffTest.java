@@ -45,11 +45,13 @@ class BackoffTest {
     void jitterStaysWithinItsFractionAndUnderTheCap() {
         Backoff low = Backoff.fixed(Duration.ofSeconds(1), 3).withJitter(0.2, constant(0));
         assertEquals(800, ms(low, 0), "lowest draw: 1 - jitter");
-        Backoff high = Backoff.exponential(Duration.ofSeconds(1), 1.0, Duration.ofSeconds(2), 3).withJitter(0.2, constant(-1L));
+        Backoff high = Backoff.exponential(Duration.ofSeconds(1), 1.0, Duration.ofSeconds(2), 3)
+                .withJitter(0.2, constant(-1L));
         assertEquals(1_200, ms(high, 0), "highest draw: just under 1 + jitter");
         Backoff capped = Backoff.fixed(Duration.ofSeconds(1), 3).withJitter(0.5, constant(-1L));
         assertEquals(1_000, ms(capped, 0), "jitter never exceeds max");
-        Backoff random = Backoff.exponential(Duration.ofSeconds(1), 1.0, Duration.ofSeconds(5), 3).withJitter(0.3);
+        Backoff random = Backoff.exponential(Duration.ofSeconds(1), 1.0, Duration.ofSeconds(5), 3)
+                .withJitter(0.3);
         for (int i = 0; i < 200; i++) {
             long d = ms(random, 0);
             assertTrue(d >= 700 && d <= 1_300, "out of range: " + d);
@@ -89,7 +91,8 @@ class BackoffTest {
         Duration s = Duration.ofSeconds(1);
         assertThrows(NullPointerException.class, () -> Backoff.exponential(null, 2, s, 3));
         assertThrows(IllegalArgumentException.class, () -> Backoff.exponential(s.negated(), 2, s, 3));
-        IllegalArgumentException m = assertThrows(IllegalArgumentException.class, () -> Backoff.exponential(s, 0.5, s, 3));
+        IllegalArgumentException m =
+                assertThrows(IllegalArgumentException.class, () -> Backoff.exponential(s, 0.5, s, 3));
         assertTrue(m.getMessage().contains("multiplier"), m.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Backoff.exponential(s, Double.NaN, s, 3));
         assertThrows(IllegalArgumentException.class, () -> Backoff.exponential(s, 2, Duration.ofMillis(1), 3));
@@ -103,7 +106,9 @@ class BackoffTest {
 
     @Test
     void toStringShowsThePolicy() {
-        String s = Backoff.exponential(Duration.ofMillis(100), 2.0, Duration.ofSeconds(1), 3).withJitter(0.1).toString();
+        String s = Backoff.exponential(Duration.ofMillis(100), 2.0, Duration.ofSeconds(1), 3)
+                .withJitter(0.1)
+                .toString();
         assertTrue(s.contains("PT0.1S") && s.contains("maxAttempts=3") && s.contains("jitter=0.1"), s);
     }
 }

@@ -79,7 +79,8 @@ class CallbackFlowTest {
             return events().take(3).toList();
         }));
         assertEquals(List.of("a", "b", "c"), t.value());
-        assertEquals(List.of(1, 1, 1, 0), listenersAtPublish, "registered while collecting, removed right after take(3)");
+        assertEquals(
+                List.of(1, 1, 1, 0), listenersAtPublish, "registered while collecting, removed right after take(3)");
         assertEquals(0, bus.listeners.size(), "listener removed on cancellation");
         assertEquals(400, t.virtualMillis());
     }
@@ -148,7 +149,8 @@ class CallbackFlowTest {
 
     @Test
     void aBodyWithoutAwaitCloseFailsClearly() {
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
                 () -> AsyncFlow.<String>callbackFlow(p -> p.trySend("x")).toList());
         assertTrue(e.getMessage().contains("awaitClose"), e.getMessage());
     }

@@ -32,10 +32,13 @@ class CallerBufferTest {
 
     /** Capacities to cover; {@code -2} is kotlinx's {@code BUFFERED} (the default, 64). */
     private static final int[] CAPACITIES = {1, 2, 64, kotlinx.coroutines.channels.Channel.BUFFERED};
+
     private final List<String> log = new CopyOnWriteArrayList<>();
 
     private static AsyncFlow<Integer> buffered(AsyncFlow<Integer> f, int capacity) {
-        return capacity == kotlinx.coroutines.channels.Channel.BUFFERED ? f.buffer() : f.buffer(capacity, BufferOverflow.SUSPEND);
+        return capacity == kotlinx.coroutines.channels.Channel.BUFFERED
+                ? f.buffer()
+                : f.buffer(capacity, BufferOverflow.SUSPEND);
     }
 
     private static int slots(int capacity) {
@@ -127,13 +130,15 @@ class CallerBufferTest {
             }
         });
         List<Integer> got = new ArrayList<>();
-        IllegalStateException ex = assertThrows(IllegalStateException.class, () -> gen.buffer(64).forEach(v -> {
-            if (v == 1) {
-                // the failure is recorded before the consumer takes element 2
-                assertTrue(producerDone.await(10, TimeUnit.SECONDS));
-            }
-            got.add(v);
-        }));
+        IllegalStateException ex = assertThrows(
+                IllegalStateException.class,
+                () -> gen.buffer(64).forEach(v -> {
+                    if (v == 1) {
+                        // the failure is recorded before the consumer takes element 2
+                        assertTrue(producerDone.await(10, TimeUnit.SECONDS));
+                    }
+                    got.add(v);
+                }));
         assertEquals("upstream boom", ex.getMessage());
         assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10), got);
     }
@@ -142,7 +147,8 @@ class CallerBufferTest {
     void downstreamFailureCancelsTheProducerAndItsFinallyRunsFirst() {
         for (int capacity : CAPACITIES) {
             log.clear();
-            IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            IllegalArgumentException ex = assertThrows(
+                    IllegalArgumentException.class,
                     () -> buffered(endless(), capacity).forEach(v -> {
                         if (v == 1000) {
                             throw new IllegalArgumentException("consumer boom");
@@ -170,11 +176,13 @@ class CallerBufferTest {
         for (int capacity : CAPACITIES) {
             log.clear();
             int[] seen = {0};
-            assertThrows(CancellationException.class, () -> buffered(endless(), capacity).forEach(v -> {
-                if (++seen[0] == 100) {
-                    Thread.currentThread().interrupt();
-                }
-            }));
+            assertThrows(
+                    CancellationException.class,
+                    () -> buffered(endless(), capacity).forEach(v -> {
+                        if (++seen[0] == 100) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }));
             assertTrue(Thread.interrupted(), "the interrupt flag is kept (and cleared here)");
             assertEquals(List.of("cancelled", "finally"), log, "capacity " + capacity);
         }
@@ -189,14 +197,16 @@ class CallerBufferTest {
         long[] work = {0};
         int[] seen = {0};
         // a plain source (no body, ~10 ns per element) keeps well ahead of this consumer
-        assertThrows(CancellationException.class, () -> AsyncFlow.range(0, Integer.MAX_VALUE).buffer(64).forEach(v -> {
-            for (int k = 0; k < 2_000; k++) {
-                work[0] += k ^ v;
-            }
-            if (++seen[0] == 5_000) {
-                Thread.currentThread().interrupt();
-            }
-        }));
+        assertThrows(
+                CancellationException.class,
+                () -> AsyncFlow.range(0, Integer.MAX_VALUE).buffer(64).forEach(v -> {
+                    for (int k = 0; k < 2_000; k++) {
+                        work[0] += k ^ v;
+                    }
+                    if (++seen[0] == 5_000) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
         assertTrue(Thread.interrupted(), "the interrupt flag is kept (and cleared here)");
         assertTrue(seen[0] >= 5_000 && work[0] != 42);
     }
@@ -231,10 +241,12 @@ class CallerBufferTest {
             }
         });
         // each inner generator yields before emitting, so the ring's consumer sees a suspended emit
-        List<Integer> got = gen.buffer(8).flatMapConcat(v -> AsyncFlow.<Integer>generate(e -> {
-            Suspend.call(c -> YieldKt.yield(c));
-            e.emit(v);
-        })).toList();
+        List<Integer> got = gen.buffer(8)
+                .flatMapConcat(v -> AsyncFlow.<Integer>generate(e -> {
+                    Suspend.call(c -> YieldKt.yield(c));
+                    e.emit(v);
+                }))
+                .toList();
         assertEquals(n, got.size());
         for (int i = 0; i < n; i++) {
             assertEquals(i, got.get(i));
@@ -250,15 +262,27 @@ class CallerBufferTest {
         });
         List<Integer> expected = AsyncFlow.range(0, 1000).toList();
         assertEquals(expected, gen.buffer(1).buffer(64).toList());
-        assertEquals(expected, gen.buffer(3).flowOn(kotlinx.coroutines.Dispatchers.getIO()).toList());
-        assertEquals(expected, gen.flowOn(kotlinx.coroutines.Dispatchers.getIO()).buffer(3).toList());
+        assertEquals(
+                expected,
+                gen.buffer(3).flowOn(kotlinx.coroutines.Dispatchers.getIO()).toList());
+        assertEquals(
+                expected,
+                gen.flowOn(kotlinx.coroutines.Dispatchers.getIO()).buffer(3).toList());
     }
 
     /** The battery of {@link OperatorTestBase} for the smallest ring. */
     @Nested
     class OneSlot extends OperatorTestBase {
-        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) { return up.buffer(1, BufferOverflow.SUSPEND); }
-        protected List<?> expected() { return List.of(1, 2, 3, 4, 5); }
-        protected List<String> expectedOrder() { return null; }
+        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) {
+            return up.buffer(1, BufferOverflow.SUSPEND);
+        }
+
+        protected List<?> expected() {
+            return List.of(1, 2, 3, 4, 5);
+        }
+
+        protected List<String> expectedOrder() {
+            return null;
+        }
     }
 }

@@ -88,7 +88,8 @@ class CancellationStormTest {
         final CompletableFuture<Void> cue = new CompletableFuture<>();
 
         boolean balanced() {
-            return generatorsStarted.get() == generatorFinallies.get() && acquired.get() == released.get()
+            return generatorsStarted.get() == generatorFinallies.get()
+                    && acquired.get() == released.get()
                     && completionsStarted.get() == completionCalls.get();
         }
 
@@ -101,7 +102,12 @@ class CancellationStormTest {
     }
 
     /** How a generator waits between its emits. */
-    enum Pacing { NONE, YIELD, DELAY0, MIXED }
+    enum Pacing {
+        NONE,
+        YIELD,
+        DELAY0,
+        MIXED
+    }
 
     /**
      * A counted generator of 0, 1, 2, ...: {@code size} elements ({@code -1}: endless); at element
@@ -133,7 +139,7 @@ class CancellationStormTest {
 
     private static void pace(Random p, Pacing pacing) {
         switch (pacing) {
-            case NONE -> { }
+            case NONE -> {}
             case YIELD -> {
                 if (p.nextInt(4) == 0) {
                     Suspend.yieldNow();
@@ -215,8 +221,9 @@ class CancellationStormTest {
         long cueAt = r.nextInt(25);
         Pacing pacing = Pacing.values()[r.nextInt(Pacing.values().length)];
         AsyncFlow<Integer> flow = counted(l, size, hangAt, cueAt, pacing, r.nextLong());
-        StringBuilder text = new StringBuilder("generate(" + (mode == 0 ? size + " elements" : mode == 1 ? "endless"
-                : "hangs at " + hangAt) + ", " + pacing + ", cue at " + cueAt + ")");
+        StringBuilder text = new StringBuilder(
+                "generate(" + (mode == 0 ? size + " elements" : mode == 1 ? "endless" : "hangs at " + hangAt) + ", "
+                        + pacing + ", cue at " + cueAt + ")");
         long available = mode == 0 ? size : mode == 1 ? Long.MAX_VALUE : hangAt;
         boolean completes = mode == 0;
         boolean ordered = true;
@@ -225,10 +232,13 @@ class CancellationStormTest {
             switch (r.nextInt(6)) {
                 case 0 -> {
                     AsyncFlow<Integer> use = flow;
-                    flow = AsyncFlow.using(() -> {
-                        l.acquired.incrementAndGet();
-                        return new Object();
-                    }, resource -> use, resource -> l.released.incrementAndGet());
+                    flow = AsyncFlow.using(
+                            () -> {
+                                l.acquired.incrementAndGet();
+                                return new Object();
+                            },
+                            resource -> use,
+                            resource -> l.released.incrementAndGet());
                     text.append(".using(counted)");
                 }
                 case 1 -> {
@@ -245,8 +255,14 @@ class CancellationStormTest {
                     Pacing inner = Pacing.values()[r.nextInt(Pacing.values().length)];
                     long innerSeed = r.nextLong();
                     // each inner flow: a counted generator of one element, shifted to the outer value
-                    flow = flow.flatMapMerge(concurrency, v -> counted(l, 1, -1, -1, inner, innerSeed + v).map(z -> v));
-                    text.append(".flatMapMerge(").append(concurrency).append(", v -> generate(v, ").append(inner).append("))");
+                    flow = flow.flatMapMerge(
+                            concurrency,
+                            v -> counted(l, 1, -1, -1, inner, innerSeed + v).map(z -> v));
+                    text.append(".flatMapMerge(")
+                            .append(concurrency)
+                            .append(", v -> generate(v, ")
+                            .append(inner)
+                            .append("))");
                     ordered &= concurrency == 1;
                 }
                 default -> {
@@ -254,8 +270,11 @@ class CancellationStormTest {
                     long partnerSize = finite ? r.nextInt(30) : -1;
                     Pacing p = Pacing.values()[r.nextInt(Pacing.values().length)];
                     flow = flow.zip(counted(l, partnerSize, -1, -1, p, r.nextLong()), (a, b) -> a);
-                    text.append(".zip(generate(").append(finite ? partnerSize + " elements" : "endless").append(", ")
-                            .append(p).append("))");
+                    text.append(".zip(generate(")
+                            .append(finite ? partnerSize + " elements" : "endless")
+                            .append(", ")
+                            .append(p)
+                            .append("))");
                     if (finite) {
                         // zip ends when the partner's channel closes, which cancels this side even where
                         // it hangs; the rendezvous lets the partner close only once all its elements
@@ -272,8 +291,16 @@ class CancellationStormTest {
     // ---- early exits ---------------------------------------------------------------------------
 
     enum Exit {
-        TAKE, FIRST, ITERATOR_CLOSED, FUTURE_CANCELLED, TIMEOUT, INTERRUPT, CONSUMER_THROWS, SIBLING_FAILS,
-        SCOPE_CANCELLED, WAITING_CONSUMER_CANCELLED
+        TAKE,
+        FIRST,
+        ITERATOR_CLOSED,
+        FUTURE_CANCELLED,
+        TIMEOUT,
+        INTERRUPT,
+        CONSUMER_THROWS,
+        SIBLING_FAILS,
+        SCOPE_CANCELLED,
+        WAITING_CONSUMER_CANCELLED
     }
 
     /** How one call on a caller thread ended. */
@@ -292,8 +319,8 @@ class CancellationStormTest {
     }
 
     /** Runs {@code call} on a fresh caller thread (platform or virtual); the thread is handed back through {@code started}. */
-    private static CompletableFuture<Outcome> onCaller(boolean virtual, Callable<Object> call,
-            CompletableFuture<Thread> started) {
+    private static CompletableFuture<Outcome> onCaller(
+            boolean virtual, Callable<Object> call, CompletableFuture<Thread> started) {
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         Runnable task = () -> {
             started.complete(Thread.currentThread());
@@ -306,7 +333,9 @@ class CancellationStormTest {
             }
             outcome.complete(new Outcome(value, failure, Thread.interrupted()));
         };
-        (virtual ? Thread.ofVirtual() : Thread.ofPlatform().daemon()).name("storm-caller").start(task);
+        (virtual ? Thread.ofVirtual() : Thread.ofPlatform().daemon())
+                .name("storm-caller")
+                .start(task);
         return outcome;
     }
 
@@ -339,8 +368,10 @@ class CancellationStormTest {
             try {
                 round(random, exit, l);
             } catch (Throwable t) {
-                throw new AssertionError("storm seed " + seed + " (rerun: -Dcoflow.storm.seed=" + seed + "), round " + n
-                        + ", " + exit + ": " + t.getMessage() + "\n  counters: " + l, t);
+                throw new AssertionError(
+                        "storm seed " + seed + " (rerun: -Dcoflow.storm.seed=" + seed + "), round " + n + ", " + exit
+                                + ": " + t.getMessage() + "\n  counters: " + l,
+                        t);
             }
             perExit.get(exit).incrementAndGet();
             cleanups.addAndGet(l.generatorFinallies.get() + l.released.get() + l.completionCalls.get());
@@ -348,17 +379,25 @@ class CancellationStormTest {
                 LeakCheck.awaitNoBodyThreads(() -> "storm seed " + seed + ", after round " + n);
             }
         }
-        System.out.printf(Locale.ROOT, "CancellationStormTest: %d collections in %.1f s (seed %d), %d cleanups counted"
-                + " (generator finallies + using releases + onCompletion calls), %d ended by cancellation or failure;"
-                + " a body still running at once after %d blocking terminals; per exit %s%n",
-                rounds, (System.nanoTime() - start) / 1e9, seed, cleanups.get(), cancelledOrFailed.get(),
-                notYetZero.get(), perExit);
+        System.out.printf(
+                Locale.ROOT,
+                "CancellationStormTest: %d collections in %.1f s (seed %d), %d cleanups counted"
+                        + " (generator finallies + using releases + onCompletion calls), %d ended by cancellation or failure;"
+                        + " a body still running at once after %d blocking terminals; per exit %s%n",
+                rounds,
+                (System.nanoTime() - start) / 1e9,
+                seed,
+                cleanups.get(),
+                cancelledOrFailed.get(),
+                notYetZero.get(),
+                perExit);
     }
 
     /** One collection with one early exit; returns its description, throws if anything is wrong. */
     private String round(Random r, Exit exit, Ledger l) throws Exception {
         boolean fromOutside = switch (exit) {
-            case FUTURE_CANCELLED, TIMEOUT, INTERRUPT, SIBLING_FAILS, SCOPE_CANCELLED, WAITING_CONSUMER_CANCELLED -> true;
+            case FUTURE_CANCELLED, TIMEOUT, INTERRUPT, SIBLING_FAILS, SCOPE_CANCELLED, WAITING_CONSUMER_CANCELLED ->
+                true;
             default -> false;
         };
         Pipeline p = pipeline(r, l, fromOutside);
@@ -370,7 +409,8 @@ class CancellationStormTest {
             case TAKE -> {
                 int k = 1 + r.nextInt(30);
                 text += ".take(" + k + ").toList()";
-                Outcome o = bounded(onCaller(virtualCaller, () -> p.flow().take(k).toList(), caller));
+                Outcome o =
+                        bounded(onCaller(virtualCaller, () -> p.flow().take(k).toList(), caller));
                 expectValue(o, text);
                 checkNow(l, text);
                 @SuppressWarnings("unchecked")
@@ -383,7 +423,8 @@ class CancellationStormTest {
                 expectValue(o, text);
                 checkNow(l, text);
                 Optional<?> first = (Optional<?>) o.value();
-                boolean wrong = p.available() == 0 ? first.isPresent()
+                boolean wrong = p.available() == 0
+                        ? first.isPresent()
                         : first.isEmpty() || (p.ordered() && !first.get().equals(0));
                 if (wrong) {
                     throw new AssertionError(text + ": first() returned " + first);
@@ -392,15 +433,18 @@ class CancellationStormTest {
             case ITERATOR_CLOSED -> {
                 int k = r.nextInt(30);
                 text += ".iterator(), " + k + " elements read, then closed";
-                Outcome o = bounded(onCaller(virtualCaller, () -> {
-                    List<Integer> got = new ArrayList<>();
-                    try (CloseableIterator<Integer> it = p.flow().iterator()) {
-                        while (got.size() < k && it.hasNext()) {
-                            got.add(it.next());
-                        }
-                    }
-                    return got;
-                }, caller));
+                Outcome o = bounded(onCaller(
+                        virtualCaller,
+                        () -> {
+                            List<Integer> got = new ArrayList<>();
+                            try (CloseableIterator<Integer> it = p.flow().iterator()) {
+                                while (got.size() < k && it.hasNext()) {
+                                    got.add(it.next());
+                                }
+                            }
+                            return got;
+                        },
+                        caller));
                 expectValue(o, text);
                 checkNow(l, text);
                 @SuppressWarnings("unchecked")
@@ -419,7 +463,10 @@ class CancellationStormTest {
             case TIMEOUT -> {
                 int ms = 1 + r.nextInt(5);
                 text += ".timeout(" + ms + " ms).toList()";
-                Outcome o = bounded(onCaller(virtualCaller, () -> p.flow().timeout(Duration.ofMillis(ms)).toList(), caller));
+                Outcome o = bounded(onCaller(
+                        virtualCaller,
+                        () -> p.flow().timeout(Duration.ofMillis(ms)).toList(),
+                        caller));
                 expectCancelledOr(o, p, text, AsyncFlowTimeoutException.class);
                 checkNow(l, text);
             }
@@ -427,14 +474,17 @@ class CancellationStormTest {
                 int terminal = r.nextInt(3);
                 text += (terminal == 0 ? ".toList()" : terminal == 1 ? ".forEach(x -> { })" : ".count()")
                         + ", its thread interrupted at the cue";
-                CompletableFuture<Outcome> done = onCaller(virtualCaller, () -> switch (terminal) {
-                    case 0 -> p.flow().toList();
-                    case 1 -> {
-                        p.flow().forEach(x -> { });
-                        yield List.of();
-                    }
-                    default -> p.flow().count();
-                }, caller);
+                CompletableFuture<Outcome> done = onCaller(
+                        virtualCaller,
+                        () -> switch (terminal) {
+                            case 0 -> p.flow().toList();
+                            case 1 -> {
+                                p.flow().forEach(x -> {});
+                                yield List.of();
+                            }
+                            default -> p.flow().count();
+                        },
+                        caller);
                 awaitCue(l, done);
                 caller.get(BOUND_SECONDS, TimeUnit.SECONDS).interrupt();
                 Outcome o = bounded(done);
@@ -444,8 +494,10 @@ class CancellationStormTest {
                     }
                     cancelledOrFailed.incrementAndGet();
                 } else if (!(p.completes() && o.failure() == null)) {
-                    throw new AssertionError(text + ": expected CancellationException, got "
-                            + (o.failure() == null ? "a value" : o.failure()), o.failure());
+                    throw new AssertionError(
+                            text + ": expected CancellationException, got "
+                                    + (o.failure() == null ? "a value" : o.failure()),
+                            o.failure());
                 }
                 checkNow(l, text);
             }
@@ -465,20 +517,30 @@ class CancellationStormTest {
                     default -> ".forEachAsync(throws at #" + k + ")";
                 };
                 Outcome o = switch (how) {
-                    case 0 -> bounded(onCaller(virtualCaller, () -> {
-                        p.flow().forEach(consumer);
-                        return null;
-                    }, caller));
-                    case 1 -> bounded(onCaller(virtualCaller, () -> Coroutines.run(scope -> {
-                        p.flow().forEach(consumer);
-                        return null;
-                    }), caller));
+                    case 0 ->
+                        bounded(onCaller(
+                                virtualCaller,
+                                () -> {
+                                    p.flow().forEach(consumer);
+                                    return null;
+                                },
+                                caller));
+                    case 1 ->
+                        bounded(onCaller(
+                                virtualCaller,
+                                () -> Coroutines.run(scope -> {
+                                    p.flow().forEach(consumer);
+                                    return null;
+                                }),
+                                caller));
                     default -> outcomeOf(p.flow().forEachAsync(consumer));
                 };
                 if (p.available() > k) {
                     if (!LeakCheck.isOriginalOrCopy(o.failure(), failure)) {
-                        throw new AssertionError(text + ": expected the consumer's exception, got "
-                                + (o.failure() == null ? "a value" : o.failure()), o.failure());
+                        throw new AssertionError(
+                                text + ": expected the consumer's exception, got "
+                                        + (o.failure() == null ? "a value" : o.failure()),
+                                o.failure());
                     }
                     cancelledOrFailed.incrementAndGet();
                 } else {
@@ -491,24 +553,30 @@ class CancellationStormTest {
                 SiblingFailure failure = new SiblingFailure("a sibling fails");
                 text = "Coroutines.run(" + p.text() + ".toList(), and a child that "
                         + (sibling ? "fails" : "calls scope.cancel()") + " at the cue)";
-                Outcome o = bounded(onCaller(virtualCaller, () -> Coroutines.run(scope -> {
-                    scope.launch(() -> {
-                        Suspend.await(l.cue);
-                        if (sibling) {
-                            throw failure;
-                        }
-                        scope.cancel();
-                    });
-                    try {
-                        return p.flow().toList();
-                    } finally {
-                        l.cue.complete(null); // the collection ended by itself: end the child too
-                    }
-                }), caller));
-                if (sibling ? !LeakCheck.isOriginalOrCopy(o.failure(), failure)
+                Outcome o = bounded(onCaller(
+                        virtualCaller,
+                        () -> Coroutines.run(scope -> {
+                            scope.launch(() -> {
+                                Suspend.await(l.cue);
+                                if (sibling) {
+                                    throw failure;
+                                }
+                                scope.cancel();
+                            });
+                            try {
+                                return p.flow().toList();
+                            } finally {
+                                l.cue.complete(null); // the collection ended by itself: end the child too
+                            }
+                        }),
+                        caller));
+                if (sibling
+                        ? !LeakCheck.isOriginalOrCopy(o.failure(), failure)
                         : !(o.failure() instanceof CancellationException)) {
-                    throw new AssertionError(text + ": expected " + (sibling ? failure : "CancellationException")
-                            + ", got " + (o.failure() == null ? "a value" : o.failure()), o.failure());
+                    throw new AssertionError(
+                            text + ": expected " + (sibling ? failure : "CancellationException") + ", got "
+                                    + (o.failure() == null ? "a value" : o.failure()),
+                            o.failure());
                 }
                 cancelledOrFailed.incrementAndGet();
                 checkNow(l, text);
@@ -520,26 +588,31 @@ class CancellationStormTest {
                     seen.incrementAndGet();
                     Suspend.delay(1);
                 };
-                text += ".forEach(x -> Suspend.delay(1)), " + switch (how) {
-                    case 0 -> "its thread interrupted at the cue";
-                    case 1 -> "as forEachAsync, the future cancelled at the cue";
-                    case 2 -> "inside Coroutines.run, scope.cancel() at the cue";
-                    default -> "under timeout(3 ms)";
-                };
+                text += ".forEach(x -> Suspend.delay(1)), "
+                        + switch (how) {
+                            case 0 -> "its thread interrupted at the cue";
+                            case 1 -> "as forEachAsync, the future cancelled at the cue";
+                            case 2 -> "inside Coroutines.run, scope.cancel() at the cue";
+                            default -> "under timeout(3 ms)";
+                        };
                 Outcome o;
                 Class<? extends Throwable> expected = CancellationException.class;
                 boolean eventually = false;
                 switch (how) {
                     case 0 -> {
-                        CompletableFuture<Outcome> done = onCaller(virtualCaller, () -> {
-                            p.flow().forEach(waiting);
-                            return null;
-                        }, caller);
+                        CompletableFuture<Outcome> done = onCaller(
+                                virtualCaller,
+                                () -> {
+                                    p.flow().forEach(waiting);
+                                    return null;
+                                },
+                                caller);
                         awaitCue(l, done);
                         caller.get(BOUND_SECONDS, TimeUnit.SECONDS).interrupt();
                         o = bounded(done);
                         if (o.failure() instanceof CancellationException && !o.interruptedAfter()) {
-                            throw new AssertionError(text + ": CancellationException, but the interrupt flag was cleared");
+                            throw new AssertionError(
+                                    text + ": CancellationException, but the interrupt flag was cleared");
                         }
                     }
                     case 1 -> {
@@ -550,30 +623,39 @@ class CancellationStormTest {
                         eventually = true;
                         cancelledFuture = true;
                     }
-                    case 2 -> o = bounded(onCaller(virtualCaller, () -> Coroutines.run(scope -> {
-                        scope.launch(() -> {
-                            Suspend.await(l.cue);
-                            scope.cancel();
-                        });
-                        try {
-                            p.flow().forEach(waiting);
-                        } finally {
-                            l.cue.complete(null);
-                        }
-                        return null;
-                    }), caller));
+                    case 2 ->
+                        o = bounded(onCaller(
+                                virtualCaller,
+                                () -> Coroutines.run(scope -> {
+                                    scope.launch(() -> {
+                                        Suspend.await(l.cue);
+                                        scope.cancel();
+                                    });
+                                    try {
+                                        p.flow().forEach(waiting);
+                                    } finally {
+                                        l.cue.complete(null);
+                                    }
+                                    return null;
+                                }),
+                                caller));
                     default -> {
                         expected = AsyncFlowTimeoutException.class;
-                        o = bounded(onCaller(virtualCaller, () -> {
-                            p.flow().timeout(Duration.ofMillis(3)).forEach(waiting);
-                            return null;
-                        }, caller));
+                        o = bounded(onCaller(
+                                virtualCaller,
+                                () -> {
+                                    p.flow().timeout(Duration.ofMillis(3)).forEach(waiting);
+                                    return null;
+                                },
+                                caller));
                     }
                 }
                 if (how == 2) {
                     if (!(o.failure() instanceof CancellationException)) {
-                        throw new AssertionError(text + ": expected CancellationException, got "
-                                + (o.failure() == null ? "a value" : o.failure()), o.failure());
+                        throw new AssertionError(
+                                text + ": expected CancellationException, got "
+                                        + (o.failure() == null ? "a value" : o.failure()),
+                                o.failure());
                     }
                     cancelledOrFailed.incrementAndGet();
                 } else if (o.failure() != null || !p.completes()) {
@@ -594,8 +676,10 @@ class CancellationStormTest {
                 // ADR 0001: "after any blocking call returns it is back where it was"
                 notYetZero.incrementAndGet();
                 LeakCheck.awaitNoActiveBodies(() -> t);
-                throw new AssertionError(t + ": a body was still running when the blocking terminal returned"
-                        + " (it ended within the bounded wait)", notAtOnce);
+                throw new AssertionError(
+                        t + ": a body was still running when the blocking terminal returned"
+                                + " (it ended within the bounded wait)",
+                        notAtOnce);
             }
         }
         LeakCheck.awaitNoActiveBodies(() -> t);
@@ -638,8 +722,10 @@ class CancellationStormTest {
 
     private void expectFailure(Outcome o, String text, Class<? extends Throwable> type) {
         if (!type.isInstance(o.failure())) {
-            throw new AssertionError(text + ": expected " + type.getSimpleName() + ", got "
-                    + (o.failure() == null ? "a value: " + o.value() : o.failure()), o.failure());
+            throw new AssertionError(
+                    text + ": expected " + type.getSimpleName() + ", got "
+                            + (o.failure() == null ? "a value: " + o.value() : o.failure()),
+                    o.failure());
         }
         cancelledOrFailed.incrementAndGet();
     }
@@ -663,7 +749,8 @@ class CancellationStormTest {
     /** A blocking terminal has returned: every cleanup has run. */
     private static void checkNow(Ledger l, String text) {
         if (!l.balanced()) {
-            throw new AssertionError(text + ": when the terminal returned, not every cleanup had run exactly once: " + l);
+            throw new AssertionError(
+                    text + ": when the terminal returned, not every cleanup had run exactly once: " + l);
         }
     }
 

@@ -13,8 +13,14 @@ class ChunkedTest {
 
     @Nested
     class Pairs extends OperatorTestBase {
-        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) { return up.chunked(2); }
-        protected List<?> expected() { return List.of(List.of(1, 2), List.of(3, 4), List.of(5)); }
+        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) {
+            return up.chunked(2);
+        }
+
+        protected List<?> expected() {
+            return List.of(List.of(1, 2), List.of(3, 4), List.of(5));
+        }
+
         protected List<String> expectedOrder() {
             // a chunk goes downstream when full; the short last one only after the upstream ended
             return List.of("start", "emit 1", "emit 2", "got [1, 2]", "emit 3", "finally", "got [3]");
@@ -23,7 +29,9 @@ class ChunkedTest {
 
     @Test
     void exactMultipleHasNoShortChunk() {
-        assertEquals(List.of(List.of(0, 1, 2), List.of(3, 4, 5)), AsyncFlow.range(0, 6).chunked(3).toList());
+        assertEquals(
+                List.of(List.of(0, 1, 2), List.of(3, 4, 5)),
+                AsyncFlow.range(0, 6).chunked(3).toList());
         assertEquals(List.of(), AsyncFlow.<Integer>empty().chunked(3).toList());
     }
 
@@ -35,7 +43,8 @@ class ChunkedTest {
 
     @Test
     void rejectsSizeBelowOne() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AsyncFlow.of(1).chunked(0));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> AsyncFlow.of(1).chunked(0));
         assertTrue(e.getMessage().contains("size must be >= 1"), e.getMessage());
     }
 }

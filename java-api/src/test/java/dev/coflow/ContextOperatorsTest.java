@@ -28,23 +28,47 @@ class ContextOperatorsTest {
 
     @Nested
     class DefaultBuffer extends OperatorTestBase {
-        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) { return up.buffer(); }
-        protected List<?> expected() { return List.of(1, 2, 3, 4, 5); }
-        protected List<String> expectedOrder() { return null; }
+        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) {
+            return up.buffer();
+        }
+
+        protected List<?> expected() {
+            return List.of(1, 2, 3, 4, 5);
+        }
+
+        protected List<String> expectedOrder() {
+            return null;
+        }
     }
 
     @Nested
     class SmallBuffer extends OperatorTestBase {
-        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) { return up.buffer(2); }
-        protected List<?> expected() { return List.of(1, 2, 3, 4, 5); }
-        protected List<String> expectedOrder() { return null; }
+        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) {
+            return up.buffer(2);
+        }
+
+        protected List<?> expected() {
+            return List.of(1, 2, 3, 4, 5);
+        }
+
+        protected List<String> expectedOrder() {
+            return null;
+        }
     }
 
     @Nested
     class Conflate extends OperatorTestBase {
-        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) { return up.conflate(); }
-        protected List<?> expected() { return List.of(1, 2, 3, 4, 5); }
-        protected List<String> expectedOrder() { return null; }
+        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) {
+            return up.conflate();
+        }
+
+        protected List<?> expected() {
+            return List.of(1, 2, 3, 4, 5);
+        }
+
+        protected List<String> expectedOrder() {
+            return null;
+        }
 
         /** Conflation may drop any element but the last; what is kept stays in order. */
         @Override
@@ -58,16 +82,32 @@ class ContextOperatorsTest {
 
     @Nested
     class FlowOnDispatcher extends OperatorTestBase {
-        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) { return up.flowOn(Dispatchers.getDefault()); }
-        protected List<?> expected() { return List.of(1, 2, 3, 4, 5); }
-        protected List<String> expectedOrder() { return null; }
+        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) {
+            return up.flowOn(Dispatchers.getDefault());
+        }
+
+        protected List<?> expected() {
+            return List.of(1, 2, 3, 4, 5);
+        }
+
+        protected List<String> expectedOrder() {
+            return null;
+        }
     }
 
     @Nested
     class Cancellable extends OperatorTestBase {
-        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) { return up.cancellable(); }
-        protected List<?> expected() { return List.of(1, 2, 3, 4, 5); }
-        protected List<String> expectedOrder() { return oneToOne(1, 2, 3); }
+        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) {
+            return up.cancellable();
+        }
+
+        protected List<?> expected() {
+            return List.of(1, 2, 3, 4, 5);
+        }
+
+        protected List<String> expectedOrder() {
+            return oneToOne(1, 2, 3);
+        }
     }
 
     // ---- docs/semantics.md §2: the article's timing, exact in virtual time ----------------------
@@ -107,7 +147,8 @@ class ContextOperatorsTest {
     // ---- overflow policies, deterministic in virtual time --------------------------------------
 
     /** Emits 1..5 at 100, 200, ..., 500 ms; the consumer works 250 ms per element. */
-    private static Timed<List<Integer>> fastSourceSlowConsumer(java.util.function.UnaryOperator<AsyncFlow<Integer>> op) {
+    private static Timed<List<Integer>> fastSourceSlowConsumer(
+            java.util.function.UnaryOperator<AsyncFlow<Integer>> op) {
         AsyncFlow<Integer> source = AsyncFlow.generate(out -> {
             for (int i = 1; i <= 5; i++) {
                 Suspend.delay(100);
@@ -150,7 +191,8 @@ class ContextOperatorsTest {
     void flowOnExecutorRunsTheUpstreamOperatorsThere() {
         ExecutorService ex = Executors.newSingleThreadExecutor(r -> new Thread(r, "flowOn-test"));
         try {
-            List<String> threads = AsyncFlow.of(1, 2).map(v -> Thread.currentThread().getName())
+            List<String> threads = AsyncFlow.of(1, 2)
+                    .map(v -> Thread.currentThread().getName())
                     .flowOn(ex)
                     .map(name -> name + "->" + Thread.currentThread().getName())
                     .toList();
@@ -171,32 +213,42 @@ class ContextOperatorsTest {
         int[] produced = {0};
         int[] delivered = {0};
         // a raw kotlinx Flow (no SafeCollector): it never checks for cancellation on its own
-        Flow<Integer> raw = (FlowCollector<? super Integer> collector, kotlin.coroutines.Continuation<? super Unit> c) -> {
-            for (int i = 1; i <= 1_000; i++) {
-                produced[0]++;
-                collector.emit(i, c);
-            }
-            return Unit.INSTANCE;
-        };
-        assertThrows(CancellationException.class, () -> Coroutines.run(scope -> {
-            Job job = JobKt.getJob(Suspend.context());
-            return AsyncFlow.from(raw).onEach(v -> {
-                if (v == 3) {
-                    job.cancel((CancellationException) null);
-                }
-            }).toList();
-        }));
+        Flow<Integer> raw =
+                (FlowCollector<? super Integer> collector, kotlin.coroutines.Continuation<? super Unit> c) -> {
+                    for (int i = 1; i <= 1_000; i++) {
+                        produced[0]++;
+                        collector.emit(i, c);
+                    }
+                    return Unit.INSTANCE;
+                };
+        assertThrows(
+                CancellationException.class,
+                () -> Coroutines.run(scope -> {
+                    Job job = JobKt.getJob(Suspend.context());
+                    return AsyncFlow.from(raw)
+                            .onEach(v -> {
+                                if (v == 3) {
+                                    job.cancel((CancellationException) null);
+                                }
+                            })
+                            .toList();
+                }));
         assertEquals(1_000, produced[0], "control: without cancellable() the raw source runs to its end");
         produced[0] = 0;
-        assertThrows(CancellationException.class, () -> Coroutines.run(scope -> {
-            Job job = JobKt.getJob(Suspend.context());
-            return AsyncFlow.from(raw).cancellable().onEach(v -> {
-                delivered[0]++;
-                if (v == 3) {
-                    job.cancel((CancellationException) null);
-                }
-            }).toList();
-        }));
+        assertThrows(
+                CancellationException.class,
+                () -> Coroutines.run(scope -> {
+                    Job job = JobKt.getJob(Suspend.context());
+                    return AsyncFlow.from(raw)
+                            .cancellable()
+                            .onEach(v -> {
+                                delivered[0]++;
+                                if (v == 3) {
+                                    job.cancel((CancellationException) null);
+                                }
+                            })
+                            .toList();
+                }));
         // the source tried a 4th emit (it cannot know), cancellable() refused it; without it, all 1000 run
         assertEquals(3, delivered[0]);
         assertEquals(4, produced[0]);
@@ -208,10 +260,12 @@ class ContextOperatorsTest {
     void badCapacitiesAndContextsAreRejectedWithTheFix() {
         AsyncFlow<Integer> f = AsyncFlow.of(1);
         IllegalArgumentException neg = assertThrows(IllegalArgumentException.class, () -> f.buffer(-1));
-        assertTrue(neg.getMessage().contains("capacity must be >= 0") && neg.getMessage().contains("buffer()"),
+        assertTrue(
+                neg.getMessage().contains("capacity must be >= 0")
+                        && neg.getMessage().contains("buffer()"),
                 neg.getMessage());
-        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
-                () -> f.buffer(0, BufferOverflow.DROP_OLDEST));
+        IllegalArgumentException zero =
+                assertThrows(IllegalArgumentException.class, () -> f.buffer(0, BufferOverflow.DROP_OLDEST));
         assertTrue(zero.getMessage().contains("capacity >= 1"), zero.getMessage());
         TransformOperatorsTest.assertNpe("overflow", () -> f.buffer(1, null));
         TransformOperatorsTest.assertNpe("executor", () -> f.flowOn((java.util.concurrent.Executor) null));

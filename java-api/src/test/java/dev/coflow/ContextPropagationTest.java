@@ -51,6 +51,7 @@ class ContextPropagationTest {
 
     /** Records each line with the MDC "user" of the thread that logged it, read when it was logged. */
     private final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private final AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
         @Override
         protected void append(ILoggingEvent e) {
@@ -60,7 +61,7 @@ class ContextPropagationTest {
 
     /** SLF4J's MDC as a coroutine context element, the way the Javadoc of ThreadContexts shows. */
     private static CoroutineContext.Element mdc() {
-        MDC.put("user", "ada");   // on the test's thread (JUnit may run @BeforeEach on another)
+        MDC.put("user", "ada"); // on the test's thread (JUnit may run @BeforeEach on another)
         return ThreadContexts.capture(MDC::getCopyOfContextMap, (Map<String, String> map) -> {
             Map<String, String> previous = MDC.getCopyOfContextMap();
             if (map == null) {
@@ -117,14 +118,19 @@ class ContextPropagationTest {
     @Test
     void mapAsyncWorkersChannelFlowProducersAndBufferProducers() {
         CoroutineContext.Element mdc = mdc();
-        AsyncFlow.range(0, 3).mapAsync(2, v -> {
-            LOG.info("worker {}", v);
-            return v;
-        }).flowOn(mdc).toList();
+        AsyncFlow.range(0, 3)
+                .mapAsync(2, v -> {
+                    LOG.info("worker {}", v);
+                    return v;
+                })
+                .flowOn(mdc)
+                .toList();
         AsyncFlow.<Integer>channelFlow(p -> {
-            LOG.info("producer");
-            p.send(1);
-        }).flowOn(mdc).toList();
+                    LOG.info("producer");
+                    p.send(1);
+                })
+                .flowOn(mdc)
+                .toList();
         loggingGenerator().buffer(4).flowOn(mdc).map(v -> v).toList();
         List<String> got = logged();
         assertEquals(6, got.size(), got::toString);
@@ -138,36 +144,44 @@ class ContextPropagationTest {
         CoroutineContext.Element mdc = mdc();
         Coroutines.run(mdc, scope -> loggingGenerator().toList());
         @SuppressWarnings("unchecked")
-        List<Integer> onDefault = (List<Integer>) FutureKt.future(CoroutineScopeKt.CoroutineScope(Dispatchers.getDefault().plus(mdc)),
-                EmptyCoroutineContext.INSTANCE, CoroutineStart.DEFAULT,
-                (s, c) -> FlowKt.toList(loggingGenerator(), new ArrayList<Integer>(), c)).get(30, TimeUnit.SECONDS);
+        List<Integer> onDefault = (List<Integer>) FutureKt.future(
+                        CoroutineScopeKt.CoroutineScope(Dispatchers.getDefault().plus(mdc)),
+                        EmptyCoroutineContext.INSTANCE,
+                        CoroutineStart.DEFAULT,
+                        (s, c) -> FlowKt.toList(loggingGenerator(), new ArrayList<Integer>(), c))
+                .get(30, TimeUnit.SECONDS);
         assertEquals(List.of(1, 2), onDefault);
-        assertEquals(List.of("emit 1 user=ada", "emit 2 user=ada",
-                "emit 1 user=ada", "emit 2 user=ada"), logged());
+        assertEquals(List.of("emit 1 user=ada", "emit 2 user=ada", "emit 1 user=ada", "emit 2 user=ada"), logged());
     }
 
     @Test
     void inVirtualTimeAcrossWaits() {
         CoroutineContext.Element mdc = mdc();
         VirtualTime.run(scope -> AsyncFlow.generate(out -> {
-            Suspend.delay(Duration.ofHours(1));
-            LOG.info("after an hour");
-            out.emit(1);
-        }).map(v -> {
-            Suspend.delay(Duration.ofMinutes(1));
-            LOG.info("lambda after a minute");
-            return v;
-        }).flowOn(mdc).toList());
+                    Suspend.delay(Duration.ofHours(1));
+                    LOG.info("after an hour");
+                    out.emit(1);
+                })
+                .map(v -> {
+                    Suspend.delay(Duration.ofMinutes(1));
+                    LOG.info("lambda after a minute");
+                    return v;
+                })
+                .flowOn(mdc)
+                .toList());
         assertEquals(List.of("after an hour user=ada", "lambda after a minute user=ada"), logged());
     }
 
     @Test
     void openTelemetryContextIsCurrentInsideTheBody() {
         try (Scope ignored = Context.current().with(REQUEST, "req-42").makeCurrent()) {
-            CoroutineContext.Element otel = ThreadContexts.capture(Context::current, (Function<Context, Scope>) Context::makeCurrent);
-            List<String> seen = AsyncFlow.<String>generate(out -> out.emit(String.valueOf(Context.current().get(REQUEST))))
+            CoroutineContext.Element otel =
+                    ThreadContexts.capture(Context::current, (Function<Context, Scope>) Context::makeCurrent);
+            List<String> seen = AsyncFlow.<String>generate(
+                            out -> out.emit(String.valueOf(Context.current().get(REQUEST))))
                     .mapAsync(2, v -> v + "/" + Context.current().get(REQUEST))
-                    .flowOn(otel).toList();
+                    .flowOn(otel)
+                    .toList();
             assertEquals(List.of("req-42/req-42"), seen);
         }
         assertNull(Context.current().get(REQUEST), "the caller's scope closed normally");
@@ -179,9 +193,11 @@ class ContextPropagationTest {
         CoroutineContext.Element tenant = ThreadContexts.capture(TENANT);
         TENANT.set("other");
         List<String> seen = AsyncFlow.<String>generate(out -> {
-            out.emit(TENANT.get());
-            out.emit(TENANT.get());
-        }).flowOn(tenant).toList();
+                    out.emit(TENANT.get());
+                    out.emit(TENANT.get());
+                })
+                .flowOn(tenant)
+                .toList();
         assertEquals(List.of("acme", "acme"), seen);
         assertEquals("other", TENANT.get());
         // two elements of the same thread-local replace each other; the later one wins
@@ -189,7 +205,10 @@ class ContextPropagationTest {
         CoroutineContext.Element first = ThreadContexts.capture(TENANT);
         TENANT.set("second");
         CoroutineContext.Element second = ThreadContexts.capture(TENANT);
-        assertEquals(List.of("second"), AsyncFlow.<String>generate(out -> out.emit(TENANT.get()))
-                .flowOn(first.plus(second)).toList());
+        assertEquals(
+                List.of("second"),
+                AsyncFlow.<String>generate(out -> out.emit(TENANT.get()))
+                        .flowOn(first.plus(second))
+                        .toList());
     }
 }

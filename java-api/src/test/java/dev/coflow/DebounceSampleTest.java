@@ -41,7 +41,8 @@ class DebounceSampleTest {
     void debounceKeepsValuesFollowedByAQuietPeriod() {
         // values at 0, 90, 195, 700, 1700 ms; quiet period 500 ms
         AsyncFlow<Integer> source = timed(new long[] {0, 90, 105, 505, 1_000}, 1, 2, 3, 4, 5);
-        Timed<List<Integer>> t = inVirtualTime(() -> source.debounce(Duration.ofMillis(500)).toList());
+        Timed<List<Integer>> t =
+                inVirtualTime(() -> source.debounce(Duration.ofMillis(500)).toList());
         assertEquals(List.of(3, 4, 5), t.value());
         assertEquals(1_700, t.virtualMillis(), "the last value is emitted as soon as the source ends");
     }
@@ -52,7 +53,8 @@ class DebounceSampleTest {
         long[] gaps = new long[9];
         java.util.Arrays.fill(gaps, 110);
         Timed<List<Integer>> t = inVirtualTime(() -> timed(gaps, 1, 2, 3, 4, 5, 6, 7, 8, 9)
-                .sample(Duration.ofMillis(300)).toList());
+                .sample(Duration.ofMillis(300))
+                .toList());
         // at 300: 2 (220); at 600: 5 (550); at 900: 8 (880); the source ends at 990, 9 is lost
         assertEquals(List.of(2, 5, 8), t.value());
     }
@@ -62,10 +64,12 @@ class DebounceSampleTest {
         Timed<String> t = inVirtualTime(() -> {
             try {
                 AsyncFlow.<Integer>generate(out -> {
-                    out.emit(1);
-                    Suspend.delay(50);
-                    throw new IllegalStateException("source failed");
-                }).debounce(Duration.ofMillis(100)).toList();
+                            out.emit(1);
+                            Suspend.delay(50);
+                            throw new IllegalStateException("source failed");
+                        })
+                        .debounce(Duration.ofMillis(100))
+                        .toList();
                 return "no failure";
             } catch (IllegalStateException e) {
                 return e.getMessage();
@@ -80,10 +84,12 @@ class DebounceSampleTest {
         long[] gaps = new long[100];
         java.util.Arrays.fill(gaps, 200);
         int[] values = java.util.stream.IntStream.range(0, 100).toArray();
-        Timed<List<Integer>> t = inVirtualTime(() -> timed(gaps, values).debounce(Duration.ofMillis(100)).take(2).toList());
+        Timed<List<Integer>> t = inVirtualTime(() ->
+                timed(gaps, values).debounce(Duration.ofMillis(100)).take(2).toList());
         assertEquals(List.of(0, 1), t.value());
         assertEquals(List.of("finally"), log);
-        Timed<List<Integer>> s = inVirtualTime(() -> timed(gaps, values).sample(Duration.ofMillis(300)).take(2).toList());
+        Timed<List<Integer>> s = inVirtualTime(
+                () -> timed(gaps, values).sample(Duration.ofMillis(300)).take(2).toList());
         assertEquals(2, s.value().size());
         assertEquals(List.of("finally", "finally"), log);
     }

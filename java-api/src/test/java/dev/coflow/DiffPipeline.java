@@ -187,7 +187,15 @@ final class DiffPipeline {
     }
 
     /** How a source made of a list delivers it. */
-    enum Kind { OF, FROM_ITERABLE, FROM_STREAM, GENERATE, GENERATE_DELAY0, GENERATE_YIELD, GENERATE_EMIT_ALL }
+    enum Kind {
+        OF,
+        FROM_ITERABLE,
+        FROM_STREAM,
+        GENERATE,
+        GENERATE_DELAY0,
+        GENERATE_YIELD,
+        GENERATE_EMIT_ALL
+    }
 
     /**
      * {@code values}, delivered by {@code kind}; with {@code fault}, the source throws instead of
@@ -209,30 +217,34 @@ final class DiffPipeline {
             return switch (kind) {
                 case OF -> AsyncFlow.of(vs.toArray(new Integer[0]));
                 case FROM_ITERABLE -> AsyncFlow.fromIterable(failingIterable());
-                case FROM_STREAM -> AsyncFlow.fromStream(() -> fault == null ? vs.stream()
-                        : IntStream.rangeClosed(0, failIndex()).mapToObj(i -> {
-                            if (i == failIndex()) {
-                                throw sneaky(fault.failure(where()).create());
+                case FROM_STREAM ->
+                    AsyncFlow.fromStream(() -> fault == null
+                            ? vs.stream()
+                            : IntStream.rangeClosed(0, failIndex()).mapToObj(i -> {
+                                if (i == failIndex()) {
+                                    throw sneaky(fault.failure(where()).create());
+                                }
+                                return vs.get(i);
+                            }));
+                case GENERATE, GENERATE_DELAY0, GENERATE_YIELD ->
+                    AsyncFlow.generate(out -> {
+                        for (int i = 0; i <= vs.size(); i++) {
+                            if (fault != null && i == failIndex()) {
+                                throw fault.failure(where()).create();
                             }
-                            return vs.get(i);
-                        }));
-                case GENERATE, GENERATE_DELAY0, GENERATE_YIELD -> AsyncFlow.generate(out -> {
-                    for (int i = 0; i <= vs.size(); i++) {
-                        if (fault != null && i == failIndex()) {
-                            throw fault.failure(where()).create();
+                            if (i == vs.size()) {
+                                break;
+                            }
+                            if (i > 0 && kind == Kind.GENERATE_DELAY0) {
+                                Suspend.delay(0);
+                            } else if (i > 0 && kind == Kind.GENERATE_YIELD) {
+                                Suspend.yieldNow();
+                            }
+                            out.emit(vs.get(i));
                         }
-                        if (i == vs.size()) {
-                            break;
-                        }
-                        if (i > 0 && kind == Kind.GENERATE_DELAY0) {
-                            Suspend.delay(0);
-                        } else if (i > 0 && kind == Kind.GENERATE_YIELD) {
-                            Suspend.yieldNow();
-                        }
-                        out.emit(vs.get(i));
-                    }
-                });
-                case GENERATE_EMIT_ALL -> AsyncFlow.generate(out -> out.emitAll(AsyncFlow.fromIterable(failingIterable())));
+                    });
+                case GENERATE_EMIT_ALL ->
+                    AsyncFlow.generate(out -> out.emitAll(AsyncFlow.fromIterable(failingIterable())));
             };
         }
 
@@ -262,7 +274,8 @@ final class DiffPipeline {
 
         @Override
         public Model model() {
-            Outcome o = fault == null ? Outcome.done(values)
+            Outcome o = fault == null
+                    ? Outcome.done(values)
                     : Outcome.failed(values.subList(0, failIndex()), fault.failure(where()));
             return c -> Set.of(new Res(o, c + 1));
         }
@@ -278,8 +291,8 @@ final class DiffPipeline {
                 case GENERATE -> "generate(emit " + list + ")" + failing;
                 case GENERATE_DELAY0 -> "generate(emit " + list + ", Suspend.delay(0) between)" + failing;
                 case GENERATE_YIELD -> "generate(emit " + list + ", Suspend.yieldNow() between)" + failing;
-                case GENERATE_EMIT_ALL -> "generate(out -> out.emitAll(AsyncFlow.fromIterable(List.of(" + list + "))))"
-                        + failing;
+                case GENERATE_EMIT_ALL ->
+                    "generate(out -> out.emitAll(AsyncFlow.fromIterable(List.of(" + list + "))))" + failing;
             };
         }
     }
@@ -332,15 +345,19 @@ final class DiffPipeline {
 
         @Override
         public Model model() {
-            return c -> Set.of(new Res(c < failures
-                    ? Outcome.failed(values.subList(0, failIndex()), fault.failure(where(c)))
-                    : Outcome.done(values), c + 1));
+            return c -> Set.of(new Res(
+                    c < failures
+                            ? Outcome.failed(values.subList(0, failIndex()), fault.failure(where(c)))
+                            : Outcome.done(values),
+                    c + 1));
         }
 
         @Override
         public String toString() {
-            return "flaky(emit " + (values.isEmpty() ? "nothing"
-                    : values.stream().map(String::valueOf).collect(Collectors.joining(", ")))
+            return "flaky(emit "
+                    + (values.isEmpty()
+                            ? "nothing"
+                            : values.stream().map(String::valueOf).collect(Collectors.joining(", ")))
                     + " /* the first " + failures + " collections throw " + fault.kind() + " at element " + fault.at()
                     + " */)";
         }
@@ -394,8 +411,10 @@ final class DiffPipeline {
 
         @Override
         public Model model(Model up) {
-            return pure(up, o -> one(eachElement(o, failOn, failOn == null ? null : fault.failure(where()),
-                    x -> List.of(a * x + b))));
+            return pure(
+                    up,
+                    o -> one(eachElement(
+                            o, failOn, failOn == null ? null : fault.failure(where()), x -> List.of(a * x + b))));
         }
 
         @Override
@@ -420,8 +439,13 @@ final class DiffPipeline {
 
         @Override
         public Model model(Model up) {
-            return pure(up, o -> one(eachElement(o, failOn, failOn == null ? null : fault.failure(where()),
-                    x -> Math.floorMod(x, m) != r ? List.of(x) : List.of())));
+            return pure(
+                    up,
+                    o -> one(eachElement(
+                            o,
+                            failOn,
+                            failOn == null ? null : fault.failure(where()),
+                            x -> Math.floorMod(x, m) != r ? List.of(x) : List.of())));
         }
 
         @Override
@@ -463,7 +487,11 @@ final class DiffPipeline {
             if (n == 0) {
                 return c -> Set.of(new Res(Outcome.done(List.of()), c)); // take(0) never collects its upstream
             }
-            return pure(up, o -> one(o.elements().size() >= n ? Outcome.done(o.elements().subList(0, n)) : o), true);
+            return pure(
+                    up,
+                    o -> one(
+                            o.elements().size() >= n ? Outcome.done(o.elements().subList(0, n)) : o),
+                    true);
         }
 
         @Override
@@ -480,8 +508,14 @@ final class DiffPipeline {
 
         @Override
         public Model model(Model up) {
-            return pure(up, o -> one(new Outcome(o.elements().subList(Math.min(n, o.elements().size()),
-                    o.elements().size()), o.failure())));
+            return pure(
+                    up,
+                    o -> one(new Outcome(
+                            o.elements()
+                                    .subList(
+                                            Math.min(n, o.elements().size()),
+                                            o.elements().size()),
+                            o.failure())));
         }
 
         @Override
@@ -622,7 +656,12 @@ final class DiffPipeline {
     }
 
     /** How an inner flow of flatMap delivers {@code x * 10, x * 10 + 1, ...}. */
-    enum InnerKind { OF, RANGE, GENERATE, GENERATE_DELAY0 }
+    enum InnerKind {
+        OF,
+        RANGE,
+        GENERATE,
+        GENERATE_DELAY0
+    }
 
     static AsyncFlow<Integer> inner(InnerKind kind, int x, int k) {
         List<Integer> vs = innerValues(x, k);
@@ -630,12 +669,13 @@ final class DiffPipeline {
             case OF -> AsyncFlow.of(vs.toArray(new Integer[0]));
             case RANGE -> AsyncFlow.range(x * 10, x * 10 + k);
             case GENERATE -> AsyncFlow.generate(out -> out.emitAll(vs));
-            case GENERATE_DELAY0 -> AsyncFlow.generate(out -> {
-                for (Integer v : vs) {
-                    Suspend.delay(0);
-                    out.emit(v);
-                }
-            });
+            case GENERATE_DELAY0 ->
+                AsyncFlow.generate(out -> {
+                    for (Integer v : vs) {
+                        Suspend.delay(0);
+                        out.emit(v);
+                    }
+                });
         };
     }
 
@@ -667,8 +707,10 @@ final class DiffPipeline {
 
         @Override
         public Model model(Model up) {
-            return pure(up, o -> one(eachElement(o, failOn, failOn == null ? null : fault.failure(where()),
-                    x -> innerValues(x, k))));
+            return pure(
+                    up,
+                    o -> one(eachElement(
+                            o, failOn, failOn == null ? null : fault.failure(where()), x -> innerValues(x, k))));
         }
 
         @Override
@@ -682,7 +724,8 @@ final class DiffPipeline {
      * upstream into a list, sorts it and emits it): the order of merged inner flows is not
      * defined, their union is. A failure means no element.
      */
-    record FlatMapMergeSortedStage(int concurrency, InnerKind kind, int k, Fault fault, Integer failOn) implements Stage {
+    record FlatMapMergeSortedStage(int concurrency, InnerKind kind, int k, Fault fault, Integer failOn)
+            implements Stage {
         String where() {
             return "flatMapMerge's function failed on " + failOn;
         }
@@ -705,8 +748,8 @@ final class DiffPipeline {
         @Override
         public Model model(Model up) {
             return pure(up, o -> {
-                Outcome merged = eachElement(o, failOn, failOn == null ? null : fault.failure(where()),
-                        x -> innerValues(x, k));
+                Outcome merged =
+                        eachElement(o, failOn, failOn == null ? null : fault.failure(where()), x -> innerValues(x, k));
                 if (merged.failure() != null) {
                     return one(Outcome.failed(List.of(), merged.failure()));
                 }
@@ -741,10 +784,12 @@ final class DiffPipeline {
         public Model model(Model up) {
             return pure(up, o -> {
                 Set<Outcome> out = new LinkedHashSet<>();
-                Outcome ideal = eachElement(o, failOn, failOn == null ? null : fault.failure(where()),
-                        x -> List.of(a * x + b));
+                Outcome ideal =
+                        eachElement(o, failOn, failOn == null ? null : fault.failure(where()), x -> List.of(a * x + b));
                 out.addAll(truncations(ideal));
-                if (ideal.failure() != null && o.failure() != null && !ideal.failure().equals(o.failure())) {
+                if (ideal.failure() != null
+                        && o.failure() != null
+                        && !ideal.failure().equals(o.failure())) {
                     // the failing call and the upstream's later failure race
                     out.addAll(truncations(Outcome.failed(ideal.elements(), o.failure())));
                 }
@@ -767,22 +812,25 @@ final class DiffPipeline {
 
         @Override
         public Model model(Model up) {
-            return pure(up, o -> {
-                List<Integer> es = o.elements();
-                List<Integer> pairs = new ArrayList<>();
-                for (int i = 0; i < Math.min(n, es.size()); i++) {
-                    pairs.add(10 * es.get(i) + i);
-                }
-                if (es.size() > n) {
-                    return one(Outcome.done(pairs));
-                }
-                Outcome exact = new Outcome(List.copyOf(pairs), o.failure());
-                Set<Outcome> s = one(exact);
-                if (es.size() == n && o.failure() != null) {
-                    s.add(Outcome.done(pairs)); // the range's end races with the upstream's failure
-                }
-                return s;
-            }, true);
+            return pure(
+                    up,
+                    o -> {
+                        List<Integer> es = o.elements();
+                        List<Integer> pairs = new ArrayList<>();
+                        for (int i = 0; i < Math.min(n, es.size()); i++) {
+                            pairs.add(10 * es.get(i) + i);
+                        }
+                        if (es.size() > n) {
+                            return one(Outcome.done(pairs));
+                        }
+                        Outcome exact = new Outcome(List.copyOf(pairs), o.failure());
+                        Set<Outcome> s = one(exact);
+                        if (es.size() == n && o.failure() != null) {
+                            s.add(Outcome.done(pairs)); // the range's end races with the upstream's failure
+                        }
+                        return s;
+                    },
+                    true);
         }
 
         @Override
@@ -839,7 +887,11 @@ final class DiffPipeline {
                 for (Res rest : attempts(up, r.collections(), attempt + 1)) {
                     List<Integer> es = new ArrayList<>(o.elements());
                     es.addAll(rest.outcome().elements());
-                    out.add(new Res(new Outcome(List.copyOf(es), rest.outcome().failure(), rest.outcome().cut()),
+                    out.add(new Res(
+                            new Outcome(
+                                    List.copyOf(es),
+                                    rest.outcome().failure(),
+                                    rest.outcome().cut()),
                             rest.collections()));
                 }
             }

@@ -144,8 +144,9 @@ class DifferentialPropertyTest {
 
     @AfterContainer
     static void summary() {
-        System.out.printf("DifferentialPropertyTest: %d pipelines, %d collections, %.1f s%n", PIPELINES.get(),
-                COLLECTIONS.get(), (System.nanoTime() - STARTED) / 1e9);
+        System.out.printf(
+                "DifferentialPropertyTest: %d pipelines, %d collections, %.1f s%n",
+                PIPELINES.get(), COLLECTIONS.get(), (System.nanoTime() - STARTED) / 1e9);
     }
 
     // ---- checking one pipeline ---------------------------------------------------------------------
@@ -208,11 +209,14 @@ class DifferentialPropertyTest {
     }
 
     private static String describe(Set<Outcome> expected, Terminal t) {
-        List<String> shown = expected.stream().limit(12)
+        List<String> shown = expected.stream()
+                .limit(12)
                 .map(e -> (e.failure() == null || t.seesPrefix ? e.elements() + " then " : "")
                         + (e.failure() == null ? "completion" : visible(e.failure(), t)))
-                .distinct().toList();
-        return (expected.size() > 12 ? "(first 12 of " + expected.size() + ") " : "") + String.join("\n          or ", shown);
+                .distinct()
+                .toList();
+        return (expected.size() > 12 ? "(first 12 of " + expected.size() + ") " : "")
+                + String.join("\n          or ", shown);
     }
 
     /** The failure as terminal {@code t} throws it (see the class comment). */
@@ -231,7 +235,8 @@ class DifferentialPropertyTest {
     static String describe(Throwable e) {
         String s = e.getClass().getName() + ": " + e.getMessage();
         if ((e instanceof UncheckedIOException || e instanceof CompletionException) && e.getCause() != null) {
-            s += " <- " + e.getCause().getClass().getName() + ": " + e.getCause().getMessage();
+            s += " <- " + e.getCause().getClass().getName() + ": "
+                    + e.getCause().getMessage();
         }
         return s;
     }
@@ -269,9 +274,13 @@ class DifferentialPropertyTest {
                 case COLLECT -> got.addAll(flow.collect(Collectors.toList()));
                 case TO_LIST_ASYNC -> got.addAll(unwrap(() -> flow.toListAsync().get(BOUND_SECONDS, TimeUnit.SECONDS)));
                 case IN_COROUTINES_RUN -> got.addAll(Coroutines.run(scope -> flow.toList()));
-                case KOTLINX_DEFAULT -> got.addAll(unwrap(() -> (List<Integer>) FutureKt.future(GlobalScope.INSTANCE,
-                        Dispatchers.getDefault(), CoroutineStart.DEFAULT,
-                        (s, c) -> FlowKt.toList(flow, new ArrayList<>(), c)).get(BOUND_SECONDS, TimeUnit.SECONDS)));
+                case KOTLINX_DEFAULT ->
+                    got.addAll(unwrap(() -> (List<Integer>) FutureKt.future(
+                                    GlobalScope.INSTANCE,
+                                    Dispatchers.getDefault(),
+                                    CoroutineStart.DEFAULT,
+                                    (s, c) -> FlowKt.toList(flow, new ArrayList<>(), c))
+                            .get(BOUND_SECONDS, TimeUnit.SECONDS)));
             }
         } catch (TimeoutException e) {
             throw new AssertionError("terminal " + t + " hung for " + BOUND_SECONDS + " s", e);
@@ -314,8 +323,12 @@ class DifferentialPropertyTest {
         if (!nestedTerminal) {
             return pipelines();
         }
-        return Combinators.combine(sources(), stages().list().ofMaxSize(4), Arbitraries.integers().between(0, 4),
-                Arbitraries.integers().between(1, 5)).as((source, stages, at, base) -> {
+        return Combinators.combine(
+                        sources(),
+                        stages().list().ofMaxSize(4),
+                        Arbitraries.integers().between(0, 4),
+                        Arbitraries.integers().between(1, 5))
+                .as((source, stages, at, base) -> {
                     List<Stage> all = new ArrayList<>(withoutCatchAfterConcurrentStage(stages));
                     all.add(Math.min(at, all.size()), new NestedFirstStage(base));
                     return new Pipeline(source, all);
@@ -333,13 +346,24 @@ class DifferentialPropertyTest {
     Arbitrary<Pipeline> pipelinesWithCatchAfterConcurrentStage() {
         Arbitrary<Stage> concurrent = Arbitraries.oneOf(List.of(
                 Arbitraries.of(0, 1, 2, 4, 64).map(BufferStage::new),
-                Combinators.combine(Arbitraries.integers().between(1, 4), Arbitraries.of(-1, 1, 2),
-                        Arbitraries.integers().between(-3, 3), faults(), failOn()).as(MapAsyncStage::new)));
-        Arbitrary<Stage> handler = Arbitraries.oneOf(List.of(Arbitraries.of(-7, 99).map(CatchStage::new),
+                Combinators.combine(
+                                Arbitraries.integers().between(1, 4),
+                                Arbitraries.of(-1, 1, 2),
+                                Arbitraries.integers().between(-3, 3),
+                                faults(),
+                                failOn())
+                        .as(MapAsyncStage::new)));
+        Arbitrary<Stage> handler = Arbitraries.oneOf(List.of(
+                Arbitraries.of(-7, 99).map(CatchStage::new),
                 Arbitraries.integers().between(0, 2).map(RetryStage::new)));
         Arbitrary<List<Stage>> plain = stages().list().ofMaxSize(2).map(DifferentialPropertyTest::withoutHandlers);
-        return Combinators.combine(sources(), plain, concurrent, stages().list().ofMaxSize(1).map(
-                DifferentialPropertyTest::withoutHandlers), handler).as((source, before, c, middle, h) -> {
+        return Combinators.combine(
+                        sources(),
+                        plain,
+                        concurrent,
+                        stages().list().ofMaxSize(1).map(DifferentialPropertyTest::withoutHandlers),
+                        handler)
+                .as((source, before, c, middle, h) -> {
                     List<Stage> all = new ArrayList<>(before);
                     all.add(c);
                     all.addAll(middle);
@@ -379,8 +403,9 @@ class DifferentialPropertyTest {
     }
 
     private static Arbitrary<Fault> faults() {
-        return Combinators.combine(Arbitraries.integers().between(0, 11),
-                Arbitraries.of(IllegalStateException.class, IOException.class, DiffCheckedException.class))
+        return Combinators.combine(
+                        Arbitraries.integers().between(0, 11),
+                        Arbitraries.of(IllegalStateException.class, IOException.class, DiffCheckedException.class))
                 .as((at, type) -> new Fault(at, type));
     }
 
@@ -392,9 +417,12 @@ class DifferentialPropertyTest {
     private static Arbitrary<Source> sources() {
         Arbitrary<Source> lists = Combinators.combine(Arbitraries.of(Kind.class), values(), faults().injectNull(0.7))
                 .as((kind, vs, fault) -> new ListSource(kind, vs, kind == Kind.OF ? null : fault));
-        Arbitrary<Source> ranges = Combinators.combine(Arbitraries.integers().between(-3, 5),
-                Arbitraries.integers().between(0, 12)).as(RangeSource::new);
-        Arbitrary<Source> flaky = Combinators.combine(values(), faults(), Arbitraries.integers().between(1, 3))
+        Arbitrary<Source> ranges = Combinators.combine(
+                        Arbitraries.integers().between(-3, 5),
+                        Arbitraries.integers().between(0, 12))
+                .as(RangeSource::new);
+        Arbitrary<Source> flaky = Combinators.combine(
+                        values(), faults(), Arbitraries.integers().between(1, 3))
                 .as(FlakySource::new);
         return Arbitraries.frequencyOf(Tuple.of(6, lists), Tuple.of(2, ranges), Tuple.of(2, flaky));
     }
@@ -407,8 +435,12 @@ class DifferentialPropertyTest {
         Arbitrary<InnerKind> innerKind = Arbitraries.of(InnerKind.class);
         return Arbitraries.oneOf(List.of(
                 Combinators.combine(factor, offset, faults(), failOn()).as(MapStage::new),
-                Combinators.combine(Arbitraries.integers().between(2, 4), Arbitraries.integers().between(0, 3), faults(),
-                        failOn()).as((m, r, fault, v) -> new FilterStage(m, r % m, fault, v)),
+                Combinators.combine(
+                                Arbitraries.integers().between(2, 4),
+                                Arbitraries.integers().between(0, 3),
+                                faults(),
+                                failOn())
+                        .as((m, r, fault, v) -> new FilterStage(m, r % m, fault, v)),
                 Combinators.combine(faults(), failOn()).as(OnEachStage::new),
                 Arbitraries.integers().between(0, 8).map(TakeStage::new),
                 Arbitraries.integers().between(0, 5).map(DropStage::new),
@@ -418,8 +450,10 @@ class DifferentialPropertyTest {
                 Arbitraries.integers().between(1, 4).map(ChunkedStage::new),
                 Arbitraries.of(0, 1, 2, 4, 64).map(BufferStage::new),
                 Combinators.combine(innerKind, innerSize, faults(), failOn()).as(FlatMapConcatStage::new),
-                Combinators.combine(concurrency, innerKind, innerSize, faults(), failOn()).as(FlatMapMergeSortedStage::new),
-                Combinators.combine(concurrency, factor, offset, faults(), failOn()).as(MapAsyncStage::new),
+                Combinators.combine(concurrency, innerKind, innerSize, faults(), failOn())
+                        .as(FlatMapMergeSortedStage::new),
+                Combinators.combine(concurrency, factor, offset, faults(), failOn())
+                        .as(MapAsyncStage::new),
                 Arbitraries.integers().between(0, 8).map(ZipRangeStage::new),
                 Arbitraries.of(-7, 99).map(CatchStage::new),
                 Arbitraries.integers().between(0, 2).map(RetryStage::new)));

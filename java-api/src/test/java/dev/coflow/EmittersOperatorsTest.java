@@ -3,7 +3,6 @@ package dev.coflow;
 import static dev.coflow.TransformOperatorsTest.assertNpe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,27 +23,43 @@ class EmittersOperatorsTest {
 
     @Nested
     class OnStart extends OperatorTestBase {
-        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) { return up.onStart(out -> out.emit(0)); }
-        protected List<?> expected() { return List.of(0, 1, 2, 3, 4, 5); }
-        protected AsyncFlow<?> applyFailing(AsyncFlow<Integer> up, Exception f) { return up.onStart(out -> fail(f)); }
+        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) {
+            return up.onStart(out -> out.emit(0));
+        }
+
+        protected List<?> expected() {
+            return List.of(0, 1, 2, 3, 4, 5);
+        }
+
+        protected AsyncFlow<?> applyFailing(AsyncFlow<Integer> up, Exception f) {
+            return up.onStart(out -> fail(f));
+        }
+
         protected List<String> expectedOrder() {
             return List.of("got 0", "start", "emit 1", "got 1", "emit 2", "got 2", "emit 3", "got 3", "finally");
         }
 
         @Test
         void failingBodyNeverStartsTheUpstream() {
-            assertThrows(IllegalStateException.class,
-                    () -> upstream(3).onStart(out -> { throw new IllegalStateException("no"); }).toList());
+            assertThrows(
+                    IllegalStateException.class,
+                    () -> upstream(3)
+                            .onStart(out -> {
+                                throw new IllegalStateException("no");
+                            })
+                            .toList());
             assertEquals(List.of(), log);
         }
 
         @Test
         void bodyMayWaitAndEmitSeveralInVirtualTime() {
-            Timed<List<Integer>> t = inVirtualTime(() -> AsyncFlow.of(3).onStart(out -> {
-                Suspend.delay(1_000);
-                out.emit(1);
-                out.emit(2);
-            }).toList());
+            Timed<List<Integer>> t = inVirtualTime(() -> AsyncFlow.of(3)
+                    .onStart(out -> {
+                        Suspend.delay(1_000);
+                        out.emit(1);
+                        out.emit(2);
+                    })
+                    .toList());
             assertEquals(List.of(1, 2, 3), t.value());
             assertEquals(1_000, t.virtualMillis());
         }
@@ -52,10 +67,21 @@ class EmittersOperatorsTest {
 
     @Nested
     class OnCompletion extends OperatorTestBase {
-        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) { return up.onCompletion(cause -> { }); }
-        protected List<?> expected() { return List.of(1, 2, 3, 4, 5); }
-        protected AsyncFlow<?> applyFailing(AsyncFlow<Integer> up, Exception f) { return up.onCompletion(cause -> fail(f)); }
-        protected List<String> expectedOrder() { return oneToOne(1, 2, 3); }
+        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) {
+            return up.onCompletion(cause -> {});
+        }
+
+        protected List<?> expected() {
+            return List.of(1, 2, 3, 4, 5);
+        }
+
+        protected AsyncFlow<?> applyFailing(AsyncFlow<Integer> up, Exception f) {
+            return up.onCompletion(cause -> fail(f));
+        }
+
+        protected List<String> expectedOrder() {
+            return oneToOne(1, 2, 3);
+        }
 
         private final List<Throwable> causes = new CopyOnWriteArrayList<>();
 
@@ -77,8 +103,10 @@ class EmittersOperatorsTest {
 
         @Test
         void checkedUpstreamFailureArrivesUnwrappedAndStillReachesTheCaller() {
-            UncheckedIOException e = assertThrows(UncheckedIOException.class,
-                    () -> recording(failingUpstream(2, new IOException("disk gone"))).toList());
+            UncheckedIOException e = assertThrows(
+                    UncheckedIOException.class,
+                    () -> recording(failingUpstream(2, new IOException("disk gone")))
+                            .toList());
             assertEquals("disk gone", e.getCause().getMessage());
             assertEquals(1, causes.size());
             IOException cause = assertInstanceOf(IOException.class, causes.getFirst());
@@ -95,8 +123,11 @@ class EmittersOperatorsTest {
 
         @Test
         void downstreamFailureIsSeenButNotSwallowed() {
-            IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> recording(upstream(3)).forEach(v -> { throw new IllegalStateException("consumer"); }));
+            IllegalStateException e = assertThrows(
+                    IllegalStateException.class,
+                    () -> recording(upstream(3)).forEach(v -> {
+                        throw new IllegalStateException("consumer");
+                    }));
             assertEquals("consumer", e.getMessage());
             assertEquals(1, causes.size());
             assertEquals("consumer", causes.getFirst().getMessage());
@@ -120,10 +151,13 @@ class EmittersOperatorsTest {
         @Test
         void earlyExitIsNotCancellationOfTheCollectorSoTheActionMayStillWait() {
             // kotlinx: take() aborts the upstream with an exception but leaves the coroutine active
-            Timed<List<Integer>> t = inVirtualTime(() -> infiniteUpstream().onCompletion(cause -> {
-                Suspend.delay(100);
-                log.add("waited");
-            }).take(2).toList());
+            Timed<List<Integer>> t = inVirtualTime(() -> infiniteUpstream()
+                    .onCompletion(cause -> {
+                        Suspend.delay(100);
+                        log.add("waited");
+                    })
+                    .take(2)
+                    .toList());
             assertEquals(List.of(1, 2), t.value());
             assertEquals(100, t.virtualMillis());
             assertEquals("waited", log.getLast());
@@ -135,21 +169,24 @@ class EmittersOperatorsTest {
                 try {
                     Coroutines.run(scope -> {
                         Job job = Suspend.context().get(Job.Key);
-                        return infiniteUpstream().onCompletion(cause -> {
-                            causes.add(cause);
-                            try {
-                                Suspend.delay(10);
-                                log.add("cancellable delay returned");
-                            } catch (CancellationException expected) {
-                                log.add("cancellable delay threw");
-                            }
-                            Suspend.nonCancellable(() -> Suspend.delay(250));
-                            log.add("flushed");
-                        }).onEach(v -> {
-                            if (v == 2) {
-                                job.cancel((CancellationException) null);
-                            }
-                        }).toList();
+                        return infiniteUpstream()
+                                .onCompletion(cause -> {
+                                    causes.add(cause);
+                                    try {
+                                        Suspend.delay(10);
+                                        log.add("cancellable delay returned");
+                                    } catch (CancellationException expected) {
+                                        log.add("cancellable delay threw");
+                                    }
+                                    Suspend.nonCancellable(() -> Suspend.delay(250));
+                                    log.add("flushed");
+                                })
+                                .onEach(v -> {
+                                    if (v == 2) {
+                                        job.cancel((CancellationException) null);
+                                    }
+                                })
+                                .toList();
                     });
                     return "not cancelled";
                 } catch (CancellationException e) {
@@ -166,17 +203,27 @@ class EmittersOperatorsTest {
 
     @Nested
     class OnEmpty extends OperatorTestBase {
-        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) { return up.onEmpty(out -> out.emit(-1)); }
-        protected List<?> expected() { return List.of(1, 2, 3, 4, 5); }
-        protected List<String> expectedOrder() { return oneToOne(1, 2, 3); }
+        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) {
+            return up.onEmpty(out -> out.emit(-1));
+        }
+
+        protected List<?> expected() {
+            return List.of(1, 2, 3, 4, 5);
+        }
+
+        protected List<String> expectedOrder() {
+            return oneToOne(1, 2, 3);
+        }
 
         @Test
         void emptyUpstreamRunsTheBodyWhichMayEmitAndWait() {
-            Timed<List<Integer>> t = inVirtualTime(() -> upstream(0).onEmpty(out -> {
-                Suspend.delay(42);
-                out.emit(-1);
-                out.emit(-2);
-            }).toList());
+            Timed<List<Integer>> t = inVirtualTime(() -> upstream(0)
+                    .onEmpty(out -> {
+                        Suspend.delay(42);
+                        out.emit(-1);
+                        out.emit(-2);
+                    })
+                    .toList());
             assertEquals(List.of(-1, -2), t.value());
             assertEquals(42, t.virtualMillis());
             assertEquals(List.of("start", "finally"), log);
@@ -184,8 +231,11 @@ class EmittersOperatorsTest {
 
         @Test
         void bodyFailureReachesTheCaller() {
-            UncheckedIOException e = assertThrows(UncheckedIOException.class,
-                    () -> AsyncFlow.<Integer>empty().onEmpty(out -> fail(new IOException("nothing"))).toList());
+            UncheckedIOException e = assertThrows(
+                    UncheckedIOException.class,
+                    () -> AsyncFlow.<Integer>empty()
+                            .onEmpty(out -> fail(new IOException("nothing")))
+                            .toList());
             assertEquals("nothing", e.getCause().getMessage());
         }
 

@@ -49,22 +49,34 @@ class ErrorsTest {
 
     @Nested
     class CatchErrorBattery extends OperatorTestBase {
-        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) { return up.catchError((cause, out) -> rethrow(cause)); }
-        protected List<?> expected() { return List.of(1, 2, 3, 4, 5); }
-        protected AsyncFlow<?> applyFailing(AsyncFlow<Integer> up, Exception f) {
-            return up.map(v -> v == 3 ? fail(new IllegalStateException("trigger")) : v).catchError((cause, out) -> fail(f));
+        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) {
+            return up.catchError((cause, out) -> rethrow(cause));
         }
-        protected List<String> expectedOrder() { return oneToOne(1, 2, 3); }
+
+        protected List<?> expected() {
+            return List.of(1, 2, 3, 4, 5);
+        }
+
+        protected AsyncFlow<?> applyFailing(AsyncFlow<Integer> up, Exception f) {
+            return up.map(v -> v == 3 ? fail(new IllegalStateException("trigger")) : v)
+                    .catchError((cause, out) -> fail(f));
+        }
+
+        protected List<String> expectedOrder() {
+            return oneToOne(1, 2, 3);
+        }
     }
 
     @Test
     void flakySourceKeepsItsRecordsAndTheHandlerEmitsAFallback() {
         List<String> log = new CopyOnWriteArrayList<>();
-        List<String> got = flakySource(log).catchError((cause, out) -> {
-            seen.add(cause);
-            out.emit("fallback");
-            out.emit("fallback 2");
-        }).toList();
+        List<String> got = flakySource(log)
+                .catchError((cause, out) -> {
+                    seen.add(cause);
+                    out.emit("fallback");
+                    out.emit("fallback 2");
+                })
+                .toList();
         assertEquals(List.of("record 1", "record 2", "record 3", "fallback", "fallback 2"), got);
         assertEquals(1, seen.size());
         assertInstanceOf(IOException.class, seen.getFirst(), "checked exceptions reach the handler unwrapped");
@@ -73,65 +85,82 @@ class ErrorsTest {
 
     @Test
     void handlerThatEmitsNothingEndsTheFlowNormally() {
-        assertEquals(List.of("record 1", "record 2", "record 3"),
-                flakySource(new CopyOnWriteArrayList<>()).catchError((cause, out) -> seen.add(cause)).toList());
+        assertEquals(
+                List.of("record 1", "record 2", "record 3"),
+                flakySource(new CopyOnWriteArrayList<>())
+                        .catchError((cause, out) -> seen.add(cause))
+                        .toList());
         assertEquals(1, seen.size());
     }
 
     @Test
     void downstreamFailureIsNeverCaught() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> AsyncFlow.of(1, 2, 3)
-                .catchError((cause, out) -> seen.add(cause))
-                .forEach(v -> {
-                    if (v == 2) {
-                        throw new IllegalStateException("consumer boom");
-                    }
-                }));
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> AsyncFlow.of(1, 2, 3)
+                        .catchError((cause, out) -> seen.add(cause))
+                        .forEach(v -> {
+                            if (v == 2) {
+                                throw new IllegalStateException("consumer boom");
+                            }
+                        }));
         assertEquals("consumer boom", e.getMessage());
         assertEquals(List.of(), seen, "catchError saw a downstream failure");
     }
 
     @Test
     void failureOfALaterOperatorIsNeverCaught() {
-        assertThrows(IllegalArgumentException.class, () -> AsyncFlow.of(1, 2)
-                .catchError((cause, out) -> seen.add(cause))
-                .map(v -> fail(new IllegalArgumentException("map boom")))
-                .toList());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> AsyncFlow.of(1, 2)
+                        .catchError((cause, out) -> seen.add(cause))
+                        .map(v -> fail(new IllegalArgumentException("map boom")))
+                        .toList());
         assertEquals(List.of(), seen);
     }
 
     @Test
     void upstreamCancellationExceptionIsNeverHandedToTheHandler() {
         AsyncFlow<Integer> f = AsyncFlow.<Integer>generate(out -> {
-            out.emit(1);
-            throw new CancellationException("source gave up");
-        }).catchError((cause, out) -> {
-            seen.add(cause);
-            out.emit(-1);
-        });
+                    out.emit(1);
+                    throw new CancellationException("source gave up");
+                })
+                .catchError((cause, out) -> {
+                    seen.add(cause);
+                    out.emit(-1);
+                });
         assertThrows(CancellationException.class, f::toList);
         assertEquals(List.of(), seen);
-        assertThrows(CancellationException.class, () -> AsyncFlow.<Integer>generate(out -> {
-            throw new CancellationException("again");
-        }).onErrorReturn(0).toList());
+        assertThrows(
+                CancellationException.class,
+                () -> AsyncFlow.<Integer>generate(out -> {
+                            throw new CancellationException("again");
+                        })
+                        .onErrorReturn(0)
+                        .toList());
     }
 
     @Test
     void handlerMayWaitOnTheVirtualClock() {
-        Timed<List<String>> t = inVirtualTime(() -> flakySource(new CopyOnWriteArrayList<>()).catchError((cause, out) -> {
-            Suspend.delay(5_000);
-            out.emit("after pause");
-        }).toList());
+        Timed<List<String>> t = inVirtualTime(() -> flakySource(new CopyOnWriteArrayList<>())
+                .catchError((cause, out) -> {
+                    Suspend.delay(5_000);
+                    out.emit("after pause");
+                })
+                .toList());
         assertEquals("after pause", t.value().getLast());
         assertEquals(5_000, t.virtualMillis());
     }
 
     @Test
     void handlerFailureReplacesTheCauseAndCheckedOnesAreWrappedAtTheTerminal() {
-        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> flakySource(new CopyOnWriteArrayList<>())
-                .catchError((cause, out) -> {
-                    throw new IOException("handler failed too");
-                }).toList());
+        UncheckedIOException e = assertThrows(
+                UncheckedIOException.class,
+                () -> flakySource(new CopyOnWriteArrayList<>())
+                        .catchError((cause, out) -> {
+                            throw new IOException("handler failed too");
+                        })
+                        .toList());
         assertEquals("handler failed too", e.getCause().getMessage());
     }
 
@@ -145,7 +174,8 @@ class ErrorsTest {
 
     @Test
     void onErrorReturnEndsWithTheValue() {
-        assertEquals(List.of("record 1", "record 2", "record 3", "n/a"),
+        assertEquals(
+                List.of("record 1", "record 2", "record 3", "n/a"),
                 flakySource(new CopyOnWriteArrayList<>()).onErrorReturn("n/a").toList());
         assertEquals(List.of(1, 2), AsyncFlow.of(1, 2).onErrorReturn(0).toList(), "no failure, no fallback");
     }
@@ -153,10 +183,12 @@ class ErrorsTest {
     @Test
     void onErrorReturnDoesNotCatchDownstream() {
         List<Integer> got = new CopyOnWriteArrayList<>();
-        assertThrows(IllegalStateException.class, () -> AsyncFlow.of(1, 2).onErrorReturn(0).forEach(v -> {
-            got.add(v);
-            throw new IllegalStateException("consumer");
-        }));
+        assertThrows(
+                IllegalStateException.class,
+                () -> AsyncFlow.of(1, 2).onErrorReturn(0).forEach(v -> {
+                    got.add(v);
+                    throw new IllegalStateException("consumer");
+                }));
         assertEquals(List.of(1), got);
     }
 
@@ -170,17 +202,23 @@ class ErrorsTest {
 
     @Test
     void onErrorResumeFallbackFailureReachesTheCaller() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> flakySource(new CopyOnWriteArrayList<>())
-                .onErrorResume(cause -> AsyncFlow.generate(out -> {
-                    throw new IllegalStateException("replica down");
-                })).toList());
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> flakySource(new CopyOnWriteArrayList<>())
+                        .onErrorResume(cause -> AsyncFlow.generate(out -> {
+                            throw new IllegalStateException("replica down");
+                        }))
+                        .toList());
         assertEquals("replica down", e.getMessage());
     }
 
     @Test
     void onErrorResumeNullFallbackIsANamedNpe() {
-        NullPointerException e = assertThrows(NullPointerException.class,
-                () -> flakySource(new CopyOnWriteArrayList<>()).onErrorResume(cause -> null).toList());
+        NullPointerException e = assertThrows(
+                NullPointerException.class,
+                () -> flakySource(new CopyOnWriteArrayList<>())
+                        .onErrorResume(cause -> null)
+                        .toList());
         assertTrue(e.getMessage().contains("onErrorResume"), e.getMessage());
     }
 

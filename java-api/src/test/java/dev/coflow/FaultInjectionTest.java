@@ -57,15 +57,37 @@ class FaultInjectionTest {
     private static final int ELEMENTS = 5;
     /** The element (or, for the consumer, the call) at which the chosen position fails. */
     private static final int FAIL_AT = 2;
+
     private static final long BOUND_SECONDS = 10;
 
-    enum Position { SOURCE, MAP, FILTER, ON_EACH, TRANSFORM, SCAN, FLAT_MAP_CONCAT, ZIP, CONSUMER, RELEASE,
-        ON_COMPLETION, NESTED }
+    enum Position {
+        SOURCE,
+        MAP,
+        FILTER,
+        ON_EACH,
+        TRANSFORM,
+        SCAN,
+        FLAT_MAP_CONCAT,
+        ZIP,
+        CONSUMER,
+        RELEASE,
+        ON_COMPLETION,
+        NESTED
+    }
 
-    enum Kind { UNCHECKED, ERROR, IO, CHECKED }
+    enum Kind {
+        UNCHECKED,
+        ERROR,
+        IO,
+        CHECKED
+    }
 
     enum Terminal {
-        TO_LIST(false), FOR_EACH(false), ITERATOR(false), TO_LIST_IN_COROUTINES_RUN(false), TO_LIST_ASYNC(true),
+        TO_LIST(false),
+        FOR_EACH(false),
+        ITERATOR(false),
+        TO_LIST_IN_COROUTINES_RUN(false),
+        TO_LIST_ASYNC(true),
         FOR_EACH_ASYNC(true);
 
         final boolean async;
@@ -165,6 +187,7 @@ class FaultInjectionTest {
         final AtomicReference<Throwable> thrownSecond = new AtomicReference<>();
         /** For NESTED: what the nested blocking terminal threw (the map lambda rethrows it). */
         final AtomicReference<Throwable> nestedThrew = new AtomicReference<>();
+
         final AtomicInteger consumerCalls = new AtomicInteger();
 
         @Override
@@ -206,24 +229,27 @@ class FaultInjectionTest {
             run.thrownFirst.set(sourceFault);
         }
         Throwable source = sourceFault;
-        AsyncFlow<Integer> flow = AsyncFlow.using(() -> {
-            run.acquired.incrementAndGet();
-            return "resource";
-        }, resource -> counted(run, ELEMENTS, source), resource -> {
-            run.released.incrementAndGet();
-            if (c.failsAt(Position.RELEASE)) {
-                Throwable t = injected(c.kind(), "RELEASE");
-                (c.first() == Position.RELEASE ? run.thrownFirst : run.thrownSecond).set(t);
-                throw sneaky(t);
-            }
-        });
+        AsyncFlow<Integer> flow = AsyncFlow.using(
+                () -> {
+                    run.acquired.incrementAndGet();
+                    return "resource";
+                },
+                resource -> counted(run, ELEMENTS, source),
+                resource -> {
+                    run.released.incrementAndGet();
+                    if (c.failsAt(Position.RELEASE)) {
+                        Throwable t = injected(c.kind(), "RELEASE");
+                        (c.first() == Position.RELEASE ? run.thrownFirst : run.thrownSecond).set(t);
+                        throw sneaky(t);
+                    }
+                });
         flow = flow.map(v -> {
             maybeFail(c, run, Position.MAP, v);
             if (c.failsAt(Position.NESTED) && v == FAIL_AT) {
                 Throwable t = injected(c.kind(), "the source of a nested terminal");
                 run.thrownFirst.set(t);
                 try {
-                    return counted(run, ELEMENTS, t).toList().size();   // throws
+                    return counted(run, ELEMENTS, t).toList().size(); // throws
                 } catch (Throwable e) {
                     run.nestedThrew.set(e);
                     throw e;
@@ -241,9 +267,10 @@ class FaultInjectionTest {
             out.emit(v);
         });
         flow = flow.scan(-1, (acc, v) -> {
-            maybeFail(c, run, Position.SCAN, v);
-            return v;
-        }).filter(v -> v >= 0);
+                    maybeFail(c, run, Position.SCAN, v);
+                    return v;
+                })
+                .filter(v -> v >= 0);
         flow = flow.flatMapConcat(v -> {
             maybeFail(c, run, Position.FLAT_MAP_CONCAT, v);
             return counted(run, 1, null).map(zero -> v);
@@ -319,7 +346,8 @@ class FaultInjectionTest {
         String context = c + " (" + run + ")";
 
         // every cleanup ran exactly once, whatever failed
-        assertEquals(run.generatorsStarted.get(), run.generatorFinallies.get(), () -> context + ": generator finallies");
+        assertEquals(
+                run.generatorsStarted.get(), run.generatorFinallies.get(), () -> context + ": generator finallies");
         assertEquals(1, run.acquired.get(), () -> context + ": acquire");
         assertEquals(1, run.released.get(), () -> context + ": release must run exactly once");
         assertEquals(1, run.completionCalls.get(), () -> context + ": onCompletion must be called exactly once");
@@ -350,11 +378,14 @@ class FaultInjectionTest {
             // producer, and a release or onCompletion failure during that cancellation is added to
             // the cancellation (as after take or first), which close() does not rethrow
             if (thrown != first) {
-                throw new AssertionError(context + ": expected the loop body's own " + first + ", got " + thrown, thrown);
+                throw new AssertionError(
+                        context + ": expected the loop body's own " + first + ", got " + thrown, thrown);
             }
             if (first.getSuppressed().length != 0) {
-                throw new AssertionError(context + ": close() added " + Arrays.toString(first.getSuppressed())
-                        + " to the loop body's exception", thrown);
+                throw new AssertionError(
+                        context + ": close() added " + Arrays.toString(first.getSuppressed())
+                                + " to the loop body's exception",
+                        thrown);
             }
             LeakCheck.awaitNoActiveBodies(() -> context);
             return;
@@ -370,12 +401,16 @@ class FaultInjectionTest {
         List<Throwable> actual = Arrays.asList(primary.getSuppressed());
         if (actual.size() != expectedSuppressed.size()
                 || (suppressed != null && !LeakCheck.isOriginalOrCopy(actual.get(0), suppressed))) {
-            throw new AssertionError(context + ": " + primary + " should carry as suppressed exactly "
-                    + expectedSuppressed + ", but carries " + actual, thrown);
+            throw new AssertionError(
+                    context + ": " + primary + " should carry as suppressed exactly " + expectedSuppressed
+                            + ", but carries " + actual,
+                    thrown);
         }
         if (surfaced != primary && surfaced.getSuppressed().length != 0) {
-            throw new AssertionError(context + ": the wrapper or copy " + surfaced + " carries suppressed "
-                    + Arrays.toString(surfaced.getSuppressed()), thrown);
+            throw new AssertionError(
+                    context + ": the wrapper or copy " + surfaced + " carries suppressed "
+                            + Arrays.toString(surfaced.getSuppressed()),
+                    thrown);
         }
         LeakCheck.awaitNoActiveBodies(() -> context);
     }
@@ -399,8 +434,10 @@ class FaultInjectionTest {
         }
         Class<?> wrapper = original instanceof IOException ? UncheckedIOException.class : CompletionException.class;
         if (thrown.getClass() != wrapper || !LeakCheck.isOriginalOrCopy(thrown.getCause(), original)) {
-            throw new AssertionError(context + ": expected " + wrapper.getSimpleName() + " caused by " + original
-                    + ", got " + thrown + " caused by " + thrown.getCause(), thrown);
+            throw new AssertionError(
+                    context + ": expected " + wrapper.getSimpleName() + " caused by " + original + ", got " + thrown
+                            + " caused by " + thrown.getCause(),
+                    thrown);
         }
         return thrown.getCause();
     }
@@ -420,7 +457,7 @@ class FaultInjectionTest {
         });
         CompletableFuture<?> f = switch (terminal) {
             case "toListAsync" -> flow.toListAsync();
-            case "forEachAsync" -> flow.forEachAsync(v -> { });
+            case "forEachAsync" -> flow.forEachAsync(v -> {});
             case "collectAsync" -> flow.collectAsync(java.util.stream.Collectors.toList());
             default -> flow.firstAsync();
         };

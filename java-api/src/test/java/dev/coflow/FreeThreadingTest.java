@@ -39,8 +39,8 @@ class FreeThreadingTest {
 
     @Test
     void kotlinCollectorOnDefaultGetsEveryValueInOrder() throws Exception {
-        Object list = BuildersKt.runBlocking(Dispatchers.getDefault(),
-                (scope, c) -> FlowKt.toList(ints(10_000), new ArrayList<>(), c));
+        Object list = BuildersKt.runBlocking(
+                Dispatchers.getDefault(), (scope, c) -> FlowKt.toList(ints(10_000), new ArrayList<>(), c));
         List<?> values = (List<?>) list;
         assertEquals(10_000, values.size());
         for (int i = 0; i < values.size(); i++) {
@@ -54,11 +54,15 @@ class FreeThreadingTest {
         // The collector delays on every 100th value: the borrowed call suspends and the driver
         // must resume on its dispatcher and hand the result back.
         long[] sum = {0};
-        BuildersKt.runBlocking(Dispatchers.getDefault(), (scope, c) -> ints(1_000).collect(
-                (FlowCollector<Integer>) (v, c2) -> {
-                    sum[0] += v;
-                    return v % 100 == 0 ? kotlinx.coroutines.DelayKt.delay(1, c2) : Unit.INSTANCE;
-                }, c));
+        BuildersKt.runBlocking(
+                Dispatchers.getDefault(),
+                (scope, c) -> ints(1_000)
+                        .collect(
+                                (FlowCollector<Integer>) (v, c2) -> {
+                                    sum[0] += v;
+                                    return v % 100 == 0 ? kotlinx.coroutines.DelayKt.delay(1, c2) : Unit.INSTANCE;
+                                },
+                                c));
         assertEquals(499_500, sum[0]);
     }
 
@@ -76,8 +80,8 @@ class FreeThreadingTest {
                 }
             }
         });
-        Object r = BuildersKt.runBlocking(Dispatchers.getDefault(),
-                (scope, c) -> FlowKt.toList(FlowKt.take(endless, 5), new ArrayList<>(), c));
+        Object r = BuildersKt.runBlocking(
+                Dispatchers.getDefault(), (scope, c) -> FlowKt.toList(FlowKt.take(endless, 5), new ArrayList<>(), c));
         assertEquals(List.of(0, 1, 2, 3, 4), r);
         assertEquals(List.of("finally"), log);
     }
@@ -92,24 +96,34 @@ class FreeThreadingTest {
         int[] counter = {0};
         int[] onBodyThread = {0};
         int n = 20_000;
-        CompletableFuture<Object> a = FutureKt.future(scope, EmptyCoroutineContext.INSTANCE, CoroutineStart.DEFAULT,
-                (s, c) -> ints(n).collect((FlowCollector<Integer>) (v, c2) -> {
-                    counter[0]++;
-                    if (Thread.currentThread().isVirtual()) {
-                        onBodyThread[0]++;
-                    }
-                    return Unit.INSTANCE;
-                }, c));
-        CompletableFuture<Object> b = FutureKt.future(scope, EmptyCoroutineContext.INSTANCE, CoroutineStart.DEFAULT,
-                (s, c) -> Coroutines.runSuspending(() -> {
-                    for (int i = 0; i < n; i++) {
-                        Suspend.call(c2 -> {
-                            counter[0]++;
-                            return YieldKt.yield(c2);
-                        });
-                    }
-                    return null;
-                }, c));
+        CompletableFuture<Object> a = FutureKt.future(
+                scope,
+                EmptyCoroutineContext.INSTANCE,
+                CoroutineStart.DEFAULT,
+                (s, c) -> ints(n).collect(
+                                (FlowCollector<Integer>) (v, c2) -> {
+                                    counter[0]++;
+                                    if (Thread.currentThread().isVirtual()) {
+                                        onBodyThread[0]++;
+                                    }
+                                    return Unit.INSTANCE;
+                                },
+                                c));
+        CompletableFuture<Object> b = FutureKt.future(
+                scope,
+                EmptyCoroutineContext.INSTANCE,
+                CoroutineStart.DEFAULT,
+                (s, c) -> Coroutines.runSuspending(
+                        () -> {
+                            for (int i = 0; i < n; i++) {
+                                Suspend.call(c2 -> {
+                                    counter[0]++;
+                                    return YieldKt.yield(c2);
+                                });
+                            }
+                            return null;
+                        },
+                        c));
         a.get();
         b.get();
         assertEquals(2 * n, counter[0]);
@@ -120,11 +134,15 @@ class FreeThreadingTest {
     void threadContextElementsAreSeenByTheCollector() throws Exception {
         ThreadLocal<String> requestId = new ThreadLocal<>();
         List<String> seen = new ArrayList<>();
-        BuildersKt.runBlocking(Dispatchers.getDefault().plus(ThreadContextElementKt.asContextElement(requestId, "req-7")),
-                (scope, c) -> ints(200).collect((FlowCollector<Integer>) (v, c2) -> {
-                    seen.add(requestId.get());
-                    return Unit.INSTANCE;
-                }, c));
+        BuildersKt.runBlocking(
+                Dispatchers.getDefault().plus(ThreadContextElementKt.asContextElement(requestId, "req-7")),
+                (scope, c) -> ints(200)
+                        .collect(
+                                (FlowCollector<Integer>) (v, c2) -> {
+                                    seen.add(requestId.get());
+                                    return Unit.INSTANCE;
+                                },
+                                c));
         assertEquals(200, seen.size());
         assertTrue(seen.stream().allMatch("req-7"::equals), () -> "lost the thread-local in " + seen);
     }

@@ -60,7 +60,8 @@ class FusionTest {
         l -> logged(l, AsyncFlow.range(1, 100)).take(5).filter(v -> v > 2).take(2),
         l -> logged(l, AsyncFlow.range(0, 0)).map(v -> v),
         l -> logged(l, AsyncFlow.fromIterable(List.of(3, 2, 1))).onEach(v -> l.add("second " + v)),
-        l -> logged(l, AsyncFlow.fromStream(() -> Stream.of(1, 2, 3).onClose(() -> l.add("closed")))).take(2),
+        l -> logged(l, AsyncFlow.fromStream(() -> Stream.of(1, 2, 3).onClose(() -> l.add("closed"))))
+                .take(2),
         l -> logged(l, AsyncFlow.fromStream(() -> Stream.of(1, 2, 3).onClose(() -> l.add("closed")))),
         // failures: null results, checked and unchecked exceptions, null elements, bad sources
         l -> logged(l, AsyncFlow.range(1, 5)).map(v -> v == 3 ? null : v),
@@ -87,23 +88,31 @@ class FusionTest {
             throw new IOException("cannot open");
         }),
         l -> AsyncFlow.<Integer>fromStream(() -> null),
-        l -> logged(l, AsyncFlow.fromStream(() -> Stream.of(1, 2, 3).onClose(() -> {
-            l.add("closed");
-            throw new IllegalStateException("close failed");
-        }))),
-        l -> logged(l, AsyncFlow.fromStream(() -> Stream.of(1, 2, 3).onClose(() -> {
-            l.add("closed");
-            throw new IllegalStateException("close failed");
-        }))).take(1),
-        l -> logged(l, AsyncFlow.fromStream(() -> Stream.of(1, 2, 3).onClose(() -> {
-            l.add("closed");
-            throw new IllegalStateException("close failed");
-        }))).map(v -> {
-            if (v == 2) {
-                throw new IllegalArgumentException("bad " + v);
-            }
-            return v;
-        }),
+        l -> logged(
+                l,
+                AsyncFlow.fromStream(() -> Stream.of(1, 2, 3).onClose(() -> {
+                    l.add("closed");
+                    throw new IllegalStateException("close failed");
+                }))),
+        l -> logged(
+                        l,
+                        AsyncFlow.fromStream(() -> Stream.of(1, 2, 3).onClose(() -> {
+                            l.add("closed");
+                            throw new IllegalStateException("close failed");
+                        })))
+                .take(1),
+        l -> logged(
+                        l,
+                        AsyncFlow.fromStream(() -> Stream.of(1, 2, 3).onClose(() -> {
+                            l.add("closed");
+                            throw new IllegalStateException("close failed");
+                        })))
+                .map(v -> {
+                    if (v == 2) {
+                        throw new IllegalArgumentException("bad " + v);
+                    }
+                    return v;
+                }),
     };
 
     private interface Terminal extends Function<AsyncFlow<Integer>, Object> {}
@@ -186,7 +195,8 @@ class FusionTest {
     @Test
     void toSetMatchesTheKotlinxPath() {
         assertMatchesTheKotlinxPath("toSet", AsyncFlow::toSet);
-        assertMatchesTheKotlinxPath("toSet of duplicates", f -> f.map(v -> v % 3).toSet());
+        assertMatchesTheKotlinxPath(
+                "toSet of duplicates", f -> f.map(v -> v % 3).toSet());
     }
 
     @Test
@@ -199,24 +209,28 @@ class FusionTest {
     void anyMatchesTheKotlinxPath() {
         assertMatchesTheKotlinxPath("any > 2", f -> f.any(v -> v > 2));
         assertMatchesTheKotlinxPath("any never", f -> f.any(v -> false));
-        assertMatchesTheKotlinxPath("any throwing", f -> f.any(v -> {
-            if (v > 1) {
-                throw new IOException("predicate " + v);
-            }
-            return false;
-        }));
+        assertMatchesTheKotlinxPath(
+                "any throwing",
+                f -> f.any(v -> {
+                    if (v > 1) {
+                        throw new IOException("predicate " + v);
+                    }
+                    return false;
+                }));
     }
 
     @Test
     void allMatchesTheKotlinxPath() {
         assertMatchesTheKotlinxPath("all < 4", f -> f.all(v -> v < 4));
         assertMatchesTheKotlinxPath("all always", f -> f.all(v -> true));
-        assertMatchesTheKotlinxPath("all throwing", f -> f.all(v -> {
-            if (v > 1) {
-                throw new IllegalStateException("predicate " + v);
-            }
-            return true;
-        }));
+        assertMatchesTheKotlinxPath(
+                "all throwing",
+                f -> f.all(v -> {
+                    if (v > 1) {
+                        throw new IllegalStateException("predicate " + v);
+                    }
+                    return true;
+                }));
     }
 
     @Test
@@ -228,7 +242,8 @@ class FusionTest {
     @Test
     void toSetSingleAndAnyTakeTheFusedLoop() {
         List<Boolean> fused = new ArrayList<>();
-        AsyncFlow<Integer> probe = AsyncFlow.range(0, 3).onEach(v -> fused.add(fusedOnStack())).map(v -> v);
+        AsyncFlow<Integer> probe =
+                AsyncFlow.range(0, 3).onEach(v -> fused.add(fusedOnStack())).map(v -> v);
         assertEquals(java.util.Set.of(0, 1, 2), probe.toSet());
         assertEquals(2, probe.filter(v -> v == 2).single());
         assertTrue(probe.any(v -> v == 1));
@@ -240,27 +255,46 @@ class FusionTest {
 
     @Test
     void matrixSpotChecksHaveTheExpectedValues() {
-        assertEquals(List.of(0, 6, 12, 18, 24, 30, 36), AsyncFlow.range(0, 20).map(v -> v * 2)
-                .filter(v -> v % 3 == 0).toList());
-        assertEquals(List.of(105, 101, 103), AsyncFlow.of(5, 1, 4, 2, 3).filterNot(v -> v % 2 == 0)
-                .map(v -> v + 100).toList());
+        assertEquals(
+                List.of(0, 6, 12, 18, 24, 30, 36),
+                AsyncFlow.range(0, 20).map(v -> v * 2).filter(v -> v % 3 == 0).toList());
+        assertEquals(
+                List.of(105, 101, 103),
+                AsyncFlow.of(5, 1, 4, 2, 3)
+                        .filterNot(v -> v % 2 == 0)
+                        .map(v -> v + 100)
+                        .toList());
         assertEquals(Optional.of(4), AsyncFlow.range(4, 9).first());
-        assertEquals(List.of(5, 1, 7), AsyncFlow.of(1, 2, 5, 1, 7).dropWhile(v -> v < 3).toList());
+        assertEquals(
+                List.of(5, 1, 7),
+                AsyncFlow.of(1, 2, 5, 1, 7).dropWhile(v -> v < 3).toList());
         assertEquals(45L, (long) AsyncFlow.range(0, 10).fold(0, Integer::sum));
 
-        NullPointerException npe = assertThrows(NullPointerException.class,
+        NullPointerException npe = assertThrows(
+                NullPointerException.class,
                 () -> AsyncFlow.range(1, 5).map(v -> v == 3 ? null : v).toList());
-        assertEquals("map: the function returned null for 3; AsyncFlow elements are non-null "
-                + "(use mapNotNull to drop elements)", npe.getMessage());
-        UncheckedIOException io = assertThrows(UncheckedIOException.class, () -> AsyncFlow.range(1, 5).map(v -> {
-            throw new IOException("io");
-        }).count());
+        assertEquals(
+                "map: the function returned null for 3; AsyncFlow elements are non-null "
+                        + "(use mapNotNull to drop elements)",
+                npe.getMessage());
+        UncheckedIOException io = assertThrows(
+                UncheckedIOException.class,
+                () -> AsyncFlow.range(1, 5)
+                        .map(v -> {
+                            throw new IOException("io");
+                        })
+                        .count());
         assertInstanceOf(IOException.class, io.getCause());
-        CompletionException ce = assertThrows(CompletionException.class, () -> AsyncFlow.range(1, 5).filter(v -> {
-            throw new Exception("checked");
-        }).toList());
+        CompletionException ce = assertThrows(
+                CompletionException.class,
+                () -> AsyncFlow.range(1, 5)
+                        .filter(v -> {
+                            throw new Exception("checked");
+                        })
+                        .toList());
         assertEquals("checked", ce.getCause().getMessage());
-        NullPointerException src = assertThrows(NullPointerException.class,
+        NullPointerException src = assertThrows(
+                NullPointerException.class,
                 () -> AsyncFlow.fromIterable(Arrays.asList(1, null)).toList());
         assertTrue(src.getMessage().startsWith("AsyncFlow.fromIterable: the source contains null"), src.getMessage());
     }
@@ -300,15 +334,17 @@ class FusionTest {
         assertEquals(11, produced.getAndSet(0));
 
         // the same counts on the kotlinx path
-        assertEquals(List.of(0, 2, 4), AsyncFlow.from(source.map(v -> v * 2).take(3).asFlow()).toList());
+        assertEquals(
+                List.of(0, 2, 4),
+                AsyncFlow.from(source.map(v -> v * 2).take(3).asFlow()).toList());
         assertEquals(3, produced.get());
     }
 
     @Test
     void streamsAreClosedOnEveryExitPath() {
         AtomicInteger closed = new AtomicInteger();
-        AsyncFlow<Integer> source = AsyncFlow.fromStream(() -> Stream.iterate(0, i -> i + 1).limit(1000)
-                .onClose(closed::incrementAndGet));
+        AsyncFlow<Integer> source = AsyncFlow.fromStream(
+                () -> Stream.iterate(0, i -> i + 1).limit(1000).onClose(closed::incrementAndGet));
 
         assertEquals(1000L, source.count());
         assertEquals(1, closed.getAndSet(0), "completion");
@@ -319,17 +355,22 @@ class FusionTest {
         assertEquals(Optional.of(0), source.first());
         assertEquals(1, closed.getAndSet(0), "first");
 
-        assertThrows(IllegalStateException.class, () -> source.map(v -> {
-            if (v == 5) {
-                throw new IllegalStateException("stage");
-            }
-            return v;
-        }).toList());
+        assertThrows(
+                IllegalStateException.class,
+                () -> source.map(v -> {
+                            if (v == 5) {
+                                throw new IllegalStateException("stage");
+                            }
+                            return v;
+                        })
+                        .toList());
         assertEquals(1, closed.getAndSet(0), "stage failure");
 
-        assertThrows(UncheckedIOException.class, () -> source.forEach(v -> {
-            throw new IOException("terminal");
-        }));
+        assertThrows(
+                UncheckedIOException.class,
+                () -> source.forEach(v -> {
+                    throw new IOException("terminal");
+                }));
         assertEquals(1, closed.getAndSet(0), "terminal failure");
 
         Thread.currentThread().interrupt();
@@ -343,7 +384,8 @@ class FusionTest {
     @Test
     void anInterruptedCallerGetsCancellationWithTheFlagKept() {
         AtomicInteger seen = new AtomicInteger();
-        CancellationException ce = assertThrows(CancellationException.class,
+        CancellationException ce = assertThrows(
+                CancellationException.class,
                 () -> AsyncFlow.range(0, 1_000_000).map(v -> v + 1).forEach(v -> {
                     if (seen.incrementAndGet() == 5) {
                         Thread.currentThread().interrupt();
@@ -351,7 +393,9 @@ class FusionTest {
                 }));
         assertTrue(Thread.currentThread().isInterrupted(), "flag kept");
         assertTrue(seen.get() <= 1024, "stopped within one check interval, saw " + seen.get());
-        assertEquals("blocking collection: the thread " + Thread.currentThread().getName() + " was interrupted", ce.getMessage());
+        assertEquals(
+                "blocking collection: the thread " + Thread.currentThread().getName() + " was interrupted",
+                ce.getMessage());
         Thread.interrupted();
 
         Thread.currentThread().interrupt();
@@ -403,9 +447,10 @@ class FusionTest {
         List<Boolean> fused = new ArrayList<>();
         List<Boolean> kotlinx = new ArrayList<>();
         flow.onEach(v -> {
-            fused.add(fusedOnStack());
-            kotlinx.add(kotlinxOnStack());
-        }).forEach(v -> { });
+                    fused.add(fusedOnStack());
+                    kotlinx.add(kotlinxOnStack());
+                })
+                .forEach(v -> {});
         assertEquals(List.of(true, true, true), fused);
         assertEquals(List.of(false, false, false), kotlinx);
 
@@ -429,10 +474,15 @@ class FusionTest {
         assertEquals(List.of(false, false), fused);
         fused.clear();
 
-        assertEquals(List.of(0, 1), AsyncFlow.generate(e -> {
-            e.emit(0);
-            e.emit(1);
-        }).onEach(v -> fused.add(fusedOnStack())).take(5).toList());
+        assertEquals(
+                List.of(0, 1),
+                AsyncFlow.generate(e -> {
+                            e.emit(0);
+                            e.emit(1);
+                        })
+                        .onEach(v -> fused.add(fusedOnStack()))
+                        .take(5)
+                        .toList());
         assertEquals(List.of(false, false), fused);
         fused.clear();
 
@@ -445,7 +495,10 @@ class FusionTest {
 
     @Test
     void kotlinCollectorsStillSeeTheKotlinxFlow() {
-        AsyncFlow<Integer> flow = AsyncFlow.range(0, 10).map(v -> v * 3).filterNot(v -> v % 2 == 0).take(3);
+        AsyncFlow<Integer> flow = AsyncFlow.range(0, 10)
+                .map(v -> v * 3)
+                .filterNot(v -> v % 2 == 0)
+                .take(3);
         List<Integer> viaKotlin = Suspend.call(c -> FlowKt.toList(flow, new ArrayList<>(), c));
         assertEquals(List.of(3, 9, 15), viaKotlin);
         assertEquals(viaKotlin, flow.toList());
@@ -456,7 +509,8 @@ class FusionTest {
 
     @Test
     void aFusedFlowCanBeCollectedAgainWithFreshStageState() {
-        AsyncFlow<Integer> flow = AsyncFlow.range(0, 10).drop(2).dropWhile(v -> v < 4).take(3);
+        AsyncFlow<Integer> flow =
+                AsyncFlow.range(0, 10).drop(2).dropWhile(v -> v < 4).take(3);
         assertEquals(List.of(4, 5, 6), flow.toList());
         assertEquals(List.of(4, 5, 6), flow.toList());
         assertEquals(3L, flow.count());

@@ -57,10 +57,20 @@ import kotlinx.coroutines.future.FutureKt;
 final class HandoffStorm {
     static final long BOUND_SECONDS = 10;
 
-    enum Path { RUN_BLOCKING, LIMITED_PARALLELISM, CALLER_LOOP, CALLER_BUFFER }
+    enum Path {
+        RUN_BLOCKING,
+        LIMITED_PARALLELISM,
+        CALLER_LOOP,
+        CALLER_BUFFER
+    }
 
     /** How fast a side goes: spins per element, or waits, changing in bursts for BURSTY. */
-    enum Speed { FAST, SLOW, BURSTY, WAITING }
+    enum Speed {
+        FAST,
+        SLOW,
+        BURSTY,
+        WAITING
+    }
 
     private HandoffStorm() {}
 
@@ -68,8 +78,14 @@ final class HandoffStorm {
     record Stats(int rounds, long elements, Map<Path, Long> perPath, Map<Path, Long> millisPerPath, double seconds) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%d collections, %,d elements checked in %.1f s (two at a time);"
-                    + " collections per path %s, their summed milliseconds %s", rounds, elements, seconds, perPath,
+            return String.format(
+                    Locale.ROOT,
+                    "%d collections, %,d elements checked in %.1f s (two at a time);"
+                            + " collections per path %s, their summed milliseconds %s",
+                    rounds,
+                    elements,
+                    seconds,
+                    perPath,
                     millisPerPath);
         }
     }
@@ -126,7 +142,8 @@ final class HandoffStorm {
                     elements += got.size();
                 }
                 Round first = pair.get(0);
-                LeakCheck.awaitNoActiveBodies(() -> prefix(seed, first) + "(and the one beside it) after both returned");
+                LeakCheck.awaitNoActiveBodies(
+                        () -> prefix(seed, first) + "(and the one beside it) after both returned");
             }
         } finally {
             callers.shutdownNow();
@@ -149,7 +166,8 @@ final class HandoffStorm {
             String bodies = String.join("\n", LeakCheck.bodyThreads());
             f.cancel(true);
             throw new AssertionError(prefix(seed, r) + "did not finish within " + BOUND_SECONDS
-                    + " s (a lost wake-up?); threads named coflow-body:\n" + bodies + "\ncaller threads:\n" + callerStacks());
+                    + " s (a lost wake-up?); threads named coflow-body:\n" + bodies + "\ncaller threads:\n"
+                    + callerStacks());
         } catch (ExecutionException e) {
             throw new AssertionError(prefix(seed, r) + "failed: " + e.getCause(), e.getCause());
         }
@@ -172,8 +190,9 @@ final class HandoffStorm {
     static String check(List<Integer> got, int expected) {
         for (int i = 0; i < Math.min(got.size(), expected); i++) {
             if (got.get(i) != i) {
-                return "element " + i + " is " + got.get(i) + " (" + (got.get(i) < i ? "duplicated" : "lost or reordered")
-                        + "): ..." + got.subList(Math.max(0, i - 3), Math.min(got.size(), i + 4)) + "...";
+                return "element " + i + " is " + got.get(i) + " ("
+                        + (got.get(i) < i ? "duplicated" : "lost or reordered") + "): ..."
+                        + got.subList(Math.max(0, i - 3), Math.min(got.size(), i + 4)) + "...";
             }
         }
         if (got.size() != expected) {
@@ -198,21 +217,32 @@ final class HandoffStorm {
                 int noise = r.nextInt(3);
                 boolean loop = path == Path.RUN_BLOCKING;
                 String where = loop ? "in a user's runBlocking event loop" : "on Default.limitedParallelism(1)";
-                yield new Round(index, text + " collected by kotlinx " + where + ", collector " + consumer + ", "
-                        + noise + " other coroutines there", n,
+                yield new Round(
+                        index,
+                        text + " collected by kotlinx " + where + ", collector " + consumer + ", " + noise
+                                + " other coroutines there",
+                        n,
                         () -> collectByKotlin(gen, loop ? null : single, consumer, noise, seed ^ 0x5DEECE66DL));
             }
             case CALLER_LOOP -> {
                 int terminal = r.nextInt(2);
-                yield new Round(index, text + (terminal == 0 ? ".toList()" : ".forEach(consumer " + consumer + ")")
-                        + " from plain Java", n, () -> terminal == 0 ? gen.toList() : forEach(gen, consumer, seed));
+                yield new Round(
+                        index,
+                        text + (terminal == 0 ? ".toList()" : ".forEach(consumer " + consumer + ")")
+                                + " from plain Java",
+                        n,
+                        () -> terminal == 0 ? gen.toList() : forEach(gen, consumer, seed));
             }
             case CALLER_BUFFER -> {
                 int capacity = new int[] {1, 1, 2, 3, 8, 64, Channel.BUFFERED, 0}[r.nextInt(8)];
                 int terminal = r.nextInt(2);
                 AsyncFlow<Integer> buffered = capacity == Channel.BUFFERED ? gen.buffer() : gen.buffer(capacity);
-                yield new Round(index, text + (capacity == Channel.BUFFERED ? ".buffer()" : ".buffer(" + capacity + ")")
-                        + (terminal == 0 ? ".toList()" : ".forEach(consumer " + consumer + ")") + " from plain Java", n,
+                yield new Round(
+                        index,
+                        text + (capacity == Channel.BUFFERED ? ".buffer()" : ".buffer(" + capacity + ")")
+                                + (terminal == 0 ? ".toList()" : ".forEach(consumer " + consumer + ")")
+                                + " from plain Java",
+                        n,
                         () -> terminal == 0 ? buffered.toList() : forEach(buffered, consumer, seed));
             }
         };
@@ -244,7 +274,7 @@ final class HandoffStorm {
 
         void step(boolean body) {
             switch (speed) {
-                case FAST -> { }
+                case FAST -> {}
                 case SLOW -> spin(20 + random.nextInt(200));
                 case BURSTY -> {
                     if (burstLeft-- <= 0) {
@@ -295,12 +325,13 @@ final class HandoffStorm {
      * caller's event loop) or in a future on {@code dispatcher}, beside {@code noise} coroutines that
      * yield and delay on the same loop or dispatcher.
      */
-    private static List<Integer> collectByKotlin(AsyncFlow<Integer> flow, CoroutineDispatcher dispatcher, Speed speed,
-            int noise, long seed) throws Exception {
+    private static List<Integer> collectByKotlin(
+            AsyncFlow<Integer> flow, CoroutineDispatcher dispatcher, Speed speed, int noise, long seed)
+            throws Exception {
         Random p = new Random(seed);
         // the collector's own pace, as a Kotlin suspend lambda: it returns yield's or delay's result
-        kotlinx.coroutines.flow.Flow<Integer> paced = FlowKt.onEach(flow, (Integer value, Continuation<? super Unit> k) ->
-                switch (speed) {
+        kotlinx.coroutines.flow.Flow<Integer> paced =
+                FlowKt.onEach(flow, (Integer value, Continuation<? super Unit> k) -> switch (speed) {
                     case FAST -> Unit.INSTANCE;
                     case SLOW, BURSTY -> {
                         Pace.spin(20 + p.nextInt(200));
@@ -311,18 +342,21 @@ final class HandoffStorm {
                         yield w == 0 ? DelayKt.delay(1, k) : w < 4 ? YieldKt.yield(k) : Unit.INSTANCE;
                     }
                 });
-        kotlin.jvm.functions.Function2<CoroutineScope, Continuation<? super List<Integer>>, Object> block = (scope, c) -> {
-            for (int k = 0; k < noise; k++) {
-                BuildersKt.launch(scope, EmptyCoroutineContext.INSTANCE, CoroutineStart.DEFAULT, HandoffStorm::noise);
-            }
-            @SuppressWarnings({"unchecked", "rawtypes"})
-            Continuation<? super List<? extends Integer>> k = (Continuation) c;
-            return FlowKt.toList(paced, new ArrayList<Integer>(), k);
-        };
+        kotlin.jvm.functions.Function2<CoroutineScope, Continuation<? super List<Integer>>, Object> block =
+                (scope, c) -> {
+                    for (int k = 0; k < noise; k++) {
+                        BuildersKt.launch(
+                                scope, EmptyCoroutineContext.INSTANCE, CoroutineStart.DEFAULT, HandoffStorm::noise);
+                    }
+                    @SuppressWarnings({"unchecked", "rawtypes"})
+                    Continuation<? super List<? extends Integer>> k = (Continuation) c;
+                    return FlowKt.toList(paced, new ArrayList<Integer>(), k);
+                };
         if (dispatcher == null) {
             return BuildersKt.runBlocking(EmptyCoroutineContext.INSTANCE, block);
         }
-        CompletableFuture<List<Integer>> f = FutureKt.future(GlobalScope.INSTANCE, dispatcher, CoroutineStart.DEFAULT, block);
+        CompletableFuture<List<Integer>> f =
+                FutureKt.future(GlobalScope.INSTANCE, dispatcher, CoroutineStart.DEFAULT, block);
         try {
             return f.get(BOUND_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -332,8 +366,12 @@ final class HandoffStorm {
 
     /** Other work on the same loop or dispatcher (kotlinx's own code): 40 steps, each a yield or, every 10th, delay(1). */
     private static Object noise(CoroutineScope scope, Continuation<? super Unit> c) {
-        return FlowKt.collect(FlowKt.onEach(FlowKt.asFlow(new kotlin.ranges.IntRange(1, 40)),
-                (Integer v, Continuation<? super Unit> k) -> v % 10 == 0 ? DelayKt.delay(1, k) : YieldKt.yield(k)), c);
+        return FlowKt.collect(
+                FlowKt.onEach(
+                        FlowKt.asFlow(new kotlin.ranges.IntRange(1, 40)),
+                        (Integer v, Continuation<? super Unit> k) ->
+                                v % 10 == 0 ? DelayKt.delay(1, k) : YieldKt.yield(k)),
+                c);
     }
 
     /**
@@ -345,7 +383,8 @@ final class HandoffStorm {
         int rounds = Integer.parseInt(args[1]);
         try {
             Stats s = run(seed, rounds);
-            System.out.println("HandoffStorm(spinNanos=" + System.getProperty("coflow.spinNanos", "default") + "): " + s);
+            System.out.println(
+                    "HandoffStorm(spinNanos=" + System.getProperty("coflow.spinNanos", "default") + "): " + s);
         } catch (Throwable t) {
             t.printStackTrace();
             System.exit(1);

@@ -68,16 +68,25 @@ class HandoffStressTest {
     /** Runs the harness in a child JVM with {@code flags}; it must print its stats and exit 0. */
     private static void forked(int rounds, String... flags) throws Exception {
         long seed = seed();
-        String java = ProcessHandle.current().info().command().orElseThrow(
-                () -> new AssertionError("the java binary of this JVM is not known"));
+        String java = ProcessHandle.current()
+                .info()
+                .command()
+                .orElseThrow(() -> new AssertionError("the java binary of this JVM is not known"));
         Path out = Files.createTempFile("coflow-handoff", ".out");
         try {
             List<String> command = new java.util.ArrayList<>();
             command.add(java);
             command.addAll(List.of(flags));
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), HandoffStorm.class.getName(),
-                    Long.toString(seed), Integer.toString(rounds)));
-            Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            command.addAll(List.of(
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    HandoffStorm.class.getName(),
+                    Long.toString(seed),
+                    Integer.toString(rounds)));
+            Process child = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start();
             // each collection is bounded by the harness itself; this bounds the whole child
             long limit = 60 + rounds / 10;
             boolean exited = child.waitFor(limit, TimeUnit.SECONDS);
@@ -86,10 +95,15 @@ class HandoffStressTest {
                 child.waitFor(10, TimeUnit.SECONDS);
             }
             String output = Files.readString(out, StandardCharsets.UTF_8);
-            assertTrue(exited, () -> "the child JVM (" + String.join(" ", flags) + ", seed " + seed
-                    + ") did not finish within " + limit + " s; its output:\n" + output);
-            assertEquals(0, child.exitValue(), () -> "the child JVM (" + String.join(" ", flags) + ", seed " + seed
-                    + ") failed; its output:\n" + output);
+            assertTrue(
+                    exited,
+                    () -> "the child JVM (" + String.join(" ", flags) + ", seed " + seed + ") did not finish within "
+                            + limit + " s; its output:\n" + output);
+            assertEquals(
+                    0,
+                    child.exitValue(),
+                    () -> "the child JVM (" + String.join(" ", flags) + ", seed " + seed + ") failed; its output:\n"
+                            + output);
             assertTrue(output.contains(rounds + " collections"), () -> "no stats in the child's output:\n" + output);
             System.out.print("HandoffStressTest forked " + String.join(" ", flags) + " (seed " + seed + "): " + output);
         } finally {

@@ -47,18 +47,25 @@ class InlineFastPathTest {
             e.emit(2);
         });
         List<Boolean> overlapped = new ArrayList<>();
-        assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> f.buffer(2).forEach(v -> {
-            if (v == 1) {
-                overlapped.add(producedSecond.await(10, java.util.concurrent.TimeUnit.SECONDS));
-            }
-        }));
+        assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(20),
+                () -> f.buffer(2).forEach(v -> {
+                    if (v == 1) {
+                        overlapped.add(producedSecond.await(10, java.util.concurrent.TimeUnit.SECONDS));
+                    }
+                }));
         assertEquals(List.of(true), overlapped);
         // a consumer lambda is not part of the producer's body: it is a step of the consumer's
         // coroutine, and its waits are the consumer's (no protocol error with the producer's fiber)
-        assertEquals(List.of(true), AsyncFlow.of(1).buffer().map(v -> {
-            Suspend.delay(1);
-            return Suspend.inCoroutine();
-        }).toList());
+        assertEquals(
+                List.of(true),
+                AsyncFlow.of(1)
+                        .buffer()
+                        .map(v -> {
+                            Suspend.delay(1);
+                            return Suspend.inCoroutine();
+                        })
+                        .toList());
     }
 
     @Test
@@ -78,7 +85,7 @@ class InlineFastPathTest {
                 log.add("finally");
             }
         });
-        assertThrows(java.util.concurrent.CancellationException.class, () -> endless.forEach(v -> { }));
+        assertThrows(java.util.concurrent.CancellationException.class, () -> endless.forEach(v -> {}));
         assertTrue(Thread.interrupted(), "the interrupt flag is kept (and cleared here)");
         assertEquals(List.of("finally"), log);
     }

@@ -33,13 +33,16 @@ class InterruptRuleTest {
         return Stream.of(
                 Arguments.of("AsyncFlow.range(0, 3)", AsyncFlow.range(0, 3)),
                 Arguments.of("AsyncFlow.fromIterable(List.of(0, 1, 2))", AsyncFlow.fromIterable(List.of(0, 1, 2))),
-                Arguments.of("AsyncFlow.range(0, 3).buffer(2)", AsyncFlow.range(0, 3).buffer(2)),
-                Arguments.of("a generator that waits (Suspend.delay(10) before each emit)", AsyncFlow.<Integer>generate(out -> {
-                    for (int i = 0; i < 3; i++) {
-                        Suspend.delay(10);
-                        out.emit(i);
-                    }
-                })),
+                Arguments.of(
+                        "AsyncFlow.range(0, 3).buffer(2)", AsyncFlow.range(0, 3).buffer(2)),
+                Arguments.of(
+                        "a generator that waits (Suspend.delay(10) before each emit)",
+                        AsyncFlow.<Integer>generate(out -> {
+                            for (int i = 0; i < 3; i++) {
+                                Suspend.delay(10);
+                                out.emit(i);
+                            }
+                        })),
                 Arguments.of("a plain generator (emit 0, 1, 2)", AsyncFlow.<Integer>generate(out -> {
                     for (int i = 0; i < 3; i++) {
                         out.emit(i);
@@ -55,7 +58,8 @@ class InterruptRuleTest {
     void toListEnteredWithTheInterruptFlagSetThrowsCancellationAndKeepsTheFlag(String name, AsyncFlow<Integer> flow)
             throws Exception {
         Outcome o = callInterrupted(flow::toList);
-        assertTrue(o.failure() instanceof CancellationException,
+        assertTrue(
+                o.failure() instanceof CancellationException,
                 () -> name + ": expected CancellationException, but the call "
                         + (o.failure() == null ? "returned " + o.result() : "threw " + o.failure()));
         assertTrue(o.stillInterrupted(), () -> name + ": the interrupt flag must stay set");
@@ -73,7 +77,8 @@ class InterruptRuleTest {
         for (int i = 0; i < 100; i++) {
             Outcome o = callInterrupted(flow::toList);
             int call = i;
-            assertTrue(o.failure() instanceof CancellationException && o.stillInterrupted(),
+            assertTrue(
+                    o.failure() instanceof CancellationException && o.stillInterrupted(),
                     () -> name + ", call " + call + ": expected CancellationException with the flag kept, but "
                             + (o.failure() == null ? "returned " + o.result() : "threw " + o.failure())
                             + (o.stillInterrupted() ? "" : " (flag cleared)"));
@@ -82,15 +87,24 @@ class InterruptRuleTest {
 
     static Stream<Arguments> bufferedFlows() {
         return Stream.of(
-                Arguments.of("AsyncFlow.range(0, 3).buffer(1)", AsyncFlow.range(0, 3).buffer(1)),
-                Arguments.of("AsyncFlow.range(0, 3).buffer(64)", AsyncFlow.range(0, 3).buffer(64)),
-                Arguments.of("AsyncFlow.range(0, 3).buffer(0)", AsyncFlow.range(0, 3).buffer(0)),
-                Arguments.of("AsyncFlow.range(0, 3).conflate()", AsyncFlow.range(0, 3).conflate()),
-                Arguments.of("generate(emit 0, 1, 2).buffer(2)", AsyncFlow.<Integer>generate(out -> {
-                    for (int i = 0; i < 3; i++) {
-                        out.emit(i);
-                    }
-                }).buffer(2)));
+                Arguments.of(
+                        "AsyncFlow.range(0, 3).buffer(1)", AsyncFlow.range(0, 3).buffer(1)),
+                Arguments.of(
+                        "AsyncFlow.range(0, 3).buffer(64)",
+                        AsyncFlow.range(0, 3).buffer(64)),
+                Arguments.of(
+                        "AsyncFlow.range(0, 3).buffer(0)", AsyncFlow.range(0, 3).buffer(0)),
+                Arguments.of(
+                        "AsyncFlow.range(0, 3).conflate()",
+                        AsyncFlow.range(0, 3).conflate()),
+                Arguments.of(
+                        "generate(emit 0, 1, 2).buffer(2)",
+                        AsyncFlow.<Integer>generate(out -> {
+                                    for (int i = 0; i < 3; i++) {
+                                        out.emit(i);
+                                    }
+                                })
+                                .buffer(2)));
     }
 
     /** Runs {@code call} on a fresh thread whose interrupt flag is set first; bounded. */

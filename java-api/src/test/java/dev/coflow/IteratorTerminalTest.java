@@ -45,7 +45,8 @@ class IteratorTerminalTest {
     @Test
     void iteratesToTheEnd() {
         List<Integer> seen = new ArrayList<>();
-        try (CloseableIterator<Integer> it = AsyncFlow.range(0, 4).map(x -> x * 2).iterator()) {
+        try (CloseableIterator<Integer> it =
+                AsyncFlow.range(0, 4).map(x -> x * 2).iterator()) {
             while (it.hasNext()) {
                 seen.add(it.next());
             }
@@ -257,7 +258,8 @@ class IteratorTerminalTest {
     @Test
     void twoIteratorsInterleaved() {
         assertTimeoutPreemptively(GUARD, () -> {
-            try (var a = gen(20).iterator(); var b = gen(20).iterator()) {
+            try (var a = gen(20).iterator();
+                    var b = gen(20).iterator()) {
                 for (int i = 0; i < 20; i++) {
                     assertEquals(i, a.next());
                     assertEquals(i, b.next());

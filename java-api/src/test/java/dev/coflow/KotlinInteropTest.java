@@ -10,16 +10,16 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import kotlin.coroutines.Continuation;
 import kotlin.coroutines.ContinuationInterceptor;
 import kotlin.jvm.functions.Function2;
 import kotlinx.coroutines.BuildersKt;
 import kotlinx.coroutines.CoroutineScope;
 import kotlinx.coroutines.Dispatchers;
+import kotlinx.coroutines.ExecutorsKt;
 import kotlinx.coroutines.flow.Flow;
 import kotlinx.coroutines.flow.FlowKt;
-import java.util.concurrent.Executors;
-import kotlinx.coroutines.ExecutorsKt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -40,7 +40,10 @@ class KotlinInteropTest {
     /** start, start+1, ... (n elements); records where its body ran and in which dispatcher. */
     private AsyncFlow<Integer> numbers(int start, int n) {
         return AsyncFlow.generate(e -> {
-            bodyThreads.add(Thread.currentThread().isVirtual() ? "virtual" : Thread.currentThread().getName());
+            bodyThreads.add(
+                    Thread.currentThread().isVirtual()
+                            ? "virtual"
+                            : Thread.currentThread().getName());
             bodyDispatchers.add(Suspend.context().get(ContinuationInterceptor.Key));
             for (int i = start; i < start + n; i++) {
                 if (i % 7 == 0) {
@@ -80,9 +83,12 @@ class KotlinInteropTest {
         });
         Flow<Integer> evens = FlowKt.filter(doubled, (v, c) -> v % 4 == 0);
         List<Integer> r = onDefault((s, c) -> toList(evens, c));
-        assertEquals(range(0, 50).stream().map(v -> v * 2).filter(v -> v % 4 == 0).toList(), r);
+        assertEquals(
+                range(0, 50).stream().map(v -> v * 2).filter(v -> v % 4 == 0).toList(), r);
         assertEquals(Set.of("virtual"), bodyThreads);
-        assertEquals(Set.of(Dispatchers.getDefault()), Set.copyOf(downstreamDispatchers),
+        assertEquals(
+                Set.of(Dispatchers.getDefault()),
+                Set.copyOf(downstreamDispatchers),
                 "elements must reach the collector's context");
         assertEquals(List.of(Dispatchers.getDefault()), bodyDispatchers);
     }
@@ -106,8 +112,8 @@ class KotlinInteropTest {
 
     @Test
     void insideWithContext() {
-        List<Integer> r = onDefault((s, c) -> BuildersKt.withContext(Dispatchers.getIO(),
-                (s2, c2) -> toList(numbers(0, 30), c2), c));
+        List<Integer> r = onDefault((s, c) ->
+                BuildersKt.withContext(Dispatchers.getIO(), (s2, c2) -> toList(numbers(0, 30), c2), c));
         assertEquals(range(0, 30), r);
         assertEquals(List.of(Dispatchers.getIO()), bodyDispatchers);
     }
@@ -145,7 +151,8 @@ class KotlinInteropTest {
         assertEquals(100, r.size());
         for (int k = 0; k < 4; k++) {
             int base = k * 100;
-            List<Integer> inner = r.stream().filter(v -> v >= base && v < base + 100).toList();
+            List<Integer> inner =
+                    r.stream().filter(v -> v >= base && v < base + 100).toList();
             assertEquals(range(base, 25), inner, "each inner generator's values stay in order");
         }
     }
@@ -167,8 +174,7 @@ class KotlinInteropTest {
             }
             return v;
         });
-        var e = assertThrows(IllegalStateException.class,
-                () -> onDefault((s, c) -> toList(failing, c)));
+        var e = assertThrows(IllegalStateException.class, () -> onDefault((s, c) -> toList(failing, c)));
         assertEquals("kotlin side failed", e.getMessage());
         assertEquals(List.of("finally"), log);
     }
@@ -176,14 +182,22 @@ class KotlinInteropTest {
     @Test
     void asyncFlowTerminalsAcceptKotlinOperatorChains() {
         Flow<Integer> kotlinChain = FlowKt.flowOn(FlowKt.map(numbers(0, 20), (v, c) -> v + 1), Dispatchers.getIO());
-        assertTimeoutPreemptively(DEADLOCK_GUARD, () -> assertEquals(range(1, 20), AsyncFlow.from(kotlinChain).toList()));
+        assertTimeoutPreemptively(
+                DEADLOCK_GUARD,
+                () -> assertEquals(range(1, 20), AsyncFlow.from(kotlinChain).toList()));
     }
 
     @Test
     void unconfinedCollector() {
         @SuppressWarnings({"unchecked", "rawtypes"})
-        List<Integer> r = (List<Integer>) assertTimeoutPreemptively(DEADLOCK_GUARD, () -> BuildersKt.runBlocking(Dispatchers.getUnconfined(),
-                (s, c) -> FlowKt.toList((kotlinx.coroutines.flow.Flow) FlowKt.take(numbers(0, 100), 30), new ArrayList<>(), (kotlin.coroutines.Continuation) c)));
+        List<Integer> r = (List<Integer>) assertTimeoutPreemptively(
+                DEADLOCK_GUARD,
+                () -> BuildersKt.runBlocking(
+                        Dispatchers.getUnconfined(),
+                        (s, c) -> FlowKt.toList(
+                                (kotlinx.coroutines.flow.Flow) FlowKt.take(numbers(0, 100), 30),
+                                new ArrayList<>(),
+                                (kotlin.coroutines.Continuation) c)));
         assertEquals(range(0, 30), r);
     }
 
@@ -191,9 +205,13 @@ class KotlinInteropTest {
     void singleThreadDispatcherFlowOn() {
         var ex = Executors.newSingleThreadExecutor();
         try {
-            List<Integer> r = assertTimeoutPreemptively(DEADLOCK_GUARD, () -> numbers(0, 100).flowOn(ExecutorsKt.from(ex)).toList());
+            List<Integer> r = assertTimeoutPreemptively(
+                    DEADLOCK_GUARD,
+                    () -> numbers(0, 100).flowOn(ExecutorsKt.from(ex)).toList());
             assertEquals(range(0, 100), r);
-            List<Integer> r2 = assertTimeoutPreemptively(DEADLOCK_GUARD, () -> numbers(0, 100).flowOn(ExecutorsKt.from(ex)).take(3).toList());
+            List<Integer> r2 = assertTimeoutPreemptively(
+                    DEADLOCK_GUARD,
+                    () -> numbers(0, 100).flowOn(ExecutorsKt.from(ex)).take(3).toList());
             assertEquals(List.of(0, 1, 2), r2);
         } finally {
             ex.shutdownNow();

@@ -75,8 +75,10 @@ class LambdaStepTest {
     }
 
     private static long now() {
-        return ((kotlinx.coroutines.test.TestDispatcher) Suspend.context().get(kotlin.coroutines.ContinuationInterceptor.Key))
-                .getScheduler().getCurrentTime();
+        return ((kotlinx.coroutines.test.TestDispatcher)
+                        Suspend.context().get(kotlin.coroutines.ContinuationInterceptor.Key))
+                .getScheduler()
+                .getCurrentTime();
     }
 
     @Test
@@ -84,11 +86,16 @@ class LambdaStepTest {
         List<String> threads = new CopyOnWriteArrayList<>();
         AsyncFlow<Integer> f = AsyncFlow.range(0, 4).map(v -> {
             Suspend.delay(1);
-            threads.add((Thread.currentThread().isVirtual() ? "virtual " : "platform ") + Thread.currentThread().getName());
+            threads.add((Thread.currentThread().isVirtual() ? "virtual " : "platform ")
+                    + Thread.currentThread().getName());
             return v;
         });
-        Object list = FutureKt.future(GlobalScope.INSTANCE, Dispatchers.getDefault(), CoroutineStart.DEFAULT,
-                (s, c) -> FlowKt.toList(f, new ArrayList<>(), c)).get(10, TimeUnit.SECONDS);
+        Object list = FutureKt.future(
+                        GlobalScope.INSTANCE,
+                        Dispatchers.getDefault(),
+                        CoroutineStart.DEFAULT,
+                        (s, c) -> FlowKt.toList(f, new ArrayList<>(), c))
+                .get(10, TimeUnit.SECONDS);
         assertEquals(List.of(0, 1, 2, 3), list);
         assertTrue(threads.get(0).startsWith("platform DefaultDispatcher-worker"), threads::toString);
         for (String t : threads.subList(1, 4)) {
@@ -99,11 +106,15 @@ class LambdaStepTest {
     @Test
     void aKotlinRunBlockingLoopKeepsRunningWhileALambdaWaits() throws Exception {
         // the lambda's delay is scheduled on runBlocking's own event loop, which must keep running
-        Object r = BuildersKt.runBlocking(kotlin.coroutines.EmptyCoroutineContext.INSTANCE, (scope, c) ->
-                FlowKt.toList(AsyncFlow.range(0, 3).map(v -> {
-                    Suspend.delay(5);
-                    return v * 10;
-                }), new ArrayList<>(), c));
+        Object r = BuildersKt.runBlocking(
+                kotlin.coroutines.EmptyCoroutineContext.INSTANCE,
+                (scope, c) -> FlowKt.toList(
+                        AsyncFlow.range(0, 3).map(v -> {
+                            Suspend.delay(5);
+                            return v * 10;
+                        }),
+                        new ArrayList<>(),
+                        c));
         assertEquals(List.of(0, 10, 20), r);
     }
 
@@ -113,12 +124,16 @@ class LambdaStepTest {
         // asks for the caller's interrupt every 1024 elements
         AtomicInteger seen = new AtomicInteger();
         Thread caller = Thread.currentThread();
-        CancellationException e = assertThrows(CancellationException.class, () ->
-                AsyncFlow.fromStream(() -> IntStream.iterate(0, i -> i + 1).boxed()).withIndex().forEach(v -> {
-                    if (seen.incrementAndGet() == 5_000) {
-                        caller.interrupt();
-                    }
-                }));
+        CancellationException e = assertThrows(
+                CancellationException.class,
+                () -> AsyncFlow.fromStream(
+                                () -> IntStream.iterate(0, i -> i + 1).boxed())
+                        .withIndex()
+                        .forEach(v -> {
+                            if (seen.incrementAndGet() == 5_000) {
+                                caller.interrupt();
+                            }
+                        }));
         assertTrue(Thread.interrupted(), "the flag stays set (and is cleared here)");
         assertTrue(seen.get() < 5_000 + 2_048, "ran on after the interrupt: " + seen.get());
         assertTrue(e.getMessage() != null);
@@ -126,11 +141,14 @@ class LambdaStepTest {
 
     @Test
     void enteringABlockingTerminalInterruptedCancelsEverySource() {
-        for (AsyncFlow<Integer> f : List.of(AsyncFlow.range(0, 3), AsyncFlow.<Integer>generate(e -> {
+        for (AsyncFlow<Integer> f : List.of(
+                AsyncFlow.range(0, 3),
+                AsyncFlow.<Integer>generate(e -> {
                     for (int i = 0; i < 3; i++) {
                         e.emit(i);
                     }
-                }), AsyncFlow.of(1, 2).withIndex().map(Indexed::value))) {
+                }),
+                AsyncFlow.of(1, 2).withIndex().map(Indexed::value))) {
             Thread.currentThread().interrupt();
             assertThrows(CancellationException.class, f::toList);
             assertTrue(Thread.interrupted(), "flag kept");
@@ -157,17 +175,21 @@ class LambdaStepTest {
         AsyncFlow<Integer> f = AsyncFlow.generate(e -> e.emit(1));
         // (collected from plain Java, so the generator runs inline and the collector on its thread;
         // on another thread such code is simply outside any coroutine, and Suspend.* blocks it)
-        IllegalStateException e = assertThrows(IllegalStateException.class, () ->
-                Suspend.call(c -> f.collect((FlowCollector<Integer>) (v, k) -> {
-                    Suspend.delay(1);
-                    return Unit.INSTANCE;
-                }, c)));
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> Suspend.call(c -> f.collect(
+                        (FlowCollector<Integer>) (v, k) -> {
+                            Suspend.delay(1);
+                            return Unit.INSTANCE;
+                        },
+                        c)));
         assertTrue(e.getMessage().contains("LambdaSite"), e.getMessage());
     }
 
     @Test
     void aLambdaSiteMakesAHandWrittenKotlinxOperatorSuspendLike() {
-        final class Slow extends LambdaSite<Integer, Void> implements Function2<Integer, Continuation<? super Integer>, Object> {
+        final class Slow extends LambdaSite<Integer, Void>
+                implements Function2<Integer, Continuation<? super Integer>, Object> {
             @Override
             protected Object compute(Integer v, Void unused) {
                 Suspend.delay(Duration.ofSeconds(1));
@@ -216,6 +238,8 @@ class LambdaStepTest {
         Throwable[] cause = new Throwable[1];
         AsyncFlow.range(0, 5).onCompletion(t -> cause[0] = t).take(1).toList();
         assertInstanceOf(CancellationException.class, cause[0]);
-        assertFalse(cause[0].getClass().getName().startsWith("kotlinx."), cause[0].getClass().getName());
+        assertFalse(
+                cause[0].getClass().getName().startsWith("kotlinx."),
+                cause[0].getClass().getName());
     }
 }

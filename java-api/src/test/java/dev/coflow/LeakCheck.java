@@ -54,8 +54,10 @@ final class LeakCheck {
         try {
             CoflowExtension.assertNoBodiesRunning(Duration.ofNanos(BOUND_NANOS));
         } catch (AssertionError e) {
-            fail(context.get() + ": " + e.getMessage() + "\nThreads named " + BODY_THREAD + ":\n"
-                    + String.join("\n", bodyThreads()), e);
+            fail(
+                    context.get() + ": " + e.getMessage() + "\nThreads named " + BODY_THREAD + ":\n"
+                            + String.join("\n", bodyThreads()),
+                    e);
         }
     }
 
@@ -83,7 +85,8 @@ final class LeakCheck {
      */
     static List<String> bodyThreads() {
         List<String> found = new ArrayList<>();
-        for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+        for (Map.Entry<Thread, StackTraceElement[]> e :
+                Thread.getAllStackTraces().entrySet()) {
             if (e.getKey().getName().startsWith(BODY_THREAD)) {
                 found.add("platform " + e.getKey() + " " + e.getKey().getState() + " at "
                         + Arrays.toString(Arrays.copyOf(e.getValue(), Math.min(12, e.getValue().length))));
@@ -135,7 +138,8 @@ final class LeakCheck {
             if (t == original) {
                 return true;
             }
-            if (t.getClass() != original.getClass() || !java.util.Objects.equals(t.getMessage(), original.getMessage())) {
+            if (t.getClass() != original.getClass()
+                    || !java.util.Objects.equals(t.getMessage(), original.getMessage())) {
                 return false;
             }
         }

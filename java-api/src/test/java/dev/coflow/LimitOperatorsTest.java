@@ -15,9 +15,17 @@ class LimitOperatorsTest {
 
     @Nested
     class Take extends OperatorTestBase {
-        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) { return up.take(10); }
-        protected List<?> expected() { return List.of(1, 2, 3, 4, 5); }
-        protected List<String> expectedOrder() { return oneToOne(1, 2, 3); }
+        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) {
+            return up.take(10);
+        }
+
+        protected List<?> expected() {
+            return List.of(1, 2, 3, 4, 5);
+        }
+
+        protected List<String> expectedOrder() {
+            return oneToOne(1, 2, 3);
+        }
 
         @Test
         void stopsTheGeneratorRightAfterTheLastWantedElement() {
@@ -34,10 +42,21 @@ class LimitOperatorsTest {
 
     @Nested
     class TakeWhile extends OperatorTestBase {
-        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) { return up.takeWhile(x -> x < 100); }
-        protected List<?> expected() { return List.of(1, 2, 3, 4, 5); }
-        protected AsyncFlow<?> applyFailing(AsyncFlow<Integer> up, Exception f) { return up.takeWhile(x -> x == 3 ? fail(f) : true); }
-        protected List<String> expectedOrder() { return oneToOne(1, 2, 3); }
+        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) {
+            return up.takeWhile(x -> x < 100);
+        }
+
+        protected List<?> expected() {
+            return List.of(1, 2, 3, 4, 5);
+        }
+
+        protected AsyncFlow<?> applyFailing(AsyncFlow<Integer> up, Exception f) {
+            return up.takeWhile(x -> x == 3 ? fail(f) : true);
+        }
+
+        protected List<String> expectedOrder() {
+            return oneToOne(1, 2, 3);
+        }
 
         @Test
         void firstMismatchEndsTheFlowAndCancelsTheUpstream() {
@@ -48,9 +67,17 @@ class LimitOperatorsTest {
 
     @Nested
     class Drop extends OperatorTestBase {
-        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) { return up.drop(2); }
-        protected List<?> expected() { return List.of(3, 4, 5); }
-        protected List<String> expectedOrder() { return List.of("start", "emit 1", "emit 2", "emit 3", "got 3", "finally"); }
+        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) {
+            return up.drop(2);
+        }
+
+        protected List<?> expected() {
+            return List.of(3, 4, 5);
+        }
+
+        protected List<String> expectedOrder() {
+            return List.of("start", "emit 1", "emit 2", "emit 3", "got 3", "finally");
+        }
 
         @Test
         void moreThanThereAreGivesEmpty() {
@@ -60,18 +87,33 @@ class LimitOperatorsTest {
 
     @Nested
     class DropWhile extends OperatorTestBase {
-        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) { return up.dropWhile(x -> x < 3); }
-        protected List<?> expected() { return List.of(3, 4, 5); }
-        protected AsyncFlow<?> applyFailing(AsyncFlow<Integer> up, Exception f) { return up.dropWhile(x -> x == 3 ? fail(f) : true); }
-        protected List<String> expectedOrder() { return List.of("start", "emit 1", "emit 2", "emit 3", "got 3", "finally"); }
+        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) {
+            return up.dropWhile(x -> x < 3);
+        }
+
+        protected List<?> expected() {
+            return List.of(3, 4, 5);
+        }
+
+        protected AsyncFlow<?> applyFailing(AsyncFlow<Integer> up, Exception f) {
+            return up.dropWhile(x -> x == 3 ? fail(f) : true);
+        }
+
+        protected List<String> expectedOrder() {
+            return List.of("start", "emit 1", "emit 2", "emit 3", "got 3", "finally");
+        }
 
         @Test
         void predicateIsNotCalledAfterTheFirstMismatch() {
             int[] calls = {0};
-            assertEquals(List.of(2, 3, 1), AsyncFlow.of(1, 2, 3, 1).dropWhile(x -> {
-                calls[0]++;
-                return x % 2 == 1;
-            }).toList());
+            assertEquals(
+                    List.of(2, 3, 1),
+                    AsyncFlow.of(1, 2, 3, 1)
+                            .dropWhile(x -> {
+                                calls[0]++;
+                                return x % 2 == 1;
+                            })
+                            .toList());
             assertEquals(2, calls[0]);
         }
     }

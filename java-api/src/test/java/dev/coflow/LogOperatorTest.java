@@ -55,12 +55,26 @@ class LogOperatorTest {
 
     @Test
     void startElementsAndCompletion() {
-        assertEquals(List.of(2, 4), AsyncFlow.of(1, 2).log("src").map(v -> v * 2).log("doubled").toList());
-        assertEquals(List.of("INFO src: collecting", "INFO doubled: collecting",
-                "INFO src: element 1", "INFO doubled: element 2", "INFO src: element 2", "INFO doubled: element 4",
-                "INFO src: completed", "INFO doubled: completed").stream().sorted().toList(),
+        assertEquals(
+                List.of(2, 4),
+                AsyncFlow.of(1, 2).log("src").map(v -> v * 2).log("doubled").toList());
+        assertEquals(
+                List.of(
+                                "INFO src: collecting",
+                                "INFO doubled: collecting",
+                                "INFO src: element 1",
+                                "INFO doubled: element 2",
+                                "INFO src: element 2",
+                                "INFO doubled: element 4",
+                                "INFO src: completed",
+                                "INFO doubled: completed")
+                        .stream()
+                        .sorted()
+                        .toList(),
                 lines.stream().sorted().toList());
-        assertEquals("INFO src: element 1", lines.stream().filter(l -> l.contains("element")).findFirst().orElseThrow());
+        assertEquals(
+                "INFO src: element 1",
+                lines.stream().filter(l -> l.contains("element")).findFirst().orElseThrow());
     }
 
     @Test
@@ -71,9 +85,15 @@ class LogOperatorTest {
         assertEquals(true, lines.get(2).startsWith("FINE r: cancelled"), lines::toString);
         lines.clear();
         IllegalStateException boom = new IllegalStateException("boom");
-        assertSame(boom, assertThrows(IllegalStateException.class, () -> AsyncFlow.<Integer>generate(out -> {
-            throw boom;
-        }).log("g").toList()));
+        assertSame(
+                boom,
+                assertThrows(
+                        IllegalStateException.class,
+                        () -> AsyncFlow.<Integer>generate(out -> {
+                                    throw boom;
+                                })
+                                .log("g")
+                                .toList()));
         assertEquals(List.of("INFO g: collecting", "INFO g: failed: java.lang.IllegalStateException: boom"), lines);
         assertSame(boom, thrown.get(0));
     }

@@ -58,9 +58,12 @@ class LongTailOperatorsTest {
 
     @SuppressWarnings("unchecked")
     private static <T> List<T> onDefault(AsyncFlow<T> flow) throws Exception {
-        return (List<T>) FutureKt.future(CoroutineScopeKt.CoroutineScope(Dispatchers.getDefault()),
-                EmptyCoroutineContext.INSTANCE, CoroutineStart.DEFAULT,
-                (s, c) -> FlowKt.toList(flow, new ArrayList<T>(), c)).get(30, TimeUnit.SECONDS);
+        return (List<T>) FutureKt.future(
+                        CoroutineScopeKt.CoroutineScope(Dispatchers.getDefault()),
+                        EmptyCoroutineContext.INSTANCE,
+                        CoroutineStart.DEFAULT,
+                        (s, c) -> FlowKt.toList(flow, new ArrayList<T>(), c))
+                .get(30, TimeUnit.SECONDS);
     }
 
     @Nested
@@ -88,14 +91,18 @@ class LongTailOperatorsTest {
 
         @Test
         void takeStopsBeforeTheLaterFlowsStart() {
-            assertEquals(List.of(1, 2), AsyncFlow.concat(source("a", 5), source("b", 5)).take(2).toList());
+            assertEquals(
+                    List.of(1, 2),
+                    AsyncFlow.concat(source("a", 5), source("b", 5)).take(2).toList());
             assertEquals(List.of("finally a"), log, "b never started");
         }
 
         @Test
         void aFailureEndsTheConcatenation() {
-            IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> AsyncFlow.concat(source("a", 1), failing("boom"), source("b", 1)).toList());
+            IllegalStateException e = assertThrows(
+                    IllegalStateException.class,
+                    () -> AsyncFlow.concat(source("a", 1), failing("boom"), source("b", 1))
+                            .toList());
             assertEquals("boom", e.getMessage());
             assertEquals(List.of("finally a"), log);
         }
@@ -103,8 +110,8 @@ class LongTailOperatorsTest {
         @Test
         void emptyAndBadInput() {
             assertEquals(List.of(), AsyncFlow.concat(List.of()).toList());
-            NullPointerException e = assertThrows(NullPointerException.class,
-                    () -> AsyncFlow.concat(AsyncFlow.of(1), null));
+            NullPointerException e =
+                    assertThrows(NullPointerException.class, () -> AsyncFlow.concat(AsyncFlow.of(1), null));
             assertEquals("flows[1]", e.getMessage());
         }
 
@@ -119,21 +126,31 @@ class LongTailOperatorsTest {
     class Interleave {
         @Test
         void alternatesThenDrainsTheLongerSide() throws Exception {
-            assertEquals(List.of(1, 1, 2, 2, 3, 4), source("a", 4).interleave(source("b", 2)).toList());
-            assertEquals(List.of(1, 1, 2, 2, 3, 4), source("a", 2).interleave(source("b", 4)).toList());
+            assertEquals(
+                    List.of(1, 1, 2, 2, 3, 4),
+                    source("a", 4).interleave(source("b", 2)).toList());
+            assertEquals(
+                    List.of(1, 1, 2, 2, 3, 4),
+                    source("a", 2).interleave(source("b", 4)).toList());
             assertEquals(List.of(1, 10, 2, 3), onDefault(AsyncFlow.of(1, 2, 3).interleave(AsyncFlow.of(10))));
         }
 
         @Test
         void aFailureOfEitherSideFailsTheFlowAndCancelsTheOther() {
-            IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> AsyncFlow.interval(Duration.ofMillis(1)).map(Long::intValue).interleave(failing("boom")).toList());
+            IllegalStateException e = assertThrows(
+                    IllegalStateException.class,
+                    () -> AsyncFlow.interval(Duration.ofMillis(1))
+                            .map(Long::intValue)
+                            .interleave(failing("boom"))
+                            .toList());
             assertEquals("boom", e.getMessage());
         }
 
         @Test
         void takeCancelsBothSides() {
-            assertEquals(List.of(1, 1, 2), source("a", 100).interleave(source("b", 100)).take(3).toList());
+            assertEquals(
+                    List.of(1, 1, 2),
+                    source("a", 100).interleave(source("b", 100)).take(3).toList());
             assertEquals(2, log.size(), log::toString);
             assertTrue(log.contains("finally a") && log.contains("finally b"), log::toString);
         }
@@ -146,8 +163,12 @@ class LongTailOperatorsTest {
             assertEquals(List.of(8, 9, 10), source("a", 10).takeLast(3).toList());
             assertEquals(List.of(1, 2), source("a", 2).takeLast(3).toList());
             assertEquals(List.of(), source("a", 5).takeLast(0).toList());
-            assertEquals("takeLast: n must be >= 0, was -1",
-                    assertThrows(IllegalArgumentException.class, () -> source("a", 1).takeLast(-1)).getMessage());
+            assertEquals(
+                    "takeLast: n must be >= 0, was -1",
+                    assertThrows(
+                                    IllegalArgumentException.class,
+                                    () -> source("a", 1).takeLast(-1))
+                            .getMessage());
         }
 
         @Test
@@ -161,10 +182,17 @@ class LongTailOperatorsTest {
         @Test
         void ignoreElementsRunsTheUpstreamForItsEnd() {
             List<Integer> seen = new ArrayList<>();
-            assertEquals(List.of(), source("a", 3).onEach(seen::add).ignoreElements().toList());
+            assertEquals(
+                    List.of(), source("a", 3).onEach(seen::add).ignoreElements().toList());
             assertEquals(List.of(1, 2, 3), seen);
-            assertEquals("boom", assertThrows(IllegalStateException.class,
-                    () -> LongTailOperatorsTest.<Integer>failing("boom").ignoreElements().toList()).getMessage());
+            assertEquals(
+                    "boom",
+                    assertThrows(
+                                    IllegalStateException.class,
+                                    () -> LongTailOperatorsTest.<Integer>failing("boom")
+                                            .ignoreElements()
+                                            .toList())
+                            .getMessage());
         }
     }
 
@@ -172,23 +200,34 @@ class LongTailOperatorsTest {
     class WhenEmpty {
         @Test
         void defaultIfEmpty() {
-            assertEquals(List.of(7), AsyncFlow.<Integer>empty().defaultIfEmpty(7).toList());
+            assertEquals(
+                    List.of(7), AsyncFlow.<Integer>empty().defaultIfEmpty(7).toList());
             assertEquals(List.of(1, 2), source("a", 2).defaultIfEmpty(7).toList());
             assertThrows(NullPointerException.class, () -> AsyncFlow.of(1).defaultIfEmpty(null));
         }
 
         @Test
         void switchIfEmptyCollectsTheFallbackOnlyWhenNeeded() {
-            assertEquals(List.of(1, 2), AsyncFlow.<Integer>empty().switchIfEmpty(source("fallback", 2)).toList());
+            assertEquals(
+                    List.of(1, 2),
+                    AsyncFlow.<Integer>empty()
+                            .switchIfEmpty(source("fallback", 2))
+                            .toList());
             assertEquals(List.of("finally fallback"), log);
             log.clear();
-            assertEquals(List.of(1), source("a", 1).switchIfEmpty(source("fallback", 2)).toList());
+            assertEquals(
+                    List.of(1),
+                    source("a", 1).switchIfEmpty(source("fallback", 2)).toList());
             assertEquals(List.of("finally a"), log, "the fallback never started");
         }
 
         @Test
         void aFailureIsNotEmptiness() {
-            assertThrows(IllegalStateException.class, () -> LongTailOperatorsTest.<Integer>failing("boom").defaultIfEmpty(7).toList());
+            assertThrows(
+                    IllegalStateException.class,
+                    () -> LongTailOperatorsTest.<Integer>failing("boom")
+                            .defaultIfEmpty(7)
+                            .toList());
         }
     }
 
@@ -196,9 +235,15 @@ class LongTailOperatorsTest {
     class Sliding {
         @Test
         void overlappingDisjointAndSkippingWindows() {
-            assertEquals(List.of(List.of(1, 2, 3), List.of(2, 3, 4), List.of(3, 4, 5)), source("a", 5).sliding(3, 1).toList());
-            assertEquals(List.of(List.of(1, 2), List.of(3, 4)), source("a", 5).sliding(2, 2).toList());
-            assertEquals(List.of(List.of(1, 2), List.of(5, 6)), source("a", 7).sliding(2, 4).toList());
+            assertEquals(
+                    List.of(List.of(1, 2, 3), List.of(2, 3, 4), List.of(3, 4, 5)),
+                    source("a", 5).sliding(3, 1).toList());
+            assertEquals(
+                    List.of(List.of(1, 2), List.of(3, 4)),
+                    source("a", 5).sliding(2, 2).toList());
+            assertEquals(
+                    List.of(List.of(1, 2), List.of(5, 6)),
+                    source("a", 7).sliding(2, 4).toList());
             assertEquals(List.of(), source("a", 2).sliding(3, 1).toList());
         }
 
@@ -211,8 +256,12 @@ class LongTailOperatorsTest {
 
         @Test
         void argumentsAreChecked() {
-            assertEquals("sliding: step must be >= 1, was 0",
-                    assertThrows(IllegalArgumentException.class, () -> AsyncFlow.of(1).sliding(2, 0)).getMessage());
+            assertEquals(
+                    "sliding: step must be >= 1, was 0",
+                    assertThrows(
+                                    IllegalArgumentException.class,
+                                    () -> AsyncFlow.of(1).sliding(2, 0))
+                            .getMessage());
         }
     }
 
@@ -220,18 +269,22 @@ class LongTailOperatorsTest {
     class ThreeAndMore {
         @Test
         void zipOfThreeEndsWithTheShortest() {
-            assertEquals(List.of("1a10", "2b20"), source("n", 5)
-                    .zip(AsyncFlow.of("a", "b"), AsyncFlow.of(10, 20, 30), (n, s, t) -> n + s + t).toList());
+            assertEquals(
+                    List.of("1a10", "2b20"),
+                    source("n", 5)
+                            .zip(AsyncFlow.of("a", "b"), AsyncFlow.of(10, 20, 30), (n, s, t) -> n + s + t)
+                            .toList());
             assertTrue(log.contains("finally n"), log::toString);
         }
 
         @Test
         void zipOfThreeMayWaitInItsFunction() {
-            Timed<List<Integer>> t = inVirtualTime(() -> AsyncFlow.of(1, 2).zip(AsyncFlow.of(10, 20), AsyncFlow.of(100, 200),
-                    (a, b, c) -> {
+            Timed<List<Integer>> t = inVirtualTime(() -> AsyncFlow.of(1, 2)
+                    .zip(AsyncFlow.of(10, 20), AsyncFlow.of(100, 200), (a, b, c) -> {
                         Suspend.delay(50);
                         return a + b + c;
-                    }).toList());
+                    })
+                    .toList());
             assertEquals(List.of(111, 222), t.value());
             assertEquals(100, t.virtualMillis());
         }
@@ -251,18 +304,28 @@ class LongTailOperatorsTest {
         @Test
         void combineOfAListGivesTheLatestOfEveryFlowInOrder() {
             Timed<List<List<String>>> t = inVirtualTime(() -> AsyncFlow.combine(List.of(
-                    AsyncFlow.of("x1", "x2").delayEach(Duration.ofMillis(100)),
-                    AsyncFlow.of("y1").delayEach(Duration.ofMillis(150)),
-                    AsyncFlow.of("z1").delayEach(Duration.ofMillis(10)))).toList());
+                            AsyncFlow.of("x1", "x2").delayEach(Duration.ofMillis(100)),
+                            AsyncFlow.of("y1").delayEach(Duration.ofMillis(150)),
+                            AsyncFlow.of("z1").delayEach(Duration.ofMillis(10))))
+                    .toList());
             assertEquals(List.of(List.of("x1", "y1", "z1"), List.of("x2", "y1", "z1")), t.value());
-            assertEquals(List.of(), AsyncFlow.combine(List.<AsyncFlow<Integer>>of()).toList());
-            assertEquals(List.of(List.of(1), List.of(2)), AsyncFlow.combine(List.of(AsyncFlow.of(1, 2))).toList());
+            assertEquals(
+                    List.of(), AsyncFlow.combine(List.<AsyncFlow<Integer>>of()).toList());
+            assertEquals(
+                    List.of(List.of(1), List.of(2)),
+                    AsyncFlow.combine(List.of(AsyncFlow.of(1, 2))).toList());
         }
 
         @Test
         void aFailureInAnyInputFailsTheCombination() {
-            assertEquals("boom", assertThrows(IllegalStateException.class, () -> AsyncFlow.combine(
-                    List.of(source("a", 3), LongTailOperatorsTest.<Integer>failing("boom"))).toList()).getMessage());
+            assertEquals(
+                    "boom",
+                    assertThrows(
+                                    IllegalStateException.class,
+                                    () -> AsyncFlow.combine(List.of(
+                                                    source("a", 3), LongTailOperatorsTest.<Integer>failing("boom")))
+                                            .toList())
+                            .getMessage());
         }
     }
 

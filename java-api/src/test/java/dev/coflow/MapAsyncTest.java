@@ -35,12 +35,21 @@ class MapAsyncTest {
 
     @Nested
     class Ordered extends OperatorTestBase {
-        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) { return up.mapAsync(2, i -> i * 10); }
+        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) {
+            return up.mapAsync(2, i -> i * 10);
+        }
+
         protected AsyncFlow<?> applyFailing(AsyncFlow<Integer> up, Exception e) {
             return up.mapAsync(2, i -> i == 3 ? fail(e) : i);
         }
-        protected List<?> expected() { return List.of(10, 20, 30, 40, 50); }
-        protected List<String> expectedOrder() { return null; }
+
+        protected List<?> expected() {
+            return List.of(10, 20, 30, 40, 50);
+        }
+
+        protected List<String> expectedOrder() {
+            return null;
+        }
     }
 
     @Nested
@@ -48,24 +57,42 @@ class MapAsyncTest {
         protected AsyncFlow<?> apply(AsyncFlow<Integer> up) {
             return up.mapAsyncStage(2, i -> CompletableFuture.completedFuture(i * 10));
         }
+
         protected AsyncFlow<?> applyFailing(AsyncFlow<Integer> up, Exception e) {
             return up.mapAsyncStage(2, i -> i == 3 ? fail(e) : CompletableFuture.completedFuture(i));
         }
-        protected List<?> expected() { return List.of(10, 20, 30, 40, 50); }
-        protected List<String> expectedOrder() { return null; }
+
+        protected List<?> expected() {
+            return List.of(10, 20, 30, 40, 50);
+        }
+
+        protected List<String> expectedOrder() {
+            return null;
+        }
     }
 
     @Nested
     class Unordered extends OperatorTestBase {
-        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) { return up.mapAsyncUnordered(2, i -> i * 10); }
+        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) {
+            return up.mapAsyncUnordered(2, i -> i * 10);
+        }
+
         protected AsyncFlow<?> applyFailing(AsyncFlow<Integer> up, Exception e) {
             return up.mapAsyncUnordered(2, i -> i == 3 ? fail(e) : i);
         }
-        protected List<?> expected() { return List.of(10, 20, 30, 40, 50); }
-        protected List<String> expectedOrder() { return null; }
+
+        protected List<?> expected() {
+            return List.of(10, 20, 30, 40, 50);
+        }
+
+        protected List<String> expectedOrder() {
+            return null;
+        }
+
         @Override
         protected void assertValues(List<?> actual) {
-            List<Integer> sorted = new ArrayList<>(actual.stream().map(Integer.class::cast).toList());
+            List<Integer> sorted =
+                    new ArrayList<>(actual.stream().map(Integer.class::cast).toList());
             sorted.sort(null);
             assertEquals(expected(), sorted);
         }
@@ -76,14 +103,23 @@ class MapAsyncTest {
         protected AsyncFlow<?> apply(AsyncFlow<Integer> up) {
             return up.mapAsyncStageUnordered(2, i -> CompletableFuture.completedFuture(i * 10));
         }
+
         protected AsyncFlow<?> applyFailing(AsyncFlow<Integer> up, Exception e) {
             return up.mapAsyncStageUnordered(2, i -> i == 3 ? fail(e) : CompletableFuture.completedFuture(i));
         }
-        protected List<?> expected() { return List.of(10, 20, 30, 40, 50); }
-        protected List<String> expectedOrder() { return null; }
+
+        protected List<?> expected() {
+            return List.of(10, 20, 30, 40, 50);
+        }
+
+        protected List<String> expectedOrder() {
+            return null;
+        }
+
         @Override
         protected void assertValues(List<?> actual) {
-            List<Integer> sorted = new ArrayList<>(actual.stream().map(Integer.class::cast).toList());
+            List<Integer> sorted =
+                    new ArrayList<>(actual.stream().map(Integer.class::cast).toList());
             sorted.sort(null);
             assertEquals(expected(), sorted);
         }
@@ -126,17 +162,23 @@ class MapAsyncTest {
                 .toList());
         assertEquals(AsyncFlow.range(0, 40).toList(), t.value(), "results in upstream order");
         assertEquals(4, inFlight.max.get(), "never more than, and at some point exactly, concurrency calls");
-        long sequential = java.util.stream.IntStream.range(0, 40).mapToLong(MapAsyncTest::delayOf).sum();
-        assertTrue(t.virtualMillis() < sequential / 2, () -> "no real overlap: " + t.virtualMillis() + " ms of " + sequential);
+        long sequential = java.util.stream.IntStream.range(0, 40)
+                .mapToLong(MapAsyncTest::delayOf)
+                .sum();
+        assertTrue(
+                t.virtualMillis() < sequential / 2,
+                () -> "no real overlap: " + t.virtualMillis() + " ms of " + sequential);
     }
 
     @Test
     void equalDurationsOverlapPerfectly() {
         // 8 calls of 1 s, 4 at a time: two waves
-        Timed<List<Integer>> t = inVirtualTime(() -> AsyncFlow.range(0, 8).mapAsync(4, i -> {
-            Suspend.delay(1_000);
-            return i;
-        }).toList());
+        Timed<List<Integer>> t = inVirtualTime(() -> AsyncFlow.range(0, 8)
+                .mapAsync(4, i -> {
+                    Suspend.delay(1_000);
+                    return i;
+                })
+                .toList());
         assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7), t.value());
         assertEquals(2_000, t.virtualMillis());
     }
@@ -147,16 +189,18 @@ class MapAsyncTest {
         // meanwhile; no further call starts until the consumer has taken the head's result
         InFlight inFlight = new InFlight();
         List<Integer> started = new CopyOnWriteArrayList<>();
-        Timed<List<Integer>> t = inVirtualTime(() -> AsyncFlow.range(0, 6).mapAsync(3, i -> {
-            started.add(i);
-            inFlight.enter();
-            try {
-                Suspend.delay(i == 0 ? 10_000 : 1_000);
-                return i;
-            } finally {
-                inFlight.exit();
-            }
-        }).toList());
+        Timed<List<Integer>> t = inVirtualTime(() -> AsyncFlow.range(0, 6)
+                .mapAsync(3, i -> {
+                    started.add(i);
+                    inFlight.enter();
+                    try {
+                        Suspend.delay(i == 0 ? 10_000 : 1_000);
+                        return i;
+                    } finally {
+                        inFlight.exit();
+                    }
+                })
+                .toList());
         assertEquals(List.of(0, 1, 2, 3, 4, 5), t.value());
         assertEquals(List.of(0, 1, 2, 3, 4, 5), started);
         assertEquals(11_000, t.virtualMillis(), "elements 3..5 start only once the head is taken at 10 s");
@@ -165,15 +209,17 @@ class MapAsyncTest {
     @Test
     void unorderedEmitsInCompletionOrderWithinTheBound() {
         InFlight inFlight = new InFlight();
-        Timed<List<Integer>> t = inVirtualTime(() -> AsyncFlow.of(3, 1, 2).mapAsyncUnordered(3, i -> {
-            inFlight.enter();
-            try {
-                Suspend.delay(i * 100L);
-                return i;
-            } finally {
-                inFlight.exit();
-            }
-        }).toList());
+        Timed<List<Integer>> t = inVirtualTime(() -> AsyncFlow.of(3, 1, 2)
+                .mapAsyncUnordered(3, i -> {
+                    inFlight.enter();
+                    try {
+                        Suspend.delay(i * 100L);
+                        return i;
+                    } finally {
+                        inFlight.exit();
+                    }
+                })
+                .toList());
         assertEquals(List.of(1, 2, 3), t.value());
         assertEquals(300, t.virtualMillis());
         assertEquals(3, inFlight.max.get());
@@ -182,15 +228,17 @@ class MapAsyncTest {
     @Test
     void unorderedNeverExceedsConcurrency() {
         InFlight inFlight = new InFlight();
-        Timed<List<Integer>> t = inVirtualTime(() -> AsyncFlow.range(0, 30).mapAsyncUnordered(5, i -> {
-            inFlight.enter();
-            try {
-                Suspend.delay(delayOf(i));
-                return i;
-            } finally {
-                inFlight.exit();
-            }
-        }).toList());
+        Timed<List<Integer>> t = inVirtualTime(() -> AsyncFlow.range(0, 30)
+                .mapAsyncUnordered(5, i -> {
+                    inFlight.enter();
+                    try {
+                        Suspend.delay(delayOf(i));
+                        return i;
+                    } finally {
+                        inFlight.exit();
+                    }
+                })
+                .toList());
         assertEquals(30, t.value().size());
         assertEquals(5, inFlight.max.get());
     }
@@ -201,14 +249,16 @@ class MapAsyncTest {
         // 4 calls run at once on separate threads, even when collected by a plain blocking terminal
         CountDownLatch allStarted = new CountDownLatch(4);
         List<Boolean> virtual = new CopyOnWriteArrayList<>();
-        List<Integer> got = AsyncFlow.range(0, 4).mapAsync(4, i -> {
-            virtual.add(Thread.currentThread().isVirtual());
-            allStarted.countDown();
-            if (!allStarted.await(10, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("calls did not run concurrently");
-            }
-            return i;
-        }).toList();
+        List<Integer> got = AsyncFlow.range(0, 4)
+                .mapAsync(4, i -> {
+                    virtual.add(Thread.currentThread().isVirtual());
+                    allStarted.countDown();
+                    if (!allStarted.await(10, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("calls did not run concurrently");
+                    }
+                    return i;
+                })
+                .toList();
         assertEquals(List.of(0, 1, 2, 3), got);
         assertEquals(List.of(true, true, true, true), virtual, "each blocking call runs on a virtual thread");
     }
@@ -229,9 +279,10 @@ class MapAsyncTest {
     /** A future completed with {@code value} after {@code millis} of the scope's (virtual) time. */
     private static <V> CompletableFuture<V> later(TaskScope scope, long millis, V value) {
         return scope.async(() -> {
-            Suspend.delay(millis);
-            return value;
-        }).toCompletableFuture();
+                    Suspend.delay(millis);
+                    return value;
+                })
+                .toCompletableFuture();
     }
 
     // ---- failure --------------------------------------------------------------------------------
@@ -239,7 +290,8 @@ class MapAsyncTest {
     @Test
     void firstFailureCancelsTheOthersAndPropagates() {
         List<String> log = new CopyOnWriteArrayList<>();
-        Timed<Throwable> t = inVirtualTime(() -> failureOf(() -> AsyncFlow.range(0, 10).mapAsync(4, i -> {
+        Timed<Throwable> t = inVirtualTime(() -> failureOf(() -> AsyncFlow.range(0, 10)
+                .mapAsync(4, i -> {
                     try {
                         if (i == 2) {
                             Suspend.delay(100);
@@ -254,12 +306,21 @@ class MapAsyncTest {
                     } finally {
                         log.add("finally " + i);
                     }
-                }).toList()));
+                })
+                .toList()));
         assertInstanceOf(IllegalStateException.class, t.value());
         assertEquals("call 2 failed", t.value().getMessage());
         assertEquals(100, t.virtualMillis());
-        assertEquals(new java.util.TreeSet<>(List.of("cancelled 0", "cancelled 1", "cancelled 3",
-                        "finally 0", "finally 1", "finally 2", "finally 3")), new java.util.TreeSet<>(log),
+        assertEquals(
+                new java.util.TreeSet<>(List.of(
+                        "cancelled 0",
+                        "cancelled 1",
+                        "cancelled 3",
+                        "finally 0",
+                        "finally 1",
+                        "finally 2",
+                        "finally 3")),
+                new java.util.TreeSet<>(log),
                 () -> "every running call cancelled, no call after the failure started: " + log);
         assertEquals(7, log.size(), log::toString);
     }
@@ -278,13 +339,15 @@ class MapAsyncTest {
     void failureIsSeenAtOnceNotAfterTheSlowCalls() {
         Timed<String> t = inVirtualTime(() -> {
             try {
-                AsyncFlow.range(0, 4).mapAsync(4, i -> {
-                    Suspend.delay(i == 3 ? 50 : 5_000);
-                    if (i == 3) {
-                        throw new IllegalArgumentException("bad element");
-                    }
-                    return i;
-                }).toList();
+                AsyncFlow.range(0, 4)
+                        .mapAsync(4, i -> {
+                            Suspend.delay(i == 3 ? 50 : 5_000);
+                            if (i == 3) {
+                                throw new IllegalArgumentException("bad element");
+                            }
+                            return i;
+                        })
+                        .toList();
                 return "no failure";
             } catch (IllegalArgumentException e) {
                 return e.getMessage();
@@ -296,21 +359,26 @@ class MapAsyncTest {
 
     @Test
     void nullResultFailsWithAMessageNamingTheOperator() {
-        NullPointerException e = assertThrows(NullPointerException.class,
+        NullPointerException e = assertThrows(
+                NullPointerException.class,
                 () -> AsyncFlow.of(1).mapAsync(2, i -> null).toList());
         assertTrue(e.getMessage().contains("mapAsync"), e.getMessage());
-        NullPointerException s = assertThrows(NullPointerException.class,
-                () -> AsyncFlow.of(1).mapAsyncStage(2, i -> CompletableFuture.completedFuture(null)).toList());
+        NullPointerException s = assertThrows(
+                NullPointerException.class,
+                () -> AsyncFlow.of(1)
+                        .mapAsyncStage(2, i -> CompletableFuture.completedFuture(null))
+                        .toList());
         assertTrue(s.getMessage().contains("mapAsyncStage"), s.getMessage());
     }
 
     @Test
     void rejectsNonPositiveConcurrency() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> AsyncFlow.of(1).mapAsync(0, i -> i));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> AsyncFlow.of(1).mapAsync(0, i -> i));
         assertTrue(e.getMessage().contains("concurrency must be >= 1"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> AsyncFlow.of(1).mapAsyncUnordered(-1, i -> i));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> AsyncFlow.of(1).mapAsyncStage(0, i -> CompletableFuture.completedFuture(i)));
         assertThrows(NullPointerException.class, () -> AsyncFlow.of(1).mapAsync(1, null));
     }
@@ -322,22 +390,26 @@ class MapAsyncTest {
         AtomicInteger started = new AtomicInteger();
         AtomicInteger finished = new AtomicInteger();
         List<Integer> cancelled = new CopyOnWriteArrayList<>();
-        Timed<List<Integer>> t = inVirtualTime(() -> AsyncFlow.range(0, 100).mapAsync(4, i -> {
-            started.incrementAndGet();
-            try {
-                Suspend.delay(100L * (i + 1));
-                return i;
-            } catch (CancellationException e) {
-                cancelled.add(i);
-                throw e;
-            } finally {
-                finished.incrementAndGet();
-            }
-        }).take(2).toList());
+        Timed<List<Integer>> t = inVirtualTime(() -> AsyncFlow.range(0, 100)
+                .mapAsync(4, i -> {
+                    started.incrementAndGet();
+                    try {
+                        Suspend.delay(100L * (i + 1));
+                        return i;
+                    } catch (CancellationException e) {
+                        cancelled.add(i);
+                        throw e;
+                    } finally {
+                        finished.incrementAndGet();
+                    }
+                })
+                .take(2)
+                .toList());
         assertEquals(List.of(0, 1), t.value());
         assertEquals(started.get(), finished.get(), "every started call ran its finally before toList returned");
         assertTrue(started.get() <= 2 + 4, "no more than concurrency calls beyond what was taken: " + started);
-        assertTrue(cancelled.contains(2) && cancelled.contains(3), () -> "calls in flight were cancelled: " + cancelled);
+        assertTrue(
+                cancelled.contains(2) && cancelled.contains(3), () -> "calls in flight were cancelled: " + cancelled);
         assertEquals(200, t.virtualMillis(), "no waiting for the cancelled calls");
     }
 

@@ -13,13 +13,16 @@ public final class MemoryBoundMain {
         long n = args.length > 0 ? Long.parseLong(args[0]) : 10_000_000L;
         long start = System.nanoTime();
         long count = AsyncFlow.<Long>generate(out -> {
-            for (long i = 0; i < n; i++) {
-                out.emit(i);
-            }
-        }).map(v -> v + 1).buffer(64).count();
+                    for (long i = 0; i < n; i++) {
+                        out.emit(i);
+                    }
+                })
+                .map(v -> v + 1)
+                .buffer(64)
+                .count();
         long millis = (System.nanoTime() - start) / 1_000_000;
         Runtime rt = Runtime.getRuntime();
-        System.out.println("count=" + count + " millis=" + millis + " maxHeap=" + rt.maxMemory()
-                + " usedHeap=" + (rt.totalMemory() - rt.freeMemory()));
+        System.out.println("count=" + count + " millis=" + millis + " maxHeap=" + rt.maxMemory() + " usedHeap="
+                + (rt.totalMemory() - rt.freeMemory()));
     }
 }

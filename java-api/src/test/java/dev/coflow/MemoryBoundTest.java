@@ -32,6 +32,7 @@ class MemoryBoundTest {
     private static final long ELEMENTS = 10_000_000L;
     /** Generous: a suspended toListAsync() collection of a generator is two parked virtual threads and their drivers. */
     private static final long MAX_BYTES_EACH = 8 * 1024;
+
     private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
 
     /**
@@ -41,14 +42,26 @@ class MemoryBoundTest {
      */
     @Test
     void tenMillionElementsThroughABufferIn64MiB() throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow(
-                () -> new AssertionError("the java binary of this JVM is not known (ProcessHandle.info().command())"));
+        String java = ProcessHandle.current()
+                .info()
+                .command()
+                .orElseThrow(() -> new AssertionError(
+                        "the java binary of this JVM is not known (ProcessHandle.info().command())"));
         Path out = Files.createTempFile("coflow-memory-bound", ".out");
         try {
-            List<String> command = new ArrayList<>(List.of(java, "-Xmx64m", "-XX:+ExitOnOutOfMemoryError",
-                    "-cp", System.getProperty("java.class.path"), MemoryBoundMain.class.getName(), Long.toString(ELEMENTS)));
+            List<String> command = new ArrayList<>(List.of(
+                    java,
+                    "-Xmx64m",
+                    "-XX:+ExitOnOutOfMemoryError",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    MemoryBoundMain.class.getName(),
+                    Long.toString(ELEMENTS)));
             long start = System.nanoTime();
-            Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            Process child = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start();
             boolean exited = child.waitFor(120, TimeUnit.SECONDS);
             if (!exited) {
                 child.destroyForcibly();
@@ -57,14 +70,20 @@ class MemoryBoundTest {
             String output = Files.readString(out, StandardCharsets.UTF_8);
             assertTrue(exited, () -> "the child JVM did not finish within 120 s; its output:\n" + output);
             assertEquals(0, child.exitValue(), () -> "the child JVM failed; its output:\n" + output);
-            Matcher m = Pattern.compile("count=(\\d+) millis=(\\d+) maxHeap=(\\d+) usedHeap=(\\d+)").matcher(output);
+            Matcher m = Pattern.compile("count=(\\d+) millis=(\\d+) maxHeap=(\\d+) usedHeap=(\\d+)")
+                    .matcher(output);
             assertTrue(m.find(), () -> "no count in the child's output:\n" + output);
             assertEquals(ELEMENTS, Long.parseLong(m.group(1)), () -> "the count; output:\n" + output);
             long maxHeap = Long.parseLong(m.group(3));
             assertTrue(maxHeap <= 64L * 1024 * 1024, "the child's heap must be at most 64 MiB, was " + maxHeap);
-            System.out.printf(Locale.ROOT, "MemoryBoundTest: %,d elements through generate -> map -> buffer(64) -> count()"
-                    + " in a %d MiB JVM: %s ms in the pipeline, %.1f s with the JVM's start%n", ELEMENTS,
-                    maxHeap >> 20, m.group(2), (System.nanoTime() - start) / 1e9);
+            System.out.printf(
+                    Locale.ROOT,
+                    "MemoryBoundTest: %,d elements through generate -> map -> buffer(64) -> count()"
+                            + " in a %d MiB JVM: %s ms in the pipeline, %.1f s with the JVM's start%n",
+                    ELEMENTS,
+                    maxHeap >> 20,
+                    m.group(2),
+                    (System.nanoTime() - start) / 1e9);
         } finally {
             Files.deleteIfExists(out);
         }
@@ -100,15 +119,31 @@ class MemoryBoundTest {
         long start = System.nanoTime();
         Sample s = suspendAndCancel(count, bytes);
         double each = (double) s.retained() / count;
-        System.out.printf(Locale.ROOT, "MemoryBoundTest: %,d suspended generators (toListAsync, body in Suspend.delay):"
-                + " %.0f bytes each retained (heap after GC %,d -> %,d bytes), %d active bodies while suspended;"
-                + " %d left after cancelling all, every finally ran: %s; %.1f s%n", count, each, bytes[0], bytes[1],
-                s.bodiesWhileSuspended(), s.bodiesLeft(), s.finallies() == count, (System.nanoTime() - start) / 1e9);
-        assertTrue(s.bodiesWhileSuspended() >= count,
+        System.out.printf(
+                Locale.ROOT,
+                "MemoryBoundTest: %,d suspended generators (toListAsync, body in Suspend.delay):"
+                        + " %.0f bytes each retained (heap after GC %,d -> %,d bytes), %d active bodies while suspended;"
+                        + " %d left after cancelling all, every finally ran: %s; %.1f s%n",
+                count,
+                each,
+                bytes[0],
+                bytes[1],
+                s.bodiesWhileSuspended(),
+                s.bodiesLeft(),
+                s.finallies() == count,
+                (System.nanoTime() - start) / 1e9);
+        assertTrue(
+                s.bodiesWhileSuspended() >= count,
                 "every generator body must be running while suspended, activeBodies was " + s.bodiesWhileSuspended());
-        assertTrue(each > 0, "a suspended generator retains some heap; measured " + each + " (the measurement is broken)");
-        assertTrue(each < MAX_BYTES_EACH, String.format(Locale.ROOT,
-                "a suspended generator retains %.0f bytes, more than the bound of %d", each, MAX_BYTES_EACH));
+        assertTrue(
+                each > 0, "a suspended generator retains some heap; measured " + each + " (the measurement is broken)");
+        assertTrue(
+                each < MAX_BYTES_EACH,
+                String.format(
+                        Locale.ROOT,
+                        "a suspended generator retains %.0f bytes, more than the bound of %d",
+                        each,
+                        MAX_BYTES_EACH));
         assertEquals(0, s.bodiesLeft(), "activeBodies after cancelling every future");
         assertEquals(count, s.finallies(), "every generator's finally ran once");
         LeakCheck.awaitNoBodyThreads(() -> "after cancelling " + count + " suspended generators");
@@ -133,8 +168,10 @@ class MemoryBoundTest {
         for (int i = 0; i < n; i++) {
             futures.add(waiting.toListAsync());
         }
-        assertTrue(suspended.await(120, TimeUnit.SECONDS),
-                () -> "only " + (n - suspended.getCount()) + " of " + n + " generators reached Suspend.delay within 120 s");
+        assertTrue(
+                suspended.await(120, TimeUnit.SECONDS),
+                () -> "only " + (n - suspended.getCount()) + " of " + n
+                        + " generators reached Suspend.delay within 120 s");
         int bodies = Coroutines.activeBodies();
         long after = usedHeapAfterGc();
         if (heap != null) {

@@ -24,18 +24,29 @@ class NullElementMessageTest {
     static Stream<Arguments> sites() {
         return Stream.of(
                 Arguments.of("AsyncFlow.of", (Executable) () -> AsyncFlow.of(1, null, 3)),
-                Arguments.of("AsyncFlow.fromIterable", (Executable) () -> AsyncFlow.fromIterable(Arrays.asList(1, null)).toList()),
-                Arguments.of("AsyncFlow.generate", (Executable) () -> AsyncFlow.<Integer>generate(out -> out.emit(null)).toList()),
-                Arguments.of("map", (Executable) () -> AsyncFlow.of(1).map(v -> (Integer) null).toList()),
-                Arguments.of("map", (Executable) () -> AsyncFlow.generate(out -> out.emit(1)).map(v -> (Integer) null).toList()),
-                Arguments.of("scan", (Executable) () -> AsyncFlow.of(1).scan(0, (a, v) -> (Integer) null).toList()),
-                Arguments.of("mapAsync", (Executable) () -> AsyncFlow.of(1).mapAsync(2, v -> (Integer) null).toList()),
-                Arguments.of("AsyncFlow.from", (Executable) () -> AsyncFlow.from(FlowKt.flowOf((Integer) null)).toList()),
-                Arguments.of("channelFlow", (Executable) () -> AsyncFlow.<Integer>channelFlow(p -> p.send(null)).toList()),
-                Arguments.of("paginate", (Executable) () -> AsyncFlow.paginate(n -> n == 0 ? Arrays.asList(1, null) : List.of())
+                Arguments.of("AsyncFlow.fromIterable", (Executable)
+                        () -> AsyncFlow.fromIterable(Arrays.asList(1, null)).toList()),
+                Arguments.of("AsyncFlow.generate", (Executable)
+                        () -> AsyncFlow.<Integer>generate(out -> out.emit(null)).toList()),
+                Arguments.of("map", (Executable)
+                        () -> AsyncFlow.of(1).map(v -> (Integer) null).toList()),
+                Arguments.of("map", (Executable) () -> AsyncFlow.generate(out -> out.emit(1))
+                        .map(v -> (Integer) null)
                         .toList()),
+                Arguments.of("scan", (Executable)
+                        () -> AsyncFlow.of(1).scan(0, (a, v) -> (Integer) null).toList()),
+                Arguments.of("mapAsync", (Executable)
+                        () -> AsyncFlow.of(1).mapAsync(2, v -> (Integer) null).toList()),
+                Arguments.of("AsyncFlow.from", (Executable)
+                        () -> AsyncFlow.from(FlowKt.flowOf((Integer) null)).toList()),
+                Arguments.of("channelFlow", (Executable)
+                        () -> AsyncFlow.<Integer>channelFlow(p -> p.send(null)).toList()),
+                Arguments.of("paginate", (Executable)
+                        () -> AsyncFlow.paginate(n -> n == 0 ? Arrays.asList(1, null) : List.of())
+                                .toList()),
                 Arguments.of("Page", (Executable) () -> Page.last(Arrays.asList(1, null))),
-                Arguments.of("set", (Executable) () -> MutableAsyncStateFlow.create(1).set(null)));
+                Arguments.of("set", (Executable)
+                        () -> MutableAsyncStateFlow.create(1).set(null)));
     }
 
     @ParameterizedTest(name = "{0}")

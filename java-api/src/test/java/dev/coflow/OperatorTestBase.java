@@ -119,7 +119,8 @@ abstract class OperatorTestBase {
     @Test
     void downstreamFailureIsNotCaughtAndCancelsUpstream() {
         int[] seen = {0};
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
                 () -> apply(infiniteUpstream()).forEach(v -> {
                     if (++seen[0] == 2) {
                         throw new IllegalStateException("consumer boom");
@@ -127,7 +128,8 @@ abstract class OperatorTestBase {
                 }));
         assertEquals("consumer boom", e.getMessage());
         // sequential: the consumer's exception comes out of emit; concurrent (buffer): the producer is cancelled
-        assertTrue(log.contains("cancelled") || log.contains("emit threw consumer boom"),
+        assertTrue(
+                log.contains("cancelled") || log.contains("emit threw consumer boom"),
                 () -> "generator's emit did not throw: " + log);
         assertEquals("finally", log.getLast());
     }
@@ -207,7 +209,10 @@ abstract class OperatorTestBase {
     }
 
     private void assertUpstreamCleanedUp() {
-        assertEquals(log.contains("start"), log.contains("finally"), () -> "upstream started but its finally did not run: " + log);
+        assertEquals(
+                log.contains("start"),
+                log.contains("finally"),
+                () -> "upstream started but its finally did not run: " + log);
     }
 
     /** A value and the virtual time at which it was produced. */
@@ -231,7 +236,7 @@ abstract class OperatorTestBase {
         List<T> got = new ArrayList<>();
         flow.forEach(v -> {
             got.add(v);
-            dev.coflow.bridge.Suspend.delay(millisPerItem);    // a consumer that waits, written plainly
+            dev.coflow.bridge.Suspend.delay(millisPerItem); // a consumer that waits, written plainly
         });
         return got;
     }

@@ -29,7 +29,8 @@ class PaginateTest {
     @RegisterExtension
     static final CoflowExtension COFLOW = CoflowExtension.withLeakGrace(Duration.ZERO);
 
-    private static final List<String> BOOKS = IntStream.rangeClosed(1, 35).mapToObj(i -> "Book " + i).toList();
+    private static final List<String> BOOKS =
+            IntStream.rangeClosed(1, 35).mapToObj(i -> "Book " + i).toList();
     private final List<Integer> fetched = new CopyOnWriteArrayList<>();
 
     /** The article's library: 35 books served in pages of 10. */
@@ -50,9 +51,11 @@ class PaginateTest {
     void pagesAreFetchedOnlyWhenTheConsumerNeedsThem() {
         List<String> log = new CopyOnWriteArrayList<>();
         AsyncFlow.paginate(page -> {
-            log.add("fetch " + page);
-            return fetchPage(page);
-        }).take(12).forEach(b -> log.add(b));
+                    log.add("fetch " + page);
+                    return fetchPage(page);
+                })
+                .take(12)
+                .forEach(b -> log.add(b));
         assertEquals(List.of(0, 1), fetched);
         assertEquals("fetch 0", log.get(0));
         assertEquals("Book 10", log.get(10));
@@ -69,15 +72,18 @@ class PaginateTest {
 
     @Test
     void nullPageEndsLikeAnEmptyOne() {
-        assertEquals(List.of("x"), AsyncFlow.paginate(page -> page == 0 ? List.of("x") : null).toList());
+        assertEquals(
+                List.of("x"),
+                AsyncFlow.paginate(page -> page == 0 ? List.of("x") : null).toList());
     }
 
     @Test
     void fetchMayWaitOnTheVirtualClock() {
         Timed<Long> t = inVirtualTime(() -> AsyncFlow.paginate(page -> {
-            Suspend.delay(1_000);
-            return fetchPage(page);
-        }).count());
+                    Suspend.delay(1_000);
+                    return fetchPage(page);
+                })
+                .count());
         assertEquals(35L, t.value());
         assertEquals(5_000, t.virtualMillis());
     }
@@ -85,39 +91,49 @@ class PaginateTest {
     @Test
     void fetchFailureReachesTheCallerAfterTheEarlierPages() {
         List<String> got = new ArrayList<>();
-        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> AsyncFlow.paginate(page -> {
-            if (page == 2) {
-                throw new IOException("HTTP 503");
-            }
-            return fetchPage(page);
-        }).forEach(got::add));
+        UncheckedIOException e = assertThrows(
+                UncheckedIOException.class,
+                () -> AsyncFlow.paginate(page -> {
+                            if (page == 2) {
+                                throw new IOException("HTTP 503");
+                            }
+                            return fetchPage(page);
+                        })
+                        .forEach(got::add));
         assertEquals("HTTP 503", e.getCause().getMessage());
         assertEquals(20, got.size());
     }
 
     @Test
     void nullItemIsANamedNpe() {
-        NullPointerException e = assertThrows(NullPointerException.class,
+        NullPointerException e = assertThrows(
+                NullPointerException.class,
                 () -> AsyncFlow.paginate(page -> Arrays.asList("a", null)).toList());
         assertTrue(e.getMessage().contains("paginate"), e.getMessage());
     }
 
     @Test
     void withoutPrefetchFetchAndConsumerTimesAdd() {
-        Timed<List<String>> t = inVirtualTime(() -> collectSlowly(AsyncFlow.paginate(page -> {
-            Suspend.delay(1_000);
-            return fetchPage(page);
-        }), 100));
+        Timed<List<String>> t = inVirtualTime(() -> collectSlowly(
+                AsyncFlow.paginate(page -> {
+                    Suspend.delay(1_000);
+                    return fetchPage(page);
+                }),
+                100));
         assertEquals(35, t.value().size());
         assertEquals(5 * 1_000 + 35 * 100, t.virtualMillis());
     }
 
     @Test
     void prefetchOverlapsTheNextFetchWithTheConsumersWork() {
-        Timed<List<String>> t = inVirtualTime(() -> collectSlowly(AsyncFlow.paginate(page -> {
-            Suspend.delay(1_000);
-            return fetchPage(page);
-        }, 1), 100));
+        Timed<List<String>> t = inVirtualTime(() -> collectSlowly(
+                AsyncFlow.paginate(
+                        page -> {
+                            Suspend.delay(1_000);
+                            return fetchPage(page);
+                        },
+                        1),
+                100));
         assertEquals(BOOKS, t.value());
         // page k+1 loads while the 10 books of page k (1 s of work) are consumed: only the first fetch is waited for,
         // and the empty page 4 is fetched while page 3's five books are consumed
@@ -138,7 +154,8 @@ class PaginateTest {
 
     @Test
     void paginateAsyncAwaitsEachStage() {
-        List<String> got = AsyncFlow.paginateAsync(page -> CompletableFuture.supplyAsync(() -> fetchPage(page))).toList();
+        List<String> got = AsyncFlow.paginateAsync(page -> CompletableFuture.supplyAsync(() -> fetchPage(page)))
+                .toList();
         assertEquals(BOOKS, got);
         assertEquals(5, fetched.size());
     }
@@ -146,13 +163,16 @@ class PaginateTest {
     @Test
     void paginateAsyncWaitsWithoutBlockingAndStopsEarly() {
         Timed<List<String>> t = inVirtualTime(() -> AsyncFlow.paginateAsync(page -> {
-            CompletableFuture<List<String>> f = new CompletableFuture<>();
-            f.complete(fetchPage(page));
-            return f;
-        }).take(3).toList());
+                    CompletableFuture<List<String>> f = new CompletableFuture<>();
+                    f.complete(fetchPage(page));
+                    return f;
+                })
+                .take(3)
+                .toList());
         assertEquals(BOOKS.subList(0, 3), t.value());
         assertEquals(List.of(0), fetched);
-        NullPointerException e = assertThrows(NullPointerException.class,
+        NullPointerException e = assertThrows(
+                NullPointerException.class,
                 () -> AsyncFlow.<String>paginateAsync(page -> null).toList());
         assertTrue(e.getMessage().contains("paginateAsync"), e.getMessage());
     }
@@ -168,9 +188,10 @@ class PaginateTest {
     void byTokenFollowsTokensUntilThereIsNoneAndSkipsEmptyPages() {
         List<String> tokens = new CopyOnWriteArrayList<>();
         List<String> got = AsyncFlow.paginateByToken("", token -> {
-            tokens.add(token);
-            return TOKENS.get(token);
-        }).toList();
+                    tokens.add(token);
+                    return TOKENS.get(token);
+                })
+                .toList();
         assertEquals(List.of("a", "b", "c", "d", "e"), got);
         assertEquals(List.of("", "t1", "t2", "t3"), tokens);
     }
@@ -178,17 +199,22 @@ class PaginateTest {
     @Test
     void byTokenAcceptsANullFirstTokenAndPrefetches() {
         List<String> tokens = new CopyOnWriteArrayList<>();
-        List<String> got = AsyncFlow.paginateByToken(null, token -> {
-            tokens.add(String.valueOf(token));
-            return TOKENS.get(token == null ? "" : token);
-        }, 1).toList();
+        List<String> got = AsyncFlow.paginateByToken(
+                        null,
+                        token -> {
+                            tokens.add(String.valueOf(token));
+                            return TOKENS.get(token == null ? "" : token);
+                        },
+                        1)
+                .toList();
         assertEquals(List.of("a", "b", "c", "d", "e"), got);
         assertEquals(List.of("null", "t1", "t2", "t3"), tokens);
     }
 
     @Test
     void byTokenNullPageIsANamedNpe() {
-        NullPointerException e = assertThrows(NullPointerException.class,
+        NullPointerException e = assertThrows(
+                NullPointerException.class,
                 () -> AsyncFlow.<String>paginateByToken("x", token -> null).toList());
         assertTrue(e.getMessage().contains("paginateByToken"), e.getMessage());
     }
@@ -206,11 +232,13 @@ class PaginateTest {
     @Test
     void argumentsAreChecked() {
         assertThrows(NullPointerException.class, () -> AsyncFlow.paginate(null));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AsyncFlow.paginate(this::fetchPage, -1));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> AsyncFlow.paginate(this::fetchPage, -1));
         assertTrue(e.getMessage().contains("prefetchPages"), e.getMessage());
         assertThrows(NullPointerException.class, () -> AsyncFlow.paginateAsync(null));
         assertThrows(NullPointerException.class, () -> AsyncFlow.paginateByToken("", null));
-        assertThrows(IllegalArgumentException.class, () -> AsyncFlow.paginateByToken("", t -> Page.last(List.of()), -1));
+        assertThrows(
+                IllegalArgumentException.class, () -> AsyncFlow.paginateByToken("", t -> Page.last(List.of()), -1));
         assertInstanceOf(AsyncFlow.class, AsyncFlow.paginate(this::fetchPage, 0));
     }
 }

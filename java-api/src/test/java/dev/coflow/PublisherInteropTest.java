@@ -14,7 +14,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import kotlin.Unit;
@@ -47,7 +46,10 @@ class PublisherInteropTest {
         // A plain kotlinx onCompletion (not a Java body) runs after the generator body has ended.
         CountDownLatch completed = new CountDownLatch(1);
         AsyncFlow<Integer> observed = AsyncFlow.from(FlowKt.onCompletion(numbers, (collector, cause, c) -> {
-            log.add(cause instanceof java.util.concurrent.CancellationException ? "completion cancelled" : "completion " + cause);
+            log.add(
+                    cause instanceof java.util.concurrent.CancellationException
+                            ? "completion cancelled"
+                            : "completion " + cause);
             completed.countDown();
             return Unit.INSTANCE;
         }));
@@ -78,9 +80,11 @@ class PublisherInteropTest {
 
         Recorder<Integer> failed = new Recorder<>(Long.MAX_VALUE, false);
         AsyncFlow.<Integer>generate(out -> {
-            out.emit(1);
-            throw new IllegalStateException("boom");
-        }).toPublisher().subscribe(failed);
+                    out.emit(1);
+                    throw new IllegalStateException("boom");
+                })
+                .toPublisher()
+                .subscribe(failed);
         assertTrue(failed.done.await(10, TimeUnit.SECONDS));
         assertEquals(List.of(1), failed.values);
         assertEquals(List.of("error IllegalStateException: boom"), failed.terminal);
@@ -89,7 +93,9 @@ class PublisherInteropTest {
     @Test
     void fromPublisherHonoursDemandAndCancelsOnEarlyExit() {
         RangePublisher all = new RangePublisher(10);
-        assertEquals(IntStream.range(0, 10).boxed().toList(), AsyncFlow.fromPublisher(all).toList());
+        assertEquals(
+                IntStream.range(0, 10).boxed().toList(),
+                AsyncFlow.fromPublisher(all).toList());
 
         RangePublisher huge = new RangePublisher(1_000_000);
         assertEquals(List.of(0, 1), AsyncFlow.fromPublisher(huge).take(2).toList());
@@ -99,7 +105,8 @@ class PublisherInteropTest {
 
     @Test
     void roundTripAndBadInput() {
-        AsyncFlow<Integer> back = AsyncFlow.fromPublisher(AsyncFlow.range(0, 100).toPublisher());
+        AsyncFlow<Integer> back =
+                AsyncFlow.fromPublisher(AsyncFlow.range(0, 100).toPublisher());
         assertEquals(IntStream.range(0, 100).boxed().toList(), back.toList());
         assertEquals(4950, back.toList().stream().mapToInt(Integer::intValue).sum(), "cold: collects again");
         assertThrows(NullPointerException.class, () -> AsyncFlow.fromPublisher(null));
@@ -187,7 +194,7 @@ class PublisherInteropTest {
                     synchronized (this) {
                         demand += k;
                         if (draining) {
-                            return;   // the running drain loop picks the demand up
+                            return; // the running drain loop picks the demand up
                         }
                         draining = true;
                     }

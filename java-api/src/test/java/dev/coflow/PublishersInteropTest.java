@@ -40,29 +40,53 @@ class PublishersInteropTest {
     static final CoflowExtension COFLOW = CoflowExtension.withLeakGrace(Duration.ofSeconds(5));
 
     /** One library's way to wrap a coflow flow, rate-limit it to 2 and take 3 of it. */
-    record Library(String name,
+    record Library(
+            String name,
             Function<AsyncFlow<Integer>, AsyncFlow<Integer>> roundTrip,
             Function<AsyncFlow<Integer>, AsyncFlow<Integer>> rateLimited2,
             Function<AsyncFlow<Integer>, List<Integer>> takeThreeThere) {}
 
     static List<Library> libraries(List<Long> requests) {
         return List.of(
-                new Library("Reactor Flux",
-                        f -> AsyncFlow.fromReactiveStreams(Flux.from(f.toReactiveStreams()).map(x -> x * 10)),
+                new Library(
+                        "Reactor Flux",
+                        f -> AsyncFlow.fromReactiveStreams(
+                                Flux.from(f.toReactiveStreams()).map(x -> x * 10)),
                         f -> AsyncFlow.fromReactiveStreams(Flux.from(f.toReactiveStreams())
-                                .doOnRequest(requests::add).limitRate(2)),
-                        f -> Flux.from(f.toReactiveStreams()).take(3).collectList().block(Duration.ofSeconds(BOUND))),
-                new Library("RxJava Flowable",
-                        f -> AsyncFlow.fromReactiveStreams(Flowable.fromPublisher(f.toReactiveStreams()).map(x -> x * 10)),
+                                .doOnRequest(requests::add)
+                                .limitRate(2)),
+                        f -> Flux.from(f.toReactiveStreams())
+                                .take(3)
+                                .collectList()
+                                .block(Duration.ofSeconds(BOUND))),
+                new Library(
+                        "RxJava Flowable",
+                        f -> AsyncFlow.fromReactiveStreams(
+                                Flowable.fromPublisher(f.toReactiveStreams()).map(x -> x * 10)),
                         f -> AsyncFlow.fromReactiveStreams(Flowable.fromPublisher(f.toReactiveStreams())
-                                .doOnRequest(requests::add).rebatchRequests(2)),
-                        f -> Flowable.fromPublisher(f.toReactiveStreams()).take(3).toList().blockingGet()),
-                new Library("Mutiny Multi",
-                        f -> AsyncFlow.fromPublisher(Multi.createFrom().publisher(f.toPublisher()).map(x -> x * 10)),
-                        f -> AsyncFlow.fromPublisher(Multi.createFrom().publisher(f.toPublisher())
-                                .onRequest().invoke(requests::add).emitOn(Runnable::run, 2)),
-                        f -> Multi.createFrom().publisher(f.toPublisher()).select().first(3)
-                                .collect().asList().await().atMost(Duration.ofSeconds(BOUND))));
+                                .doOnRequest(requests::add)
+                                .rebatchRequests(2)),
+                        f -> Flowable.fromPublisher(f.toReactiveStreams())
+                                .take(3)
+                                .toList()
+                                .blockingGet()),
+                new Library(
+                        "Mutiny Multi",
+                        f -> AsyncFlow.fromPublisher(
+                                Multi.createFrom().publisher(f.toPublisher()).map(x -> x * 10)),
+                        f -> AsyncFlow.fromPublisher(Multi.createFrom()
+                                .publisher(f.toPublisher())
+                                .onRequest()
+                                .invoke(requests::add)
+                                .emitOn(Runnable::run, 2)),
+                        f -> Multi.createFrom()
+                                .publisher(f.toPublisher())
+                                .select()
+                                .first(3)
+                                .collect()
+                                .asList()
+                                .await()
+                                .atMost(Duration.ofSeconds(BOUND))));
     }
 
     /** 0..n-1 from a generator that counts how often its finally ran. */
@@ -95,7 +119,9 @@ class PublishersInteropTest {
     void valuesSurviveTheRoundTrip() throws Exception {
         for (Library lib : libraries(new CopyOnWriteArrayList<>())) {
             Source s = new Source();
-            assertEquals(IntStream.range(0, 200).map(x -> x * 10).boxed().toList(), lib.roundTrip().apply(s.flow(200)).toList(),
+            assertEquals(
+                    IntStream.range(0, 200).map(x -> x * 10).boxed().toList(),
+                    lib.roundTrip().apply(s.flow(200)).toList(),
                     lib.name());
             s.ranFinallyOnce();
         }
@@ -110,8 +136,10 @@ class PublishersInteropTest {
                 throw boom;
             });
             List<Integer> seen = new CopyOnWriteArrayList<>();
-            IllegalStateException got = assertThrows(IllegalStateException.class,
-                    () -> lib.roundTrip().apply(failing).forEach(seen::add), lib.name());
+            IllegalStateException got = assertThrows(
+                    IllegalStateException.class,
+                    () -> lib.roundTrip().apply(failing).forEach(seen::add),
+                    lib.name());
             assertSame(boom, got, lib.name());
             assertEquals(List.of(10), seen, lib.name() + ": the element before the failure arrived");
         }
@@ -148,9 +176,13 @@ class PublishersInteropTest {
         for (Library lib : libraries(new CopyOnWriteArrayList<>())) {
             // taken on our side of the round trip
             Source ours = new Source();
-            assertEquals(List.of(0, 10, 20), lib.roundTrip().apply(ours.flow(1_000_000)).take(3).toList(), lib.name());
+            assertEquals(
+                    List.of(0, 10, 20),
+                    lib.roundTrip().apply(ours.flow(1_000_000)).take(3).toList(),
+                    lib.name());
             ours.ranFinallyOnce();
-            assertTrue(ours.returned.get() < 1_000, lib.name() + ": bounded by demand, not the source: " + ours.returned);
+            assertTrue(
+                    ours.returned.get() < 1_000, lib.name() + ": bounded by demand, not the source: " + ours.returned);
             // taken on the library's side
             Source theirs = new Source();
             assertEquals(List.of(0, 1, 2), lib.takeThreeThere().apply(theirs.flow(1_000_000)), lib.name());
@@ -164,9 +196,14 @@ class PublishersInteropTest {
         assertEquals(0, Mono.from(s.flow(1_000_000).toReactiveStreams()).block(Duration.ofSeconds(BOUND)));
         s.ranFinallyOnce();
         assertEquals(List.of(42), AsyncFlow.fromReactiveStreams(Mono.just(42)).toList());
-        assertEquals(List.of(), AsyncFlow.fromReactiveStreams(Mono.<Integer>empty()).toList());
+        assertEquals(
+                List.of(), AsyncFlow.fromReactiveStreams(Mono.<Integer>empty()).toList());
         IllegalStateException boom = new IllegalStateException("boom");
-        assertSame(boom, assertThrows(IllegalStateException.class,
-                () -> AsyncFlow.fromReactiveStreams(Mono.<Integer>error(boom)).toList()));
+        assertSame(
+                boom,
+                assertThrows(
+                        IllegalStateException.class,
+                        () -> AsyncFlow.fromReactiveStreams(Mono.<Integer>error(boom))
+                                .toList()));
     }
 }

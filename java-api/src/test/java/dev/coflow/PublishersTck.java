@@ -116,7 +116,8 @@ final class PublishersTck {
     }
 
     /** A JDK subscriber that reports every signal it accepted to the whitebox probe. */
-    static java.util.concurrent.Flow.Subscriber<Integer> probed(Consumed consumed, WhiteboxSubscriberProbe<Integer> probe) {
+    static java.util.concurrent.Flow.Subscriber<Integer> probed(
+            Consumed consumed, WhiteboxSubscriberProbe<Integer> probe) {
         PublishersSubscriber<Integer> s = consumed.subscriber;
         return new java.util.concurrent.Flow.Subscriber<>() {
             @Override

@@ -171,7 +171,10 @@ class PublishersTest {
 
     @Test
     void completesAfterExactlyTheRequestedElementsWithoutFurtherDemand() throws Exception {
-        for (AsyncFlow<Integer> three : List.of(AsyncFlow.range(0, 3), new Counted().flow(3), AsyncFlow.of(0, 1, 2).buffer(8))) {
+        for (AsyncFlow<Integer> three : List.of(
+                AsyncFlow.range(0, 3),
+                new Counted().flow(3),
+                AsyncFlow.of(0, 1, 2).buffer(8))) {
             Probe<Integer> p = new Probe<>();
             three.toPublisher().subscribe(p);
             p.subscription.request(3);
@@ -189,8 +192,10 @@ class PublishersTest {
         IllegalStateException boom = new IllegalStateException("boom");
         Probe<Integer> p = new Probe<>();
         AsyncFlow.<Integer>generate(out -> {
-            throw boom;
-        }).toPublisher().subscribe(p);
+                    throw boom;
+                })
+                .toPublisher()
+                .subscribe(p);
         p.awaitTerminal();
         assertEquals(List.of(boom), p.signals);
         assertSame(boom, p.signals.get(0), "the same exception object");
@@ -234,7 +239,8 @@ class PublishersTest {
             g.awaitEnd();
             Throwable t = (Throwable) p.signals.get(p.signals.size() - 1);
             assertInstanceOf(IllegalArgumentException.class, t);
-            assertTrue(t.getMessage().contains("3.9") && t.getMessage().contains("request(" + bad + ")"), t.getMessage());
+            assertTrue(
+                    t.getMessage().contains("3.9") && t.getMessage().contains("request(" + bad + ")"), t.getMessage());
         }
     }
 
@@ -271,12 +277,16 @@ class PublishersTest {
 
     @Test
     void badSubscribersAndElements() {
-        NullPointerException npe = assertThrows(NullPointerException.class, () -> AsyncFlow.of(1).toPublisher().subscribe(null));
+        NullPointerException npe = assertThrows(
+                NullPointerException.class, () -> AsyncFlow.of(1).toPublisher().subscribe(null));
         assertTrue(npe.getMessage().contains("1.9"), npe.getMessage());
-        assertThrows(NullPointerException.class, () -> AsyncFlow.of(1).toReactiveStreams().subscribe(null));
+        assertThrows(
+                NullPointerException.class,
+                () -> AsyncFlow.of(1).toReactiveStreams().subscribe(null));
         assertThrows(NullPointerException.class, () -> AsyncFlow.fromReactiveStreams(null));
         assertThrows(NullPointerException.class, () -> AsyncFlow.of(1).toReactiveStreams(null));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> AsyncFlow.of(1).toReactiveStreams(kotlinx.coroutines.JobKt.Job(null)));
     }
 
@@ -363,7 +373,9 @@ class PublishersTest {
                 }
             }
         };
-        IllegalStateException ise = assertThrows(IllegalStateException.class, () -> AsyncFlow.fromPublisher(flood).toList());
+        IllegalStateException ise = assertThrows(
+                IllegalStateException.class,
+                () -> AsyncFlow.fromPublisher(flood).toList());
         assertTrue(ise.getMessage().contains("1.1"), ise.getMessage());
         assertEquals(1, flood.cancels.get(), "the flooding subscription was cancelled");
     }
@@ -392,7 +404,8 @@ class PublishersTest {
     void demandFollowsTheCollectorAndAnEarlyExitCancels() throws Exception {
         Manual<Integer> m = new Manual<>();
         AtomicReference<List<Integer>> got = new AtomicReference<>();
-        Thread t = Thread.ofVirtual().start(() -> got.set(AsyncFlow.fromPublisher(m).take(40).toList()));
+        Thread t = Thread.ofVirtual()
+                .start(() -> got.set(AsyncFlow.fromPublisher(m).take(40).toList()));
         assertTrue(m.subscribed.await(BOUND, TimeUnit.SECONDS));
         for (int i = 0; i < 40; i++) {
             m.subscriber.onNext(i);

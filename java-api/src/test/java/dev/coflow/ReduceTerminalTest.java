@@ -48,7 +48,8 @@ class ReduceTerminalTest {
         assertEquals(List.of(0, 1, 2, 3, 4), f.toList());
         assertEquals(List.of(0, 1), new ArrayList<>(f.map(x -> x % 2).toSet()));
         assertEquals("0-1-2-3-4", f.map(String::valueOf).collect(Collectors.joining("-")));
-        assertEquals(Map.of(true, List.of(0, 2, 4), false, List.of(1, 3)),
+        assertEquals(
+                Map.of(true, List.of(0, 2, 4), false, List.of(1, 3)),
                 f.collect(Collectors.partitioningBy(x -> x % 2 == 0)));
         assertEquals(5, f.count());
         assertEquals(Optional.of(0), f.first());
@@ -85,7 +86,8 @@ class ReduceTerminalTest {
     @Test
     void single() {
         assertEquals(7, AsyncFlow.of(7).single());
-        var empty = assertThrows(NoSuchElementException.class, () -> AsyncFlow.empty().single());
+        var empty = assertThrows(
+                NoSuchElementException.class, () -> AsyncFlow.empty().single());
         assertTrue(empty.getMessage().contains("has 0"), empty.getMessage());
         var two = assertThrows(IllegalArgumentException.class, () -> naturals().single());
         assertTrue(two.getMessage().contains("at least 2"), two.getMessage());
@@ -100,7 +102,8 @@ class ReduceTerminalTest {
         assertEquals("a;b;", AsyncFlow.of("a", "b").fold("", (acc, s) -> acc + s + ";"));
         assertEquals(42, AsyncFlow.<Integer>empty().fold(42, Integer::sum));
         assertEquals(15L, upTo(6).fold(0L, (acc, v) -> acc + v));
-        var npe = assertThrows(NullPointerException.class, () -> AsyncFlow.of(1, 2).reduce((a, b) -> null));
+        var npe = assertThrows(
+                NullPointerException.class, () -> AsyncFlow.of(1, 2).reduce((a, b) -> null));
         assertTrue(npe.getMessage().startsWith("reduce:"), npe.getMessage());
         assertThrows(NullPointerException.class, () -> AsyncFlow.of(1).fold(null, (a, b) -> a));
     }
@@ -127,19 +130,23 @@ class ReduceTerminalTest {
 
     @Test
     void errorInLambdaReachesCallerAndCancelsUpstream() {
-        var e = assertThrows(IllegalStateException.class, () -> naturals().any(x -> {
-            if (x == 2) {
-                throw new IllegalStateException("bad element " + x);
-            }
-            return false;
-        }));
+        var e = assertThrows(
+                IllegalStateException.class,
+                () -> naturals().any(x -> {
+                    if (x == 2) {
+                        throw new IllegalStateException("bad element " + x);
+                    }
+                    return false;
+                }));
         assertEquals("bad element 2", e.getMessage());
         assertEquals("finally", log.getLast());
         AtomicInteger seen = new AtomicInteger();
-        var f = assertThrows(ArithmeticException.class, () -> naturals().fold(0, (a, v) -> {
-            seen.incrementAndGet();
-            return v == 4 ? a / 0 : a + v;
-        }));
+        var f = assertThrows(
+                ArithmeticException.class,
+                () -> naturals().fold(0, (a, v) -> {
+                    seen.incrementAndGet();
+                    return v == 4 ? a / 0 : a + v;
+                }));
         assertNotNull(f.getMessage());
         assertEquals(5, seen.get());
     }
@@ -147,14 +154,33 @@ class ReduceTerminalTest {
     @Test
     void nullArgumentsAreNamed() {
         AsyncFlow<Integer> f = AsyncFlow.of(1);
-        assertEquals("predicate", assertThrows(NullPointerException.class, () -> f.any(null)).getMessage());
-        assertEquals("predicate", assertThrows(NullPointerException.class, () -> f.all(null)).getMessage());
-        assertEquals("predicate", assertThrows(NullPointerException.class, () -> f.none(null)).getMessage());
-        assertEquals("fn", assertThrows(NullPointerException.class, () -> f.reduce(null)).getMessage());
-        assertEquals("fn", assertThrows(NullPointerException.class, () -> f.fold(0, null)).getMessage());
-        assertEquals("initial", assertThrows(NullPointerException.class, () -> f.fold(null, (a, b) -> a)).getMessage());
-        assertEquals("keyFn", assertThrows(NullPointerException.class, () -> f.toMap(null, x -> x)).getMessage());
-        assertEquals("valueFn", assertThrows(NullPointerException.class, () -> f.toMap(x -> x, null)).getMessage());
+        assertEquals(
+                "predicate",
+                assertThrows(NullPointerException.class, () -> f.any(null)).getMessage());
+        assertEquals(
+                "predicate",
+                assertThrows(NullPointerException.class, () -> f.all(null)).getMessage());
+        assertEquals(
+                "predicate",
+                assertThrows(NullPointerException.class, () -> f.none(null)).getMessage());
+        assertEquals(
+                "fn",
+                assertThrows(NullPointerException.class, () -> f.reduce(null)).getMessage());
+        assertEquals(
+                "fn",
+                assertThrows(NullPointerException.class, () -> f.fold(0, null)).getMessage());
+        assertEquals(
+                "initial",
+                assertThrows(NullPointerException.class, () -> f.fold(null, (a, b) -> a))
+                        .getMessage());
+        assertEquals(
+                "keyFn",
+                assertThrows(NullPointerException.class, () -> f.toMap(null, x -> x))
+                        .getMessage());
+        assertEquals(
+                "valueFn",
+                assertThrows(NullPointerException.class, () -> f.toMap(x -> x, null))
+                        .getMessage());
     }
 
     @Test
@@ -163,8 +189,13 @@ class ReduceTerminalTest {
             e.emit(1);
             throw new IllegalStateException("upstream broke");
         });
-        for (Runnable r : List.<Runnable>of(failing::toList, failing::single, () -> failing.reduce(Integer::sum),
-                () -> failing.fold(0, Integer::sum), () -> failing.toMap(x -> x, x -> x), () -> failing.all(x -> true),
+        for (Runnable r : List.<Runnable>of(
+                failing::toList,
+                failing::single,
+                () -> failing.reduce(Integer::sum),
+                () -> failing.fold(0, Integer::sum),
+                () -> failing.toMap(x -> x, x -> x),
+                () -> failing.all(x -> true),
                 failing::count)) {
             var e = assertThrows(IllegalStateException.class, r::run);
             assertEquals("upstream broke", e.getMessage());

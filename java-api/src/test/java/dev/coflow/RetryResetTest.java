@@ -56,7 +56,9 @@ class RetryResetTest {
         List<String> starts = new ArrayList<>();
         Timed<Exception> t = inVirtualTime(() -> {
             try {
-                attempts(starts, new long[] {0, 0, 0, 0}, new int[] {1, 1, 1, 1}).retry(BASE).toList();
+                attempts(starts, new long[] {0, 0, 0, 0}, new int[] {1, 1, 1, 1})
+                        .retry(BASE)
+                        .toList();
                 return null;
             } catch (IllegalStateException e) {
                 return e;
@@ -69,10 +71,13 @@ class RetryResetTest {
     @Test
     void resetAfterElementKeepsAStreamThatMakesProgressAliveWithShortWaits() {
         List<String> starts = new ArrayList<>();
-        Timed<List<String>> t = inVirtualTime(() ->
-                attempts(starts, new long[] {0, 0, 0, 0, 0}, new int[] {1, 1, 1, 1, 1}).retry(BASE.resetAfterElement()).toList());
+        Timed<List<String>> t =
+                inVirtualTime(() -> attempts(starts, new long[] {0, 0, 0, 0, 0}, new int[] {1, 1, 1, 1, 1})
+                        .retry(BASE.resetAfterElement())
+                        .toList());
         assertEquals(List.of("a0e0", "a1e0", "a2e0", "a3e0", "a4e0", "done"), t.value());
-        assertEquals(List.of("0@0", "1@100", "2@200", "3@300", "4@400", "5@500"), starts, "every wait is the first one");
+        assertEquals(
+                List.of("0@0", "1@100", "2@200", "3@300", "4@400", "5@500"), starts, "every wait is the first one");
     }
 
     @Test
@@ -80,7 +85,9 @@ class RetryResetTest {
         List<String> starts = new ArrayList<>();
         Timed<Exception> t = inVirtualTime(() -> {
             try {
-                attempts(starts, new long[] {0, 0, 0, 0}, new int[] {1, 0, 0, 0}).retry(BASE.resetAfterElement()).toList();
+                attempts(starts, new long[] {0, 0, 0, 0}, new int[] {1, 0, 0, 0})
+                        .retry(BASE.resetAfterElement())
+                        .toList();
                 return null;
             } catch (IllegalStateException e) {
                 return e;
@@ -94,8 +101,10 @@ class RetryResetTest {
     @Test
     void resetAfterAQuietPeriodCountsOnlyShortRuns() {
         List<String> starts = new ArrayList<>();
-        Timed<List<String>> t = inVirtualTime(() -> attempts(starts, new long[] {5_000, 10, 5_000, 10}, new int[] {0, 0, 0, 0})
-                .retry(BASE.resetAfter(Duration.ofSeconds(1))).toList());
+        Timed<List<String>> t =
+                inVirtualTime(() -> attempts(starts, new long[] {5_000, 10, 5_000, 10}, new int[] {0, 0, 0, 0})
+                        .retry(BASE.resetAfter(Duration.ofSeconds(1)))
+                        .toList());
         assertEquals(List.of("done"), t.value());
         // 0 ran 5 s: reset, wait 100; 1 ran 10 ms: wait 200; 2 ran 5 s: reset, wait 100; 3: wait 200
         assertEquals(List.of("0@0", "1@5100", "2@5310", "3@10410", "4@10620"), starts);
@@ -103,9 +112,12 @@ class RetryResetTest {
 
     @Test
     void badInputAndDescription() {
-        assertEquals("Backoff.resetAfter: quietPeriod must be positive, was PT0S",
-                assertThrows(IllegalArgumentException.class, () -> BASE.resetAfter(Duration.ZERO)).getMessage());
-        assertEquals("Backoff[initial=PT0.1S, multiplier=2.0, max=PT10S, maxAttempts=3, resetAfterElement, resetAfter=PT1M]",
+        assertEquals(
+                "Backoff.resetAfter: quietPeriod must be positive, was PT0S",
+                assertThrows(IllegalArgumentException.class, () -> BASE.resetAfter(Duration.ZERO))
+                        .getMessage());
+        assertEquals(
+                "Backoff[initial=PT0.1S, multiplier=2.0, max=PT10S, maxAttempts=3, resetAfterElement, resetAfter=PT1M]",
                 BASE.resetAfterElement().resetAfter(Duration.ofMinutes(1)).toString());
     }
 }

@@ -91,18 +91,29 @@ class SemanticsTest {
                 }
             });
             f.forEach(x -> log.add("consume " + x));
-            assertEquals(List.of("emit 0", "consume 0", "emitted 0", "emit 1", "consume 1", "emitted 1",
-                    "emit 2", "consume 2", "emitted 2"), log);
+            assertEquals(
+                    List.of(
+                            "emit 0",
+                            "consume 0",
+                            "emitted 0",
+                            "emit 1",
+                            "consume 1",
+                            "emitted 1",
+                            "emit 2",
+                            "consume 2",
+                            "emitted 2"),
+                    log);
         }
 
         @Test
         void timesAddUpWithoutBuffer() {
             Timed<List<Integer>> r = inVirtualTime(() -> AsyncFlow.<Integer>generate(e -> {
-                for (int i = 0; i < 3; i++) {
-                    Suspend.delay(500);
-                    e.emit(i);
-                }
-            }).toList());
+                        for (int i = 0; i < 3; i++) {
+                            Suspend.delay(500);
+                            e.emit(i);
+                        }
+                    })
+                    .toList());
             assertEquals(List.of(0, 1, 2), r.value());
             assertEquals(1_500, r.virtualMillis());
         }
@@ -124,11 +135,13 @@ class SemanticsTest {
 
         @Test
         void exceptionInTheConsumerCancelsAndReachesTheCaller() {
-            var e = assertThrows(IllegalStateException.class, () -> naturals().forEach(x -> {
-                if (x == 1) {
-                    throw new IllegalStateException("consumer gave up at " + x);
-                }
-            }));
+            var e = assertThrows(
+                    IllegalStateException.class,
+                    () -> naturals().forEach(x -> {
+                        if (x == 1) {
+                            throw new IllegalStateException("consumer gave up at " + x);
+                        }
+                    }));
             assertEquals("consumer gave up at 1", e.getMessage());
             // the consumer's own exception comes out of emit (not a CancellationException)
             assertEquals(List.of("emit 0", "emit 1", "finally"), log);
@@ -158,16 +171,17 @@ class SemanticsTest {
                 CountDownLatch waiting = new CountDownLatch(1);
                 CountDownLatch cleaned = new CountDownLatch(1);
                 CompletableFuture<List<Integer>> future = AsyncFlow.<Integer>generate(e -> {
-                    try {
-                        waiting.countDown();
-                        Suspend.await(new CompletableFuture<Void>());
-                    } catch (CancellationException ce) {
-                        log.add("cancelled");
-                        throw ce;
-                    } finally {
-                        cleaned.countDown();
-                    }
-                }).toListAsync();
+                            try {
+                                waiting.countDown();
+                                Suspend.await(new CompletableFuture<Void>());
+                            } catch (CancellationException ce) {
+                                log.add("cancelled");
+                                throw ce;
+                            } finally {
+                                cleaned.countDown();
+                            }
+                        })
+                        .toListAsync();
                 waiting.await();
                 assertTrue(future.cancel(true));
                 cleaned.await();
@@ -244,14 +258,16 @@ class SemanticsTest {
         @Test
         void cleanupThatWaitsRunsInNonCancellable() {
             Timed<List<Integer>> r = inVirtualTime(() -> AsyncFlow.<Integer>generate(e -> {
-                try {
-                    e.emit(1);
-                    e.emit(2);
-                } finally {
-                    Suspend.nonCancellable(() -> Suspend.delay(250));
-                    log.add("flushed");
-                }
-            }).take(1).toList());
+                        try {
+                            e.emit(1);
+                            e.emit(2);
+                        } finally {
+                            Suspend.nonCancellable(() -> Suspend.delay(250));
+                            log.add("flushed");
+                        }
+                    })
+                    .take(1)
+                    .toList());
             assertEquals(List.of(1), r.value());
             assertEquals(250, r.virtualMillis());
             assertEquals(List.of("flushed"), log);
@@ -347,10 +363,13 @@ class SemanticsTest {
         @Test
         void emitAfterTheBodyReturned() {
             AtomicReference<Emitter<Integer>> leaked = new AtomicReference<>();
-            assertEquals(List.of(1), AsyncFlow.<Integer>generate(e -> {
-                leaked.set(e);
-                e.emit(1);
-            }).toList());
+            assertEquals(
+                    List.of(1),
+                    AsyncFlow.<Integer>generate(e -> {
+                                leaked.set(e);
+                                e.emit(1);
+                            })
+                            .toList());
             var e = assertThrows(IllegalStateException.class, () -> leaked.get().emit(2));
             assertTrue(e.getMessage().contains("has returned"), e.getMessage());
         }
@@ -359,16 +378,17 @@ class SemanticsTest {
         void emitFromAnotherThread() {
             AtomicReference<Throwable> fromOtherThread = new AtomicReference<>();
             List<Integer> r = AsyncFlow.<Integer>generate(e -> {
-                Thread t = Thread.ofPlatform().start(() -> {
-                    try {
-                        e.emit(99);
-                    } catch (Throwable x) {
-                        fromOtherThread.set(x);
-                    }
-                });
-                t.join();
-                e.emit(1);
-            }).toList();
+                        Thread t = Thread.ofPlatform().start(() -> {
+                            try {
+                                e.emit(99);
+                            } catch (Throwable x) {
+                                fromOtherThread.set(x);
+                            }
+                        });
+                        t.join();
+                        e.emit(1);
+                    })
+                    .toList();
             assertEquals(List.of(1), r);
             assertInstanceOf(IllegalStateException.class, fromOtherThread.get());
             assertTrue(fromOtherThread.get().getMessage().contains("not from the generator body's own thread"));
@@ -379,9 +399,11 @@ class SemanticsTest {
     class Single {
         @Test
         void zeroAndTwoElementsFailClearly() {
-            var none = assertThrows(NoSuchElementException.class, () -> AsyncFlow.empty().single());
+            var none = assertThrows(
+                    NoSuchElementException.class, () -> AsyncFlow.empty().single());
             assertTrue(none.getMessage().contains("exactly 1"), none.getMessage());
-            var two = assertThrows(IllegalArgumentException.class, () -> naturals().single());
+            var two = assertThrows(
+                    IllegalArgumentException.class, () -> naturals().single());
             assertTrue(two.getMessage().contains("at least 2"), two.getMessage());
             assertEquals("finally", log.getLast());
         }

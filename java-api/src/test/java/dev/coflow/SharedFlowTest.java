@@ -35,7 +35,8 @@ class SharedFlowTest {
         assertTrue(shared.tryEmit(2));
         assertTrue(shared.tryEmit(3));
         assertEquals(List.of(2, 3), shared.replayCache());
-        CompletableFuture<List<Integer>> seen = v.start(() -> shared.asFlow().take(3).toList());
+        CompletableFuture<List<Integer>> seen =
+                v.start(() -> shared.asFlow().take(3).toList());
         v.runCurrent();
         shared.emit(4);
         v.runCurrent();
@@ -49,7 +50,8 @@ class SharedFlowTest {
         MutableAsyncSharedFlow<String> shared = MutableAsyncSharedFlow.create();
         assertTrue(shared.tryEmit("lost"));
         assertEquals(List.of(), shared.replayCache());
-        CompletableFuture<List<String>> seen = v.start(() -> shared.asFlow().take(1).toList());
+        CompletableFuture<List<String>> seen =
+                v.start(() -> shared.asFlow().take(1).toList());
         v.runCurrent();
         assertEquals(1, shared.subscriptionCount().value());
         // a rendezvous emit waits for the subscriber, which runs on the virtual scheduler: emit from there
@@ -64,11 +66,13 @@ class SharedFlowTest {
     @Test
     void emitWaitsForASlowSubscriberInVirtualTime() {
         MutableAsyncSharedFlow<Integer> shared = MutableAsyncSharedFlow.create();
-        CompletableFuture<List<Integer>> seen = v.start(() -> shared.asFlow().take(3)
+        CompletableFuture<List<Integer>> seen = v.start(() -> shared.asFlow()
+                .take(3)
                 .<Integer>transform((x, out) -> {
-                    Suspend.delay(1_000);                  // the subscriber needs 1 s per value
+                    Suspend.delay(1_000); // the subscriber needs 1 s per value
                     out.emit(x);
-                }).toList());
+                })
+                .toList());
         v.runCurrent();
         List<Long> emittedAt = new CopyOnWriteArrayList<>();
         v.start(() -> {
@@ -88,8 +92,10 @@ class SharedFlowTest {
     void tryEmitFailsWhenASuspendBufferIsFullAndDropPoliciesNeverFail() {
         MutableAsyncSharedFlow<Integer> suspend = MutableAsyncSharedFlow.create(0, 1, BufferOverflow.SUSPEND);
         MutableAsyncSharedFlow<Integer> dropOldest = MutableAsyncSharedFlow.create(0, 1, BufferOverflow.DROP_OLDEST);
-        CompletableFuture<List<Integer>> a = v.start(() -> suspend.asFlow().take(1).toList());
-        CompletableFuture<List<Integer>> b = v.start(() -> dropOldest.asFlow().take(1).toList());
+        CompletableFuture<List<Integer>> a =
+                v.start(() -> suspend.asFlow().take(1).toList());
+        CompletableFuture<List<Integer>> b =
+                v.start(() -> dropOldest.asFlow().take(1).toList());
         v.runCurrent();
         assertTrue(suspend.tryEmit(1));
         assertFalse(suspend.tryEmit(2), "buffer of 1 holds a value the subscriber has not taken yet");
@@ -105,12 +111,14 @@ class SharedFlowTest {
         MutableAsyncSharedFlow<Integer> shared = MutableAsyncSharedFlow.create();
         AsyncStateFlow<Integer> count = shared.subscriptionCount();
         assertEquals(0, count.value());
-        CompletableFuture<List<Integer>> one = v.start(() -> shared.asFlow().take(1).toList());
-        CompletableFuture<List<Integer>> two = v.start(() -> shared.asFlow().take(5).toList());
+        CompletableFuture<List<Integer>> one =
+                v.start(() -> shared.asFlow().take(1).toList());
+        CompletableFuture<List<Integer>> two =
+                v.start(() -> shared.asFlow().take(5).toList());
         v.runCurrent();
         assertEquals(2, count.value());
         v.start(() -> {
-            shared.emit(7);   // the first subscriber is done after one value
+            shared.emit(7); // the first subscriber is done after one value
             return null;
         });
         v.runCurrent();
@@ -128,10 +136,13 @@ class SharedFlowTest {
         assertFalse(ro instanceof MutableAsyncSharedFlow<?>);
         shared.tryEmit("x");
         assertEquals(List.of("x"), ro.replayCache());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MutableAsyncSharedFlow.create(-1));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> MutableAsyncSharedFlow.create(-1));
         assertTrue(e.getMessage().contains("replay"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> MutableAsyncSharedFlow.create(0, -1, BufferOverflow.SUSPEND));
-        e = assertThrows(IllegalArgumentException.class, () -> MutableAsyncSharedFlow.create(0, 0, BufferOverflow.DROP_OLDEST));
+        assertThrows(
+                IllegalArgumentException.class, () -> MutableAsyncSharedFlow.create(0, -1, BufferOverflow.SUSPEND));
+        e = assertThrows(
+                IllegalArgumentException.class, () -> MutableAsyncSharedFlow.create(0, 0, BufferOverflow.DROP_OLDEST));
         assertTrue(e.getMessage().contains("extraBufferCapacity > 0"), e.getMessage());
         assertThrows(NullPointerException.class, () -> shared.emit(null));
         assertThrows(NullPointerException.class, () -> shared.tryEmit(null));

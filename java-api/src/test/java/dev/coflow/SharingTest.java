@@ -66,14 +66,16 @@ class SharingTest {
         AsyncSharedFlow<Integer> shared = ticker.shareIn(v.scope, SharingStarted.LAZILY, 1);
         v.advanceBy(5_000);
         assertEquals(0, starts.get(), "no subscriber yet");
-        CompletableFuture<List<Integer>> first = v.start(() -> shared.asFlow().take(2).toList());
+        CompletableFuture<List<Integer>> first =
+                v.start(() -> shared.asFlow().take(2).toList());
         v.advanceBy(2_000);
         assertEquals(List.of(1, 2), first.join());
         assertEquals(1, starts.get());
         v.advanceBy(10_000);
         assertEquals(List.of(), stoppedAt, "LAZILY keeps running without subscribers");
         assertEquals(List.of(12), shared.replayCache());
-        CompletableFuture<List<Integer>> late = v.start(() -> shared.asFlow().take(2).toList());
+        CompletableFuture<List<Integer>> late =
+                v.start(() -> shared.asFlow().take(2).toList());
         v.advanceBy(1_000);
         assertEquals(List.of(12, 13), late.join(), "replay 1, then live values");
         assertEquals(1, starts.get(), "one upstream for all subscribers");
@@ -85,14 +87,16 @@ class SharingTest {
                 ticker.shareIn(v.scope, SharingStarted.whileSubscribed(Duration.ofSeconds(5)), 0);
         v.advanceBy(10_000);
         assertEquals(0, starts.get());
-        CompletableFuture<List<Integer>> a = v.start(() -> shared.asFlow().take(2).toList());
-        v.advanceBy(2_000);                       // t = 12 s: the subscriber got 1, 2 and left
+        CompletableFuture<List<Integer>> a =
+                v.start(() -> shared.asFlow().take(2).toList());
+        v.advanceBy(2_000); // t = 12 s: the subscriber got 1, 2 and left
         assertEquals(List.of(1, 2), a.join());
         v.advanceBy(4_999);
         assertEquals(List.of(), stoppedAt, "still within the stop timeout");
         v.advanceBy(1);
         assertEquals(List.of(17_000L), stoppedAt, "stopped exactly 5 s after the last subscriber left");
-        CompletableFuture<List<Integer>> b = v.start(() -> shared.asFlow().take(1).toList());
+        CompletableFuture<List<Integer>> b =
+                v.start(() -> shared.asFlow().take(1).toList());
         v.advanceBy(1_000);
         assertEquals(List.of(1), b.join(), "a fresh upstream run");
         assertEquals(2, starts.get());
@@ -102,11 +106,13 @@ class SharingTest {
     void whileSubscribedKeepsRunningForASubscriberThatComesBackInTime() {
         AsyncStateFlow<Integer> state =
                 ticker.stateIn(v.scope, SharingStarted.whileSubscribed(Duration.ofSeconds(5)), 0);
-        CompletableFuture<List<Integer>> a = v.start(() -> state.asFlow().take(2).toList());
+        CompletableFuture<List<Integer>> a =
+                v.start(() -> state.asFlow().take(2).toList());
         v.advanceBy(1_000);
         assertEquals(List.of(0, 1), a.join());
         v.advanceBy(3_000);
-        CompletableFuture<List<Integer>> b = v.start(() -> state.asFlow().take(2).toList());
+        CompletableFuture<List<Integer>> b =
+                v.start(() -> state.asFlow().take(2).toList());
         v.advanceBy(1_000);
         assertEquals(List.of(4, 5), b.join());
         assertEquals(1, starts.get(), "the upstream was never restarted");
@@ -120,7 +126,7 @@ class SharingTest {
         AsyncFlow<Integer> source = AsyncFlow.generate(out -> {
             try {
                 out.emit(1);
-                Suspend.await(new CompletableFuture<Void>());   // waits until cancelled
+                Suspend.await(new CompletableFuture<Void>()); // waits until cancelled
             } finally {
                 log.add("finally");
             }
@@ -133,7 +139,7 @@ class SharingTest {
         assertFalse(scope.isActive());
         assertEquals(List.of("finally", "finally"), log);
         CoflowExtension.assertNoBodiesRunning(Duration.ZERO);
-        scope.close();   // idempotent
+        scope.close(); // idempotent
     }
 
     @Test
@@ -145,12 +151,14 @@ class SharingTest {
             Suspend.await(new CompletableFuture<Void>());
         });
         List<Integer> seen = new CopyOnWriteArrayList<>();
-        assertThrows(CancellationException.class, () -> Coroutines.run(scope -> {
-            AsyncStateFlow<Integer> state = source.stateIn(scope, SharingStarted.EAGERLY, 0);
-            seen.add(state.asFlow().filter(x -> x == 3).first().orElseThrow());
-            scope.cancel();   // the sharing coroutine is a child: the body's scope waits for it otherwise
-            return null;
-        }));
+        assertThrows(
+                CancellationException.class,
+                () -> Coroutines.run(scope -> {
+                    AsyncStateFlow<Integer> state = source.stateIn(scope, SharingStarted.EAGERLY, 0);
+                    seen.add(state.asFlow().filter(x -> x == 3).first().orElseThrow());
+                    scope.cancel(); // the sharing coroutine is a child: the body's scope waits for it otherwise
+                    return null;
+                }));
         assertEquals(List.of(3), seen);
         CoflowExtension.assertNoBodiesRunning(Duration.ZERO);
     }
@@ -158,11 +166,13 @@ class SharingTest {
     @Test
     void badInput() {
         assertThrows(IllegalArgumentException.class, () -> ticker.shareIn(v.scope, SharingStarted.EAGERLY, -1));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SharingStarted.whileSubscribed(Duration.ofSeconds(-1)));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> SharingStarted.whileSubscribed(Duration.ofSeconds(-1)));
         assertTrue(e.getMessage().contains("stopTimeout"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> FlowScope.create(JobKt.Job(null)));
         assertThrows(NullPointerException.class, () -> ticker.stateIn(v.scope, SharingStarted.LAZILY, null));
-        assertEquals("SharingStarted.whileSubscribed(PT5S)", SharingStarted.whileSubscribed(Duration.ofSeconds(5)).toString());
+        assertEquals(
+                "SharingStarted.whileSubscribed(PT5S)",
+                SharingStarted.whileSubscribed(Duration.ofSeconds(5)).toString());
     }
 }

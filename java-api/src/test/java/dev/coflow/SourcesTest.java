@@ -26,7 +26,8 @@ class SourcesTest {
         assertEquals(List.of(3), AsyncFlow.range(3, 4).toList());
         assertEquals(List.of(), AsyncFlow.range(5, 5).toList());
         assertEquals(List.of(), AsyncFlow.range(5, 1).toList());
-        assertEquals(List.of(0, 1, 2), AsyncFlow.range(0, Integer.MAX_VALUE).take(3).toList());
+        assertEquals(
+                List.of(0, 1, 2), AsyncFlow.range(0, Integer.MAX_VALUE).take(3).toList());
     }
 
     @Test
@@ -41,7 +42,9 @@ class SourcesTest {
     void nullsAreRejectedWithAReason() {
         var e = assertThrows(NullPointerException.class, () -> AsyncFlow.of(1, null));
         assertTrue(e.getMessage().contains("non-null"), e.getMessage());
-        var it = assertThrows(NullPointerException.class, () -> AsyncFlow.fromIterable(Arrays.asList(1, null)).toList());
+        var it = assertThrows(
+                NullPointerException.class,
+                () -> AsyncFlow.fromIterable(Arrays.asList(1, null)).toList());
         assertTrue(it.getMessage().contains("AsyncFlow.fromIterable"), it.getMessage());
         assertThrows(NullPointerException.class, () -> AsyncFlow.fromIterable(null));
         assertThrows(NullPointerException.class, () -> AsyncFlow.fromStream(null));
@@ -67,13 +70,18 @@ class SourcesTest {
         });
         assertEquals(List.of(0, 1, 2), f.take(3).toList());
         assertEquals(1, closed.get());
-        assertThrows(IllegalStateException.class, () -> f.forEach(x -> {
-            if (x == 5) {
-                throw new IllegalStateException("stop");
-            }
-        }));
+        assertThrows(
+                IllegalStateException.class,
+                () -> f.forEach(x -> {
+                    if (x == 5) {
+                        throw new IllegalStateException("stop");
+                    }
+                }));
         assertEquals(2, closed.get());
-        assertEquals(List.of(0, 1), AsyncFlow.fromStream(() -> Stream.of(0, 1).onClose(closed::incrementAndGet)).toList());
+        assertEquals(
+                List.of(0, 1),
+                AsyncFlow.fromStream(() -> Stream.of(0, 1).onClose(closed::incrementAndGet))
+                        .toList());
         assertEquals(3, closed.get());
         assertEquals(2, opened.get());
     }
@@ -93,8 +101,10 @@ class SourcesTest {
         AsyncFlow<Integer> f = AsyncFlow.fromFuture(() -> CompletableFuture.supplyAsync(calls::incrementAndGet));
         assertEquals(List.of(1), f.toList());
         assertEquals(List.of(2), f.toList());
-        var e = assertThrows(IllegalStateException.class,
-                () -> AsyncFlow.fromFuture(() -> CompletableFuture.failedFuture(new IllegalStateException("503"))).toList());
+        var e = assertThrows(
+                IllegalStateException.class,
+                () -> AsyncFlow.fromFuture(() -> CompletableFuture.failedFuture(new IllegalStateException("503")))
+                        .toList());
         assertEquals("503", e.getMessage());
     }
 

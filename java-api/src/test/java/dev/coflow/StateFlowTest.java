@@ -47,12 +47,13 @@ class StateFlowTest {
     @Test
     void subscriberSeesCurrentValueThenOnlyChanges() {
         MutableAsyncStateFlow<String> state = MutableAsyncStateFlow.create("a");
-        CompletableFuture<List<String>> seen = v.start(() -> state.asFlow().take(3).toList());
+        CompletableFuture<List<String>> seen =
+                v.start(() -> state.asFlow().take(3).toList());
         v.runCurrent();
         assertEquals(1, state.subscriptionCount().value());
         state.set("b");
         v.runCurrent();
-        state.set("b");            // equal to the current value: no emission
+        state.set("b"); // equal to the current value: no emission
         v.runCurrent();
         state.emit("c");
         v.runCurrent();
@@ -72,7 +73,7 @@ class StateFlowTest {
         v.runCurrent();
         assertEquals(List.of(0), seen);
         for (int i = 1; i <= 5; i++) {
-            state.set(i);          // the subscriber does not run in between
+            state.set(i); // the subscriber does not run in between
         }
         v.runCurrent();
         assertEquals(List.of(0, 5), seen);
@@ -84,10 +85,12 @@ class StateFlowTest {
     @Test
     void twoSubscribersEachSeeTheCurrentValueAtSubscription() {
         MutableAsyncStateFlow<Integer> state = MutableAsyncStateFlow.create(1);
-        CompletableFuture<List<Integer>> first = v.start(() -> state.asFlow().take(2).toList());
+        CompletableFuture<List<Integer>> first =
+                v.start(() -> state.asFlow().take(2).toList());
         v.runCurrent();
         state.set(2);
-        CompletableFuture<List<Integer>> second = v.start(() -> state.asFlow().take(2).toList());
+        CompletableFuture<List<Integer>> second =
+                v.start(() -> state.asFlow().take(2).toList());
         v.runCurrent();
         assertEquals(List.of(1, 2), first.join());
         state.set(3);
@@ -133,7 +136,8 @@ class StateFlowTest {
         assertTrue(e.getMessage().contains("update"), e.getMessage());
         assertEquals("a", s.value());
         MutableStateFlow<String> k = StateFlowKt.MutableStateFlow(null);
-        e = assertThrows(NullPointerException.class, () -> AsyncStateFlow.from(k).value());
+        e = assertThrows(
+                NullPointerException.class, () -> AsyncStateFlow.from(k).value());
         assertTrue(e.getMessage().contains("Optional"), e.getMessage());
         assertThrows(UnsupportedOperationException.class, s::resetReplayCache);
     }

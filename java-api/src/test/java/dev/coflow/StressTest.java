@@ -50,22 +50,27 @@ class StressTest {
                 case 1 -> source.buffer(random.nextInt(0, 4)).take(Math.max(1, stopAt));
                 case 2 -> source.zip(source, Integer::sum).take(Math.max(1, stopAt));
                 case 3 -> source.flatMapMerge(2, v -> AsyncFlow.of(v, v)).take(Math.max(1, stopAt));
-                case 4 -> source.map(v -> {
-                    if (v == stopAt) {
-                        throw new IllegalStateException("stop");
-                    }
-                    return v;
-                });
+                case 4 ->
+                    source.map(v -> {
+                        if (v == stopAt) {
+                            throw new IllegalStateException("stop");
+                        }
+                        return v;
+                    });
                 default -> source.conflate().take(Math.max(1, stopAt));
             };
             int path = random.nextInt(3);
             try {
                 switch (path) {
-                    case 0 -> pipeline.toList();                                   // inline
-                    case 1 -> BuildersKt.runBlocking(Dispatchers.getDefault(),     // direct calls
-                            (s, c) -> FlowKt.toList(pipeline, new java.util.ArrayList<>(), c));
-                    default -> Coroutines.run(kotlinx.coroutines.ExecutorsKt.from(SINGLE), // handoff
-                            scope -> pipeline.toList());
+                    case 0 -> pipeline.toList(); // inline
+                    case 1 ->
+                        BuildersKt.runBlocking(
+                                Dispatchers.getDefault(), // direct calls
+                                (s, c) -> FlowKt.toList(pipeline, new java.util.ArrayList<>(), c));
+                    default ->
+                        Coroutines.run(
+                                kotlinx.coroutines.ExecutorsKt.from(SINGLE), // handoff
+                                scope -> pipeline.toList());
                 }
             } catch (IllegalStateException expected) {
                 assertEquals("stop", expected.getMessage());

@@ -69,9 +69,12 @@ class TimeOperatorsTest {
     /** Collects on Dispatchers.Default with kotlinx's own toList, as Kotlin code would. */
     @SuppressWarnings("unchecked")
     private static <T> List<T> onDefault(AsyncFlow<T> flow) throws Exception {
-        return (List<T>) FutureKt.future(CoroutineScopeKt.CoroutineScope(Dispatchers.getDefault()),
-                EmptyCoroutineContext.INSTANCE, CoroutineStart.DEFAULT,
-                (s, c) -> FlowKt.toList(flow, new ArrayList<T>(), c)).get(30, TimeUnit.SECONDS);
+        return (List<T>) FutureKt.future(
+                        CoroutineScopeKt.CoroutineScope(Dispatchers.getDefault()),
+                        EmptyCoroutineContext.INSTANCE,
+                        CoroutineStart.DEFAULT,
+                        (s, c) -> FlowKt.toList(flow, new ArrayList<T>(), c))
+                .get(30, TimeUnit.SECONDS);
     }
 
     /** kotlinx may rethrow a copy (stack-trace recovery) and coflow wraps checked exceptions: compare roots. */
@@ -94,7 +97,8 @@ class TimeOperatorsTest {
         @Test
         void zeroDelayEmitsAtOnceAndNegativeIsRejected() {
             assertEquals(List.of(0L), AsyncFlow.timer(Duration.ZERO).toList());
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AsyncFlow.timer(Duration.ofMillis(-1)));
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> AsyncFlow.timer(Duration.ofMillis(-1)));
             assertEquals("timer: delay must not be negative, was PT-0.001S", e.getMessage());
         }
     }
@@ -103,7 +107,8 @@ class TimeOperatorsTest {
     class Interval {
         @Test
         void ticksOncePerPeriodFromTheFirstPeriod() {
-            Timed<List<String>> t = inVirtualTime(() -> stamped(AsyncFlow.interval(Duration.ofSeconds(1)).take(3)));
+            Timed<List<String>> t = inVirtualTime(
+                    () -> stamped(AsyncFlow.interval(Duration.ofSeconds(1)).take(3)));
             assertEquals(List.of("0@1000", "1@2000", "2@3000"), t.value());
         }
 
@@ -162,7 +167,9 @@ class TimeOperatorsTest {
         void cancelledMidWaitByTimeout() {
             Timed<Exception> t = inVirtualTime(() -> {
                 try {
-                    AsyncFlow.interval(Duration.ofSeconds(1)).timeout(Duration.ofMillis(2_500)).toList();
+                    AsyncFlow.interval(Duration.ofSeconds(1))
+                            .timeout(Duration.ofMillis(2_500))
+                            .toList();
                     return null;
                 } catch (AsyncFlowTimeoutException e) {
                     return e;
@@ -174,10 +181,16 @@ class TimeOperatorsTest {
 
         @Test
         void argumentsAreChecked() {
-            assertEquals("interval: period must be positive, was PT0S",
-                    assertThrows(IllegalArgumentException.class, () -> AsyncFlow.interval(Duration.ZERO)).getMessage());
-            assertEquals("interval: initialDelay must not be negative, was PT-1S", assertThrows(IllegalArgumentException.class,
-                    () -> AsyncFlow.interval(Duration.ofSeconds(-1), Duration.ofSeconds(1))).getMessage());
+            assertEquals(
+                    "interval: period must be positive, was PT0S",
+                    assertThrows(IllegalArgumentException.class, () -> AsyncFlow.interval(Duration.ZERO))
+                            .getMessage());
+            assertEquals(
+                    "interval: initialDelay must not be negative, was PT-1S",
+                    assertThrows(
+                                    IllegalArgumentException.class,
+                                    () -> AsyncFlow.interval(Duration.ofSeconds(-1), Duration.ofSeconds(1)))
+                            .getMessage());
             assertThrows(NullPointerException.class, () -> AsyncFlow.interval(null));
         }
 
@@ -186,12 +199,14 @@ class TimeOperatorsTest {
             // real time: a busy machine may make a tick late, so only the order is certain
             assertIncreasing(AsyncFlow.interval(Duration.ofMillis(5)).take(3).toList());
             assertIncreasing(onDefault(AsyncFlow.interval(Duration.ofMillis(5)).take(3)));
-            assertIncreasing(AsyncFlow.interval(Duration.ofMillis(5)).buffer(4).take(3).toList());
+            assertIncreasing(
+                    AsyncFlow.interval(Duration.ofMillis(5)).buffer(4).take(3).toList());
         }
 
         private static void assertIncreasing(List<Long> ticks) {
             assertEquals(3, ticks.size(), ticks::toString);
-            assertTrue(ticks.get(0) >= 0 && ticks.get(0) < ticks.get(1) && ticks.get(1) < ticks.get(2), ticks::toString);
+            assertTrue(
+                    ticks.get(0) >= 0 && ticks.get(0) < ticks.get(1) && ticks.get(1) < ticks.get(2), ticks::toString);
         }
     }
 
@@ -199,7 +214,8 @@ class TimeOperatorsTest {
     class DelayEach {
         @Test
         void waitsBeforeEachElement() {
-            Timed<List<String>> t = inVirtualTime(() -> stamped(AsyncFlow.of(1, 2, 3).delayEach(Duration.ofMillis(100))));
+            Timed<List<String>> t =
+                    inVirtualTime(() -> stamped(AsyncFlow.of(1, 2, 3).delayEach(Duration.ofMillis(100))));
             assertEquals(List.of("1@100", "2@200", "3@300"), t.value());
         }
 
@@ -238,7 +254,9 @@ class TimeOperatorsTest {
         @Test
         void valuesOnThePlainCallerAndOnDefault() throws Exception {
             // an instant source: everything after the first falls in its window
-            assertEquals(List.of(1), AsyncFlow.of(1, 2, 3).throttleFirst(Duration.ofSeconds(10)).toList());
+            assertEquals(
+                    List.of(1),
+                    AsyncFlow.of(1, 2, 3).throttleFirst(Duration.ofSeconds(10)).toList());
             assertEquals(List.of(1), onDefault(AsyncFlow.of(1, 2, 3).throttleFirst(Duration.ofSeconds(10))));
         }
     }
@@ -247,8 +265,9 @@ class TimeOperatorsTest {
     class ThrottleLatest {
         @Test
         void passesTheLatestOfEachWindow() {
-            Timed<List<String>> t = inVirtualTime(() -> stamped(
-                    at(new long[] {0, 100, 200, 900, 950, 2_000}, 1, 2, 3, 4, 5, 6).throttleLatest(Duration.ofMillis(500))));
+            Timed<List<String>> t =
+                    inVirtualTime(() -> stamped(at(new long[] {0, 100, 200, 900, 950, 2_000}, 1, 2, 3, 4, 5, 6)
+                            .throttleLatest(Duration.ofMillis(500))));
             // 1 opens [0, 500): 3 wins; [500, 1000): 5 wins; [1000, 1500) is empty; 6 passes at once
             assertEquals(List.of("1@0", "3@500", "5@1000", "6@2000"), t.value());
             assertEquals(List.of("finally"), log);
@@ -256,16 +275,17 @@ class TimeOperatorsTest {
 
         @Test
         void anElementHeldAtCompletionPassesAtOnce() {
-            Timed<List<String>> t = inVirtualTime(() -> stamped(
-                    at(new long[] {0, 100}, 1, 2).throttleLatest(Duration.ofMillis(500))));
+            Timed<List<String>> t =
+                    inVirtualTime(() -> stamped(at(new long[] {0, 100}, 1, 2).throttleLatest(Duration.ofMillis(500))));
             assertEquals(List.of("1@0", "2@100"), t.value());
         }
 
         @Test
         void cancellationStopsTheUpstream() {
-            Timed<List<String>> t = inVirtualTime(() -> stamped(
-                    AsyncFlow.interval(Duration.ofMillis(100)).map(Long::intValue).throttleLatest(Duration.ofMillis(260))
-                            .take(3)));
+            Timed<List<String>> t = inVirtualTime(() -> stamped(AsyncFlow.interval(Duration.ofMillis(100))
+                    .map(Long::intValue)
+                    .throttleLatest(Duration.ofMillis(260))
+                    .take(3)));
             // ticks at 100 (0), 200 (1), 300 (2), ...: 0 at 100, window to 360 -> 2, to 620 -> 5
             assertEquals(List.of("0@100", "2@360", "5@620"), t.value());
         }
@@ -277,10 +297,12 @@ class TimeOperatorsTest {
                 List<Object> got = new ArrayList<>();
                 try {
                     AsyncFlow.<Integer>generate(out -> {
-                        out.emit(1);
-                        out.emit(2);
-                        throw boom;
-                    }).throttleLatest(Duration.ofMillis(100)).forEach(got::add);
+                                out.emit(1);
+                                out.emit(2);
+                                throw boom;
+                            })
+                            .throttleLatest(Duration.ofMillis(100))
+                            .forEach(got::add);
                 } catch (Exception e) {
                     got.add(rootCause(e) == boom ? "boom" : e);
                 }
@@ -294,14 +316,15 @@ class TimeOperatorsTest {
     class RateLimit {
         @Test
         void holdsElementsBackToTheRate() {
-            Timed<List<String>> t = inVirtualTime(() -> stamped(AsyncFlow.range(1, 6).rateLimit(2, Duration.ofSeconds(1))));
+            Timed<List<String>> t =
+                    inVirtualTime(() -> stamped(AsyncFlow.range(1, 6).rateLimit(2, Duration.ofSeconds(1))));
             assertEquals(List.of("1@0", "2@0", "3@1000", "4@1000", "5@2000"), t.value());
         }
 
         @Test
         void aSlowSourceIsNotDelayed() {
-            Timed<List<String>> t = inVirtualTime(() -> stamped(
-                    at(new long[] {0, 600, 1_200}, 1, 2, 3).rateLimit(1, Duration.ofMillis(500))));
+            Timed<List<String>> t = inVirtualTime(() ->
+                    stamped(at(new long[] {0, 600, 1_200}, 1, 2, 3).rateLimit(1, Duration.ofMillis(500))));
             assertEquals(List.of("1@0", "2@600", "3@1200"), t.value());
         }
 
@@ -317,7 +340,9 @@ class TimeOperatorsTest {
             Timed<List<Long>> t = inVirtualTime(() -> {
                 long start = Suspend.clockMillis();
                 List<Long> times = new ArrayList<>();
-                at(when, values).rateLimit(3, Duration.ofMillis(100)).forEach(v -> times.add(Suspend.clockMillis() - start));
+                at(when, values)
+                        .rateLimit(3, Duration.ofMillis(100))
+                        .forEach(v -> times.add(Suspend.clockMillis() - start));
                 return times;
             });
             List<Long> times = t.value();
@@ -330,10 +355,14 @@ class TimeOperatorsTest {
         @Test
         void argumentsAreChecked() {
             AsyncFlow<Integer> f = AsyncFlow.of(1);
-            assertEquals("rateLimit: permits must be >= 1, was 0",
-                    assertThrows(IllegalArgumentException.class, () -> f.rateLimit(0, Duration.ofSeconds(1))).getMessage());
-            assertEquals("rateLimit: per must be positive, was PT0S",
-                    assertThrows(IllegalArgumentException.class, () -> f.rateLimit(1, Duration.ZERO)).getMessage());
+            assertEquals(
+                    "rateLimit: permits must be >= 1, was 0",
+                    assertThrows(IllegalArgumentException.class, () -> f.rateLimit(0, Duration.ofSeconds(1)))
+                            .getMessage());
+            assertEquals(
+                    "rateLimit: per must be positive, was PT0S",
+                    assertThrows(IllegalArgumentException.class, () -> f.rateLimit(1, Duration.ZERO))
+                            .getMessage());
         }
     }
 
@@ -341,8 +370,9 @@ class TimeOperatorsTest {
     class ChunkedWithin {
         @Test
         void aBatchIsEmittedWhenFullOrWhenItsFirstElementHasWaitedLongEnough() {
-            Timed<List<String>> t = inVirtualTime(() -> stamped(
-                    at(new long[] {0, 10, 20, 30, 2_000, 2_100}, 1, 2, 3, 4, 5, 6).chunked(3, Duration.ofSeconds(1))));
+            Timed<List<String>> t =
+                    inVirtualTime(() -> stamped(at(new long[] {0, 10, 20, 30, 2_000, 2_100}, 1, 2, 3, 4, 5, 6)
+                            .chunked(3, Duration.ofSeconds(1))));
             // [1,2,3] full at 20; [4] times out at 1030; [5,6] is the last partial batch, at completion
             assertEquals(List.of("[1, 2, 3]@20", "[4]@1030", "[5, 6]@2100"), t.value());
             assertEquals(List.of("finally"), log);
@@ -350,8 +380,8 @@ class TimeOperatorsTest {
 
         @Test
         void neverEmitsAnEmptyBatch() {
-            Timed<List<String>> t = inVirtualTime(() -> stamped(
-                    at(new long[] {0, 5_000}, 1, 2).chunked(10, Duration.ofMillis(100))));
+            Timed<List<String>> t =
+                    inVirtualTime(() -> stamped(at(new long[] {0, 5_000}, 1, 2).chunked(10, Duration.ofMillis(100))));
             assertEquals(List.of("[1]@100", "[2]@5000"), t.value());
         }
 
@@ -362,11 +392,13 @@ class TimeOperatorsTest {
                 List<Object> got = new ArrayList<>();
                 try {
                     AsyncFlow.<Integer>generate(out -> {
-                        for (int i = 1; i <= 5; i++) {
-                            out.emit(i);
-                        }
-                        throw boom;
-                    }).chunked(2, Duration.ofSeconds(1)).forEach(got::add);
+                                for (int i = 1; i <= 5; i++) {
+                                    out.emit(i);
+                                }
+                                throw boom;
+                            })
+                            .chunked(2, Duration.ofSeconds(1))
+                            .forEach(got::add);
                 } catch (Exception e) {
                     got.add(rootCause(e) == boom ? "boom" : e);
                 }
@@ -380,9 +412,11 @@ class TimeOperatorsTest {
             IllegalStateException stop = new IllegalStateException("stop");
             Timed<Object> t = inVirtualTime(() -> {
                 try {
-                    AsyncFlow.interval(Duration.ofMillis(10)).chunked(3, Duration.ofSeconds(1)).forEach(b -> {
-                        throw stop;
-                    });
+                    AsyncFlow.interval(Duration.ofMillis(10))
+                            .chunked(3, Duration.ofSeconds(1))
+                            .forEach(b -> {
+                                throw stop;
+                            });
                     return null;
                 } catch (IllegalStateException e) {
                     return e;
@@ -394,8 +428,10 @@ class TimeOperatorsTest {
 
         @Test
         void takeCancelsTheUpstreamMidWait() {
-            Timed<List<List<Integer>>> t = inVirtualTime(() ->
-                    at(new long[] {0, 10, 10_000}, 1, 2, 3).chunked(5, Duration.ofMillis(500)).take(1).toList());
+            Timed<List<List<Integer>>> t = inVirtualTime(() -> at(new long[] {0, 10, 10_000}, 1, 2, 3)
+                    .chunked(5, Duration.ofMillis(500))
+                    .take(1)
+                    .toList());
             assertEquals(List.of(List.of(1, 2)), t.value());
             assertEquals(500, t.virtualMillis());
             assertEquals(List.of("finally"), log, "the generator's finally ran before the terminal returned");
@@ -403,7 +439,8 @@ class TimeOperatorsTest {
 
         @Test
         void batchesAreReadOnly() {
-            List<List<Integer>> got = AsyncFlow.of(1, 2).chunked(5, Duration.ofSeconds(1)).toList();
+            List<List<Integer>> got =
+                    AsyncFlow.of(1, 2).chunked(5, Duration.ofSeconds(1)).toList();
             assertThrows(UnsupportedOperationException.class, () -> got.get(0).add(3));
         }
 
@@ -424,7 +461,8 @@ class TimeOperatorsTest {
                 Timed<List<Object[]>> t = inVirtualTime(() -> {
                     long start = Suspend.clockMillis();
                     List<Object[]> got = new ArrayList<>();
-                    at(when, values).chunked(n, Duration.ofMillis(d))
+                    at(when, values)
+                            .chunked(n, Duration.ofMillis(d))
                             .forEach(b -> got.add(new Object[] {b, Suspend.clockMillis() - start}));
                     return got;
                 });
@@ -452,17 +490,27 @@ class TimeOperatorsTest {
             List<List<Integer>> expected = List.of(List.of(1, 2, 3), List.of(4, 5, 6), List.of(7));
             assertEquals(expected, f.get().toList());
             assertEquals(expected, onDefault(f.get()));
-            assertEquals(expected, AsyncFlow.range(1, 8).buffer(2).chunked(3, Duration.ofSeconds(10)).buffer(1).toList());
+            assertEquals(
+                    expected,
+                    AsyncFlow.range(1, 8)
+                            .buffer(2)
+                            .chunked(3, Duration.ofSeconds(10))
+                            .buffer(1)
+                            .toList());
             assertEquals(expected, Coroutines.run(scope -> f.get().toList()));
         }
 
         @Test
         void argumentsAreChecked() {
             AsyncFlow<Integer> f = AsyncFlow.of(1);
-            assertEquals("chunked: maxSize must be >= 1, was 0",
-                    assertThrows(IllegalArgumentException.class, () -> f.chunked(0, Duration.ofSeconds(1))).getMessage());
-            assertEquals("chunked: maxWait must be positive, was PT-1S",
-                    assertThrows(IllegalArgumentException.class, () -> f.chunked(1, Duration.ofSeconds(-1))).getMessage());
+            assertEquals(
+                    "chunked: maxSize must be >= 1, was 0",
+                    assertThrows(IllegalArgumentException.class, () -> f.chunked(0, Duration.ofSeconds(1)))
+                            .getMessage());
+            assertEquals(
+                    "chunked: maxWait must be positive, was PT-1S",
+                    assertThrows(IllegalArgumentException.class, () -> f.chunked(1, Duration.ofSeconds(-1)))
+                            .getMessage());
             assertThrows(NullPointerException.class, () -> f.chunked(1, null));
         }
     }

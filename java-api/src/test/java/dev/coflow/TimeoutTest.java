@@ -30,16 +30,32 @@ class TimeoutTest {
 
     @Nested
     class TimeoutBattery extends OperatorTestBase {
-        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) { return up.timeout(Duration.ofHours(1)); }
-        protected List<?> expected() { return List.of(1, 2, 3, 4, 5); }
-        protected List<String> expectedOrder() { return oneToOne(1, 2, 3); }
+        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) {
+            return up.timeout(Duration.ofHours(1));
+        }
+
+        protected List<?> expected() {
+            return List.of(1, 2, 3, 4, 5);
+        }
+
+        protected List<String> expectedOrder() {
+            return oneToOne(1, 2, 3);
+        }
     }
 
     @Nested
     class TimeoutEachBattery extends OperatorTestBase {
-        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) { return up.timeoutEach(Duration.ofHours(1)); }
-        protected List<?> expected() { return List.of(1, 2, 3, 4, 5); }
-        protected List<String> expectedOrder() { return oneToOne(1, 2, 3); }
+        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) {
+            return up.timeoutEach(Duration.ofHours(1));
+        }
+
+        protected List<?> expected() {
+            return List.of(1, 2, 3, 4, 5);
+        }
+
+        protected List<String> expectedOrder() {
+            return oneToOne(1, 2, 3);
+        }
     }
 
     /** Emits 1, 2, 3, ... waiting {@code gaps[i]} virtual ms before element i+1; logs cancellation and finally. */
@@ -74,7 +90,8 @@ class TimeoutTest {
 
     @Test
     void wholeFlowTimeoutFailsAtTheLimitNamingItAndCancelsTheUpstream() {
-        Timed<Outcome> t = inVirtualTime(() -> collect(withGaps(300, 300, 300, 300, 300).timeout(Duration.ofSeconds(1)), 0));
+        Timed<Outcome> t =
+                inVirtualTime(() -> collect(withGaps(300, 300, 300, 300, 300).timeout(Duration.ofSeconds(1)), 0));
         assertEquals("timed out after 1000 ms (timeout(PT1S))", t.value().timeout());
         assertEquals(List.of(1, 2, 3), t.value().got());
         assertEquals(1_000, t.virtualMillis());
@@ -98,7 +115,8 @@ class TimeoutTest {
 
     @Test
     void timeoutEachIgnoresTheDownstreamsTime() {
-        Timed<Outcome> t = inVirtualTime(() -> collect(withGaps(300, 300, 300).timeoutEach(Duration.ofMillis(500)), 1_000));
+        Timed<Outcome> t =
+                inVirtualTime(() -> collect(withGaps(300, 300, 300).timeoutEach(Duration.ofMillis(500)), 1_000));
         assertEquals(List.of(1, 2, 3), t.value().got());
         assertEquals(null, t.value().timeout());
         assertEquals(3 * 300 + 3 * 1_000, t.virtualMillis());
@@ -106,7 +124,8 @@ class TimeoutTest {
 
     @Test
     void timeoutEachFailsWhenOneGapIsTooLong() {
-        Timed<Outcome> t = inVirtualTime(() -> collect(withGaps(100, 100, 700, 100).timeoutEach(Duration.ofMillis(500)), 50));
+        Timed<Outcome> t =
+                inVirtualTime(() -> collect(withGaps(100, 100, 700, 100).timeoutEach(Duration.ofMillis(500)), 50));
         assertEquals("timed out after 500 ms (timeoutEach(PT0.5S))", t.value().timeout());
         assertEquals(List.of(1, 2), t.value().got());
         assertEquals(100 + 50 + 100 + 50 + 500, t.virtualMillis());
@@ -116,11 +135,13 @@ class TimeoutTest {
     @Test
     void timeoutIsAnOrdinaryFailureThatCatchErrorAndRetrySee() {
         List<Throwable> causes = new CopyOnWriteArrayList<>();
-        Timed<List<Integer>> t = inVirtualTime(() -> withGaps(10_000).timeout(Duration.ofSeconds(1))
+        Timed<List<Integer>> t = inVirtualTime(() -> withGaps(10_000)
+                .timeout(Duration.ofSeconds(1))
                 .catchError((cause, out) -> {
                     causes.add(cause);
                     out.emit(-1);
-                }).toList());
+                })
+                .toList());
         assertEquals(List.of(-1), t.value());
         assertInstanceOf(AsyncFlowTimeoutException.class, causes.getFirst());
         assertFalse(causes.getFirst() instanceof CancellationException, "a timeout must not look like a cancellation");
@@ -128,9 +149,12 @@ class TimeoutTest {
 
         int[] attempts = {0};
         Timed<List<Integer>> r = inVirtualTime(() -> AsyncFlow.<Integer>generate(out -> {
-            Suspend.delay(++attempts[0] < 3 ? 5_000 : 10);
-            out.emit(attempts[0]);
-        }).timeout(Duration.ofSeconds(1)).retry(5).toList());
+                    Suspend.delay(++attempts[0] < 3 ? 5_000 : 10);
+                    out.emit(attempts[0]);
+                })
+                .timeout(Duration.ofSeconds(1))
+                .retry(5)
+                .toList());
         assertEquals(List.of(3), r.value());
         assertEquals(2_010, r.virtualMillis());
     }
@@ -138,19 +162,27 @@ class TimeoutTest {
     @Test
     void blockingTerminalSeesTheTimeoutExceptionNotACancellation() {
         // outside virtual time the limit is real, so use one that has already passed for a body that never ends
-        AsyncFlowTimeoutException e = assertThrows(AsyncFlowTimeoutException.class, () -> AsyncFlow.<Integer>generate(out -> {
-            Suspend.await(new java.util.concurrent.CompletableFuture<Void>());
-        }).timeout(Duration.ofMillis(1)).toList());
+        AsyncFlowTimeoutException e = assertThrows(
+                AsyncFlowTimeoutException.class,
+                () -> AsyncFlow.<Integer>generate(out -> {
+                            Suspend.await(new java.util.concurrent.CompletableFuture<Void>());
+                        })
+                        .timeout(Duration.ofMillis(1))
+                        .toList());
         assertTrue(e.getMessage().contains("timeout(PT0.001S)"), e.getMessage());
     }
 
     @Test
     void downstreamEarlyExitAndFailurePassThrough() {
-        Timed<List<Integer>> t = inVirtualTime(() -> withGaps(100, 100, 100).timeoutEach(Duration.ofSeconds(1)).take(2).toList());
+        Timed<List<Integer>> t = inVirtualTime(() -> withGaps(100, 100, 100)
+                .timeoutEach(Duration.ofSeconds(1))
+                .take(2)
+                .toList());
         assertEquals(List.of(1, 2), t.value());
         assertEquals(200, t.virtualMillis());
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> AsyncFlow.of(1, 2)
-                .timeout(Duration.ofHours(1)).forEach(v -> {
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> AsyncFlow.of(1, 2).timeout(Duration.ofHours(1)).forEach(v -> {
                     throw new IllegalStateException("consumer");
                 }));
         assertEquals("consumer", e.getMessage());
@@ -179,12 +211,18 @@ class TimeoutTest {
             assertThrows(ArithmeticException.class, huge::toMillis, "precondition: " + huge + " overflows");
             assertEquals(List.of(1, 2), AsyncFlow.of(1, 2).timeout(huge).toList(), "timeout(" + huge + ")");
             assertEquals(List.of(1, 2), AsyncFlow.of(1, 2).timeoutEach(huge).toList(), "timeoutEach(" + huge + ")");
-            assertEquals(List.of(0, 1, 2), AsyncFlow.generate(out -> {
-                for (int i = 0; i < 3; i++) {
-                    out.emit(i);
-                }
-            }).timeoutEach(huge).toListAsync().join());
-            try (CloseableIterator<Integer> it = AsyncFlow.range(0, 3).timeout(huge).iterator()) {
+            assertEquals(
+                    List.of(0, 1, 2),
+                    AsyncFlow.generate(out -> {
+                                for (int i = 0; i < 3; i++) {
+                                    out.emit(i);
+                                }
+                            })
+                            .timeoutEach(huge)
+                            .toListAsync()
+                            .join());
+            try (CloseableIterator<Integer> it =
+                    AsyncFlow.range(0, 3).timeout(huge).iterator()) {
                 assertTrue(it.hasNext());
                 assertEquals(0, it.next());
             }
@@ -195,10 +233,12 @@ class TimeoutTest {
     void aHugeLimitNeverFiresAndStartsNoWatchdogThatOutlivesTheCollection() {
         long tenYears = Duration.ofDays(3650).toMillis();
         for (Duration huge : HUGE) {
-            Timed<Outcome> whole = inVirtualTime(() -> collect(withGaps(tenYears, tenYears).timeout(huge), 0));
+            Timed<Outcome> whole =
+                    inVirtualTime(() -> collect(withGaps(tenYears, tenYears).timeout(huge), 0));
             assertEquals(new Outcome(List.of(1, 2), null), whole.value());
             assertEquals(2 * tenYears, whole.virtualMillis(), "the collection ends with its upstream");
-            Timed<Outcome> each = inVirtualTime(() -> collect(withGaps(tenYears, 0, tenYears).timeoutEach(huge), 5));
+            Timed<Outcome> each =
+                    inVirtualTime(() -> collect(withGaps(tenYears, 0, tenYears).timeoutEach(huge), 5));
             assertEquals(new Outcome(List.of(1, 2, 3), null), each.value());
             assertEquals(2 * tenYears + 3 * 5, each.virtualMillis());
         }
@@ -211,17 +251,22 @@ class TimeoutTest {
         assertEquals(Long.MAX_VALUE, Timeout.watchdogMillis(ChronoUnit.FOREVER.getDuration()));
         assertEquals(1, Timeout.watchdogMillis(Duration.ofNanos(1)), "below a millisecond waits one");
         assertEquals(List.of(1), AsyncFlow.of(1).timeoutEach(max).toList());
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> AsyncFlow.<Integer>generate(out -> {
-            out.emit(1);
-            throw new IllegalStateException("upstream boom");
-        }).timeout(ChronoUnit.FOREVER.getDuration()).toList());
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> AsyncFlow.<Integer>generate(out -> {
+                            out.emit(1);
+                            throw new IllegalStateException("upstream boom");
+                        })
+                        .timeout(ChronoUnit.FOREVER.getDuration())
+                        .toList());
         assertEquals("upstream boom", e.getMessage());
     }
 
     @Test
     void theExceptionOfAHugeLimitHasASaturatedMessage() {
         AsyncFlowTimeoutException e = new AsyncFlowTimeoutException("timeout", ChronoUnit.FOREVER.getDuration());
-        assertEquals("timed out after " + Long.MAX_VALUE + " ms (timeout(" + ChronoUnit.FOREVER.getDuration() + "))",
+        assertEquals(
+                "timed out after " + Long.MAX_VALUE + " ms (timeout(" + ChronoUnit.FOREVER.getDuration() + "))",
                 e.getMessage());
         assertEquals(ChronoUnit.FOREVER.getDuration(), e.limit());
     }

@@ -25,14 +25,27 @@ class TransformOperatorsTest {
 
     @Nested
     class Map extends OperatorTestBase {
-        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) { return up.map(x -> x * 10); }
-        protected List<?> expected() { return List.of(10, 20, 30, 40, 50); }
-        protected AsyncFlow<?> applyFailing(AsyncFlow<Integer> up, Exception f) { return up.map(x -> x == 3 ? fail(f) : x); }
-        protected List<String> expectedOrder() { return oneToOne(10, 20, 30); }
+        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) {
+            return up.map(x -> x * 10);
+        }
+
+        protected List<?> expected() {
+            return List.of(10, 20, 30, 40, 50);
+        }
+
+        protected AsyncFlow<?> applyFailing(AsyncFlow<Integer> up, Exception f) {
+            return up.map(x -> x == 3 ? fail(f) : x);
+        }
+
+        protected List<String> expectedOrder() {
+            return oneToOne(10, 20, 30);
+        }
 
         @Test
         void nullResultFailsNamingTheOperator() {
-            NullPointerException e = assertThrows(NullPointerException.class, () -> AsyncFlow.of(1).map(x -> null).toList());
+            NullPointerException e = assertThrows(
+                    NullPointerException.class,
+                    () -> AsyncFlow.of(1).map(x -> null).toList());
             assertTrue(e.getMessage().startsWith("map:"), e.getMessage());
             assertTrue(e.getMessage().contains("mapNotNull"), e.getMessage());
         }
@@ -40,26 +53,59 @@ class TransformOperatorsTest {
 
     @Nested
     class Filter extends OperatorTestBase {
-        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) { return up.filter(x -> x % 2 == 1); }
-        protected List<?> expected() { return List.of(1, 3, 5); }
-        protected AsyncFlow<?> applyFailing(AsyncFlow<Integer> up, Exception f) { return up.filter(x -> x == 3 ? fail(f) : true); }
-        protected List<String> expectedOrder() { return List.of("start", "emit 1", "got 1", "emit 2", "emit 3", "got 3", "finally"); }
+        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) {
+            return up.filter(x -> x % 2 == 1);
+        }
+
+        protected List<?> expected() {
+            return List.of(1, 3, 5);
+        }
+
+        protected AsyncFlow<?> applyFailing(AsyncFlow<Integer> up, Exception f) {
+            return up.filter(x -> x == 3 ? fail(f) : true);
+        }
+
+        protected List<String> expectedOrder() {
+            return List.of("start", "emit 1", "got 1", "emit 2", "emit 3", "got 3", "finally");
+        }
     }
 
     @Nested
     class FilterNot extends OperatorTestBase {
-        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) { return up.filterNot(x -> x % 2 == 0); }
-        protected List<?> expected() { return List.of(1, 3, 5); }
-        protected AsyncFlow<?> applyFailing(AsyncFlow<Integer> up, Exception f) { return up.filterNot(x -> x == 3 ? fail(f) : false); }
-        protected List<String> expectedOrder() { return List.of("start", "emit 1", "got 1", "emit 2", "emit 3", "got 3", "finally"); }
+        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) {
+            return up.filterNot(x -> x % 2 == 0);
+        }
+
+        protected List<?> expected() {
+            return List.of(1, 3, 5);
+        }
+
+        protected AsyncFlow<?> applyFailing(AsyncFlow<Integer> up, Exception f) {
+            return up.filterNot(x -> x == 3 ? fail(f) : false);
+        }
+
+        protected List<String> expectedOrder() {
+            return List.of("start", "emit 1", "got 1", "emit 2", "emit 3", "got 3", "finally");
+        }
     }
 
     @Nested
     class MapNotNull extends OperatorTestBase {
-        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) { return up.mapNotNull(x -> x % 2 == 0 ? null : x * 10); }
-        protected List<?> expected() { return List.of(10, 30, 50); }
-        protected AsyncFlow<?> applyFailing(AsyncFlow<Integer> up, Exception f) { return up.mapNotNull(x -> x == 3 ? fail(f) : x); }
-        protected List<String> expectedOrder() { return List.of("start", "emit 1", "got 10", "emit 2", "emit 3", "got 30", "finally"); }
+        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) {
+            return up.mapNotNull(x -> x % 2 == 0 ? null : x * 10);
+        }
+
+        protected List<?> expected() {
+            return List.of(10, 30, 50);
+        }
+
+        protected AsyncFlow<?> applyFailing(AsyncFlow<Integer> up, Exception f) {
+            return up.mapNotNull(x -> x == 3 ? fail(f) : x);
+        }
+
+        protected List<String> expectedOrder() {
+            return List.of("start", "emit 1", "got 10", "emit 2", "emit 3", "got 30", "finally");
+        }
 
         @Test
         void allNullGivesEmptyFlow() {
@@ -75,7 +121,11 @@ class TransformOperatorsTest {
                 out.emit(-v);
             });
         }
-        protected List<?> expected() { return List.of(1, -1, 2, -2, 3, -3, 4, -4, 5, -5); }
+
+        protected List<?> expected() {
+            return List.of(1, -1, 2, -2, 3, -3, 4, -4, 5, -5);
+        }
+
         protected AsyncFlow<?> applyFailing(AsyncFlow<Integer> up, Exception f) {
             return up.<Integer>transform((v, out) -> {
                 if (v == 3) {
@@ -84,60 +134,77 @@ class TransformOperatorsTest {
                 out.emit(v);
             });
         }
+
         protected List<String> expectedOrder() {
-            return List.of("start", "emit 1", "got 1", "got -1", "emit 2", "got 2", "got -2", "emit 3", "got 3", "got -3",
+            return List.of(
+                    "start", "emit 1", "got 1", "got -1", "emit 2", "got 2", "got -2", "emit 3", "got 3", "got -3",
                     "finally");
         }
 
         @Test
         void eachEmitWaitsForTheDownstreamBeforeTheBodyGoesOn() {
             List<String> order = new CopyOnWriteArrayList<>();
-            AsyncFlow.of(1, 2).<String>transform((v, out) -> {
-                order.add("before " + v);
-                out.emit("a" + v);
-                order.add("between " + v);
-                out.emit("b" + v);
-            }).forEach(s -> order.add("got " + s));
-            assertEquals(List.of("before 1", "got a1", "between 1", "got b1", "before 2", "got a2", "between 2", "got b2"),
+            AsyncFlow.of(1, 2)
+                    .<String>transform((v, out) -> {
+                        order.add("before " + v);
+                        out.emit("a" + v);
+                        order.add("between " + v);
+                        out.emit("b" + v);
+                    })
+                    .forEach(s -> order.add("got " + s));
+            assertEquals(
+                    List.of("before 1", "got a1", "between 1", "got b1", "before 2", "got a2", "between 2", "got b2"),
                     order);
         }
 
         @Test
         void earlyExitStopsTheBodyAtItsEmit() {
             List<String> order = new CopyOnWriteArrayList<>();
-            List<String> got = AsyncFlow.of(1, 2, 3).<String>transform((v, out) -> {
-                out.emit("x" + v);
-                order.add("after first emit of " + v);
-                out.emit("y" + v);
-                order.add("after second emit of " + v);
-            }).take(3).toList();
+            List<String> got = AsyncFlow.of(1, 2, 3)
+                    .<String>transform((v, out) -> {
+                        out.emit("x" + v);
+                        order.add("after first emit of " + v);
+                        out.emit("y" + v);
+                        order.add("after second emit of " + v);
+                    })
+                    .take(3)
+                    .toList();
             assertEquals(List.of("x1", "y1", "x2"), got);
             assertEquals(List.of("after first emit of 1", "after second emit of 1"), order);
         }
 
         @Test
         void emittingNothingDropsTheElement() {
-            assertEquals(List.of(2, 4), AsyncFlow.range(1, 5).<Integer>transform((v, out) -> {
-                if (v % 2 == 0) {
-                    out.emit(v);
-                }
-            }).toList());
+            assertEquals(
+                    List.of(2, 4),
+                    AsyncFlow.range(1, 5)
+                            .<Integer>transform((v, out) -> {
+                                if (v % 2 == 0) {
+                                    out.emit(v);
+                                }
+                            })
+                            .toList());
         }
 
         @Test
         void bodyMayWaitInVirtualTime() {
-            Timed<List<Integer>> t = inVirtualTime(() -> AsyncFlow.of(1, 2, 3).<Integer>transform((v, out) -> {
-                Suspend.delay(100);
-                out.emit(v);
-            }).toList());
+            Timed<List<Integer>> t = inVirtualTime(() -> AsyncFlow.of(1, 2, 3)
+                    .<Integer>transform((v, out) -> {
+                        Suspend.delay(100);
+                        out.emit(v);
+                    })
+                    .toList());
             assertEquals(List.of(1, 2, 3), t.value());
             assertEquals(300, t.virtualMillis());
         }
 
         @Test
         void emitNullFailsNamingTheOperator() {
-            NullPointerException e = assertThrows(NullPointerException.class,
-                    () -> AsyncFlow.of(1).<Integer>transform((v, out) -> out.emit(null)).toList());
+            NullPointerException e = assertThrows(
+                    NullPointerException.class,
+                    () -> AsyncFlow.of(1)
+                            .<Integer>transform((v, out) -> out.emit(null))
+                            .toList());
             assertTrue(e.getMessage().startsWith("transform:"), e.getMessage());
         }
 
@@ -145,24 +212,32 @@ class TransformOperatorsTest {
         void emitterIsUnusableAfterItsCallReturnedOrFromAnotherThread() {
             AtomicReference<Emitter<Integer>> leaked = new AtomicReference<>();
             AsyncFlow.of(1).<Integer>transform((v, out) -> leaked.set(out)).toList();
-            IllegalStateException late = assertThrows(IllegalStateException.class, () -> leaked.get().emit(1));
+            IllegalStateException late =
+                    assertThrows(IllegalStateException.class, () -> leaked.get().emit(1));
             assertTrue(late.getMessage().contains("has returned"), late.getMessage());
 
-            IllegalStateException other = assertThrows(IllegalStateException.class,
-                    () -> AsyncFlow.of(1).<Integer>transform((v, out) -> {
-                        try {
-                            CompletableFuture.runAsync(() -> out.emit(v)).join();
-                        } catch (java.util.concurrent.CompletionException ce) {
-                            throw (Exception) ce.getCause();
-                        }
-                    }).toList());
+            IllegalStateException other = assertThrows(
+                    IllegalStateException.class,
+                    () -> AsyncFlow.of(1)
+                            .<Integer>transform((v, out) -> {
+                                try {
+                                    CompletableFuture.runAsync(() -> out.emit(v))
+                                            .join();
+                                } catch (java.util.concurrent.CompletionException ce) {
+                                    throw (Exception) ce.getCause();
+                                }
+                            })
+                            .toList());
             assertTrue(other.getMessage().contains("not thread-safe"), other.getMessage());
         }
     }
 
     @Nested
     class WithIndex extends OperatorTestBase {
-        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) { return up.withIndex(); }
+        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) {
+            return up.withIndex();
+        }
+
         protected List<?> expected() {
             List<Indexed<Integer>> l = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
@@ -170,6 +245,7 @@ class TransformOperatorsTest {
             }
             return l;
         }
+
         protected List<String> expectedOrder() {
             return oneToOne(new Indexed<>(0, 1), new Indexed<>(1, 2), new Indexed<>(2, 3));
         }
@@ -191,32 +267,48 @@ class TransformOperatorsTest {
 
     @Nested
     class Scan extends OperatorTestBase {
-        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) { return up.scan(0, Integer::sum); }
-        protected List<?> expected() { return List.of(0, 1, 3, 6, 10, 15); }
+        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) {
+            return up.scan(0, Integer::sum);
+        }
+
+        protected List<?> expected() {
+            return List.of(0, 1, 3, 6, 10, 15);
+        }
+
         protected AsyncFlow<?> applyFailing(AsyncFlow<Integer> up, Exception f) {
             return up.scan(0, (acc, v) -> v == 3 ? fail(f) : acc + v);
         }
+
         protected List<String> expectedOrder() {
             return List.of("got 0", "start", "emit 1", "got 1", "emit 2", "got 3", "emit 3", "got 6", "finally");
         }
 
         @Test
         void nullAccumulationFailsNamingTheOperator() {
-            NullPointerException e = assertThrows(NullPointerException.class,
+            NullPointerException e = assertThrows(
+                    NullPointerException.class,
                     () -> AsyncFlow.of(1).scan("", (acc, v) -> null).toList());
             assertTrue(e.getMessage().startsWith("scan:"), e.getMessage());
         }
 
         @Test
         void emptyUpstreamGivesOnlyTheInitialValue() {
-            assertEquals(List.of("seed"), AsyncFlow.<Integer>empty().scan("seed", (acc, v) -> acc + v).toList());
+            assertEquals(
+                    List.of("seed"),
+                    AsyncFlow.<Integer>empty().scan("seed", (acc, v) -> acc + v).toList());
         }
     }
 
     @Nested
     class OnEach extends OperatorTestBase {
-        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) { return up.onEach(x -> { }); }
-        protected List<?> expected() { return List.of(1, 2, 3, 4, 5); }
+        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) {
+            return up.onEach(x -> {});
+        }
+
+        protected List<?> expected() {
+            return List.of(1, 2, 3, 4, 5);
+        }
+
         protected AsyncFlow<?> applyFailing(AsyncFlow<Integer> up, Exception f) {
             return up.onEach(x -> {
                 if (x == 3) {
@@ -224,7 +316,10 @@ class TransformOperatorsTest {
                 }
             });
         }
-        protected List<String> expectedOrder() { return oneToOne(1, 2, 3); }
+
+        protected List<String> expectedOrder() {
+            return oneToOne(1, 2, 3);
+        }
     }
 
     @Test

@@ -90,11 +90,13 @@ class UsingTest {
     }
 
     private AsyncFlow<String> titles(String sql) {
-        return AsyncFlow.using(() -> new Cursor(sql), cursor -> AsyncFlow.<String>generate(out -> {
-            while (cursor.next()) {
-                out.emit(cursor.rows.getString("title"));
-            }
-        }));
+        return AsyncFlow.using(
+                () -> new Cursor(sql),
+                cursor -> AsyncFlow.<String>generate(out -> {
+                    while (cursor.next()) {
+                        out.emit(cursor.rows.getString("title"));
+                    }
+                }));
     }
 
     private AsyncFlow<String> allTitles() {
@@ -112,8 +114,15 @@ class UsingTest {
         titles("select title from books where id <= 3 order by id")
                 .onCompletion(cause -> log.add("Cursor automatically closed"))
                 .forEach(log::add);
-        assertEquals(List.of("Opening cursor...", "Book 1", "Book 2", "Book 3", "Closing cursor...",
-                "Cursor automatically closed"), log);
+        assertEquals(
+                List.of(
+                        "Opening cursor...",
+                        "Book 1",
+                        "Book 2",
+                        "Book 3",
+                        "Closing cursor...",
+                        "Cursor automatically closed"),
+                log);
         assertClosedOnce();
         assertEquals(4, nextCalls.get());
     }
@@ -123,7 +132,9 @@ class UsingTest {
         try (Statement st = keeper.createStatement()) {
             st.execute("insert into books select x, 'Book ' || x from system_range(" + (ROWS + 1) + ", 100000)");
         }
-        assertEquals(List.of("Book 1", "Book 2", "Book 3", "Book 4", "Book 5"), allTitles().take(5).toList());
+        assertEquals(
+                List.of("Book 1", "Book 2", "Book 3", "Book 4", "Book 5"),
+                allTitles().take(5).toList());
         assertEquals(5, nextCalls.get(), "the cursor advanced further than the consumer needed");
         assertClosedOnce();
         assertEquals("Closing cursor...", log.getLast());
@@ -147,11 +158,13 @@ class UsingTest {
 
     @Test
     void consumerFailureClosesTheConnection() throws SQLException {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> allTitles().forEach(t -> {
-            if (t.equals("Book 3")) {
-                throw new IllegalStateException("consumer boom");
-            }
-        }));
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> allTitles().forEach(t -> {
+                    if (t.equals("Book 3")) {
+                        throw new IllegalStateException("consumer boom");
+                    }
+                }));
         assertEquals("consumer boom", e.getMessage());
         assertEquals(3, nextCalls.get());
         assertClosedOnce();
@@ -159,7 +172,8 @@ class UsingTest {
 
     @Test
     void sqlFailureReachesTheCallerWrappedAndStillCloses() throws SQLException {
-        AsyncFlow<String> broken = AsyncFlow.using(() -> new Cursor("select title from books"),
+        AsyncFlow<String> broken = AsyncFlow.using(
+                () -> new Cursor("select title from books"),
                 cursor -> AsyncFlow.<String>generate(out -> {
                     cursor.next();
                     out.emit(cursor.rows.getString("no_such_column"));
@@ -173,7 +187,8 @@ class UsingTest {
     void cancellingAnAsyncTerminalClosesTheConnection() throws Exception {
         CompletableFuture<Void> reached = new CompletableFuture<>();
         CompletableFuture<Void> released = new CompletableFuture<>();
-        AsyncFlow<String> f = AsyncFlow.using(() -> new Cursor("select title from books order by id"),
+        AsyncFlow<String> f = AsyncFlow.using(
+                () -> new Cursor("select title from books order by id"),
                 cursor -> AsyncFlow.<String>generate(out -> {
                     while (cursor.next()) {
                         out.emit(cursor.rows.getString("title"));
@@ -201,7 +216,8 @@ class UsingTest {
 
     @Test
     void releaseFailureIsSuppressedIntoThePrimaryFailure() throws SQLException {
-        AsyncFlow<String> f = AsyncFlow.using(() -> new Cursor("select title from books order by id"),
+        AsyncFlow<String> f = AsyncFlow.using(
+                () -> new Cursor("select title from books order by id"),
                 cursor -> AsyncFlow.<String>generate(out -> {
                     while (cursor.next()) {
                         out.emit(cursor.rows.getString("title"));
@@ -211,12 +227,15 @@ class UsingTest {
                     cursor.close();
                     throw new SQLException("close failed");
                 });
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> f.forEach(t -> {
-            throw new IllegalStateException("primary");
-        }));
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> f.forEach(t -> {
+                    throw new IllegalStateException("primary");
+                }));
         assertEquals("primary", e.getMessage());
         Throwable withSuppressed = e.getSuppressed().length > 0 ? e : e.getCause();
-        assertTrue(Arrays.stream(withSuppressed.getSuppressed()).anyMatch(s -> "close failed".equals(s.getMessage())),
+        assertTrue(
+                Arrays.stream(withSuppressed.getSuppressed()).anyMatch(s -> "close failed".equals(s.getMessage())),
                 "release failure not attached as suppressed");
         assertClosedOnce();
     }
@@ -226,18 +245,23 @@ class UsingTest {
         AsyncFlow<Integer> f = AsyncFlow.using(() -> "resource", r -> AsyncFlow.of(1, 2), r -> {
             throw new IllegalStateException("release failed");
         });
-        assertEquals("release failed", assertThrows(IllegalStateException.class, f::toList).getMessage());
+        assertEquals(
+                "release failed",
+                assertThrows(IllegalStateException.class, f::toList).getMessage());
     }
 
     @Test
     void failedAcquireNeverReleasesAndNeverStartsTheFlow() {
         AtomicInteger built = new AtomicInteger();
-        AsyncFlow<Integer> f = AsyncFlow.<String, Integer>using(() -> {
-            throw new SQLException("no connection");
-        }, r -> {
-            built.incrementAndGet();
-            return AsyncFlow.of(1);
-        }, r -> releases.incrementAndGet());
+        AsyncFlow<Integer> f = AsyncFlow.<String, Integer>using(
+                () -> {
+                    throw new SQLException("no connection");
+                },
+                r -> {
+                    built.incrementAndGet();
+                    return AsyncFlow.of(1);
+                },
+                r -> releases.incrementAndGet());
         CompletionException e = assertThrows(CompletionException.class, f::toList);
         assertEquals("no connection", e.getCause().getMessage());
         assertEquals(0, built.get());
@@ -246,13 +270,18 @@ class UsingTest {
 
     @Test
     void acquireAndReleaseMayWaitAndReleaseStillWaitsAfterCancellation() {
-        Timed<List<Integer>> t = inVirtualTime(() -> AsyncFlow.using(() -> {
-            Suspend.delay(100);
-            return "pool";
-        }, r -> AsyncFlow.range(0, 1_000), r -> {
-            Suspend.delay(200);
-            releases.incrementAndGet();
-        }).take(2).toList());
+        Timed<List<Integer>> t = inVirtualTime(() -> AsyncFlow.using(
+                        () -> {
+                            Suspend.delay(100);
+                            return "pool";
+                        },
+                        r -> AsyncFlow.range(0, 1_000),
+                        r -> {
+                            Suspend.delay(200);
+                            releases.incrementAndGet();
+                        })
+                .take(2)
+                .toList());
         assertEquals(List.of(0, 1), t.value());
         assertEquals(300, t.virtualMillis(), "release waited on the virtual clock despite take's cancellation");
         assertEquals(1, releases.get());
@@ -260,12 +289,15 @@ class UsingTest {
 
     @Test
     void argumentsAreChecked() {
-        assertThrows(NullPointerException.class, () -> AsyncFlow.using(null, r -> AsyncFlow.empty(), r -> { }));
-        assertThrows(NullPointerException.class, () -> AsyncFlow.using(() -> "r", null, r -> { }));
+        assertThrows(NullPointerException.class, () -> AsyncFlow.using(null, r -> AsyncFlow.empty(), r -> {}));
+        assertThrows(NullPointerException.class, () -> AsyncFlow.using(() -> "r", null, r -> {}));
         assertThrows(NullPointerException.class, () -> AsyncFlow.using(() -> "r", r -> AsyncFlow.empty(), null));
-        assertThrows(NullPointerException.class, () -> AsyncFlow.<AutoCloseable, String>using(null, r -> AsyncFlow.empty()));
-        NullPointerException e = assertThrows(NullPointerException.class,
-                () -> AsyncFlow.using(() -> "r", r -> null, r -> releases.incrementAndGet()).toList());
+        assertThrows(
+                NullPointerException.class, () -> AsyncFlow.<AutoCloseable, String>using(null, r -> AsyncFlow.empty()));
+        NullPointerException e = assertThrows(
+                NullPointerException.class,
+                () -> AsyncFlow.using(() -> "r", r -> null, r -> releases.incrementAndGet())
+                        .toList());
         assertTrue(e.getMessage().contains("AsyncFlow.using"), e.getMessage());
         assertEquals(1, releases.get(), "acquired, so released even though the function failed");
     }

@@ -24,7 +24,10 @@ final class VirtualScope {
 
     /** Starts {@code body} as a coroutine of {@link #scope}; it runs when the scheduler runs. */
     <T> CompletableFuture<T> start(SuspendBody<T> body) {
-        return FutureKt.future(scope, EmptyCoroutineContext.INSTANCE, CoroutineStart.DEFAULT,
+        return FutureKt.future(
+                scope,
+                EmptyCoroutineContext.INSTANCE,
+                CoroutineStart.DEFAULT,
                 (s, c) -> Coroutines.runSuspending(body, c));
     }
 

@@ -19,22 +19,40 @@ class ZipCombineTest {
 
     @Nested
     class ZipBattery extends OperatorTestBase {
-        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) { return up.zip(AsyncFlow.range(100, 1_000), Integer::sum); }
+        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) {
+            return up.zip(AsyncFlow.range(100, 1_000), Integer::sum);
+        }
+
         protected AsyncFlow<?> applyFailing(AsyncFlow<Integer> up, Exception e) {
             return up.zip(AsyncFlow.range(100, 1_000), (a, b) -> a == 3 ? fail(e) : a + b);
         }
-        protected List<?> expected() { return List.of(101, 103, 105, 107, 109); }
-        protected List<String> expectedOrder() { return null; }
+
+        protected List<?> expected() {
+            return List.of(101, 103, 105, 107, 109);
+        }
+
+        protected List<String> expectedOrder() {
+            return null;
+        }
     }
 
     @Nested
     class CombineBattery extends OperatorTestBase {
-        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) { return up.combine(AsyncFlow.of(100), Integer::sum); }
+        protected AsyncFlow<?> apply(AsyncFlow<Integer> up) {
+            return up.combine(AsyncFlow.of(100), Integer::sum);
+        }
+
         protected AsyncFlow<?> applyFailing(AsyncFlow<Integer> up, Exception e) {
             return up.combine(AsyncFlow.of(100), (a, b) -> a == 3 ? fail(e) : a + b);
         }
-        protected List<?> expected() { return List.of(101, 102, 103, 104, 105); }
-        protected List<String> expectedOrder() { return null; }
+
+        protected List<?> expected() {
+            return List.of(101, 102, 103, 104, 105);
+        }
+
+        protected List<String> expectedOrder() {
+            return null;
+        }
         /** combine may skip intermediate values of a fast side; the latest always arrives. */
         @Override
         protected void assertValues(List<?> actual) {
@@ -64,7 +82,8 @@ class ZipCombineTest {
     void zipPairsByPositionAtThePaceOfTheSlowerSide() {
         List<String> log = new CopyOnWriteArrayList<>();
         Timed<List<String>> t = inVirtualTime(() -> ticking(log, "n", 100, List.of(1, 2, 3))
-                .zip(ticking(log, "s", 300, List.of("a", "b", "c")), (n, s) -> n + s).toList());
+                .zip(ticking(log, "s", 300, List.of("a", "b", "c")), (n, s) -> n + s)
+                .toList());
         assertEquals(List.of("1a", "2b", "3c"), t.value());
         assertEquals(900, t.virtualMillis());
     }
@@ -73,7 +92,8 @@ class ZipCombineTest {
     void zipEndsWithTheShorterFlowAndCancelsTheLonger() {
         List<String> log = new CopyOnWriteArrayList<>();
         Timed<List<String>> t = inVirtualTime(() -> ticking(log, "long", 100, List.of(1, 2, 3, 4, 5))
-                .zip(ticking(log, "short", 100, List.of("a", "b")), (n, s) -> n + s).toList());
+                .zip(ticking(log, "short", 100, List.of("a", "b")), (n, s) -> n + s)
+                .toList());
         assertEquals(List.of("1a", "2b"), t.value());
         assertTrue(log.containsAll(List.of("long cancelled", "long finally", "short finally")), log::toString);
     }
@@ -83,12 +103,15 @@ class ZipCombineTest {
         List<String> log = new CopyOnWriteArrayList<>();
         // numbers at 100, 200, 300; letters at 150, 350
         Timed<List<String>> t = inVirtualTime(() -> ticking(log, "n", 100, List.of(1, 2, 3))
-                .combine(AsyncFlow.<String>generate(out -> {
-                    Suspend.delay(150);
-                    out.emit("a");
-                    Suspend.delay(200);
-                    out.emit("b");
-                }), (n, s) -> n + s).toList());
+                .combine(
+                        AsyncFlow.<String>generate(out -> {
+                            Suspend.delay(150);
+                            out.emit("a");
+                            Suspend.delay(200);
+                            out.emit("b");
+                        }),
+                        (n, s) -> n + s)
+                .toList());
         assertEquals(List.of("1a", "2a", "3a", "3b"), t.value());
         assertEquals(350, t.virtualMillis());
     }
@@ -96,23 +119,32 @@ class ZipCombineTest {
     @Test
     void combineFailureOfOneSideCancelsTheOther() {
         List<String> log = new CopyOnWriteArrayList<>();
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ticking(log, "n", 10, List.of(1, 2, 3))
-                .combine(AsyncFlow.<Integer>generate(out -> {
-                    out.emit(1);
-                    Suspend.delay(15);
-                    throw new IllegalStateException("other side failed");
-                }), Integer::sum).toList());
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> ticking(log, "n", 10, List.of(1, 2, 3))
+                        .combine(
+                                AsyncFlow.<Integer>generate(out -> {
+                                    out.emit(1);
+                                    Suspend.delay(15);
+                                    throw new IllegalStateException("other side failed");
+                                }),
+                                Integer::sum)
+                        .toList());
         assertEquals("other side failed", e.getMessage());
         assertTrue(log.contains("n finally"), log::toString);
     }
 
     @Test
     void nullsAreRejectedWithTheOperatorsName() {
-        NullPointerException fromFn = assertThrows(NullPointerException.class,
+        NullPointerException fromFn = assertThrows(
+                NullPointerException.class,
                 () -> AsyncFlow.of(1).zip(AsyncFlow.of(2), (a, b) -> null).toList());
         assertTrue(fromFn.getMessage().contains("zip"), fromFn.getMessage());
-        NullPointerException fromOther = assertThrows(NullPointerException.class,
-                () -> AsyncFlow.of(1).combine(FlowKt.flowOf((Object) null), (a, b) -> a).toList());
+        NullPointerException fromOther = assertThrows(
+                NullPointerException.class,
+                () -> AsyncFlow.of(1)
+                        .combine(FlowKt.flowOf((Object) null), (a, b) -> a)
+                        .toList());
         assertTrue(fromOther.getMessage().contains("combine"), fromOther.getMessage());
     }
 }

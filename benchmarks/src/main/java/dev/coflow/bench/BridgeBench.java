@@ -53,12 +53,14 @@ public class BridgeBench {
     @Benchmark
     public Integer delayJavaBody() {
         int calls = k;
-        return Kx.<Integer>runBlocking((scope, c) -> Coroutines.runSuspending(() -> {
-            for (int i = 0; i < calls; i++) {
-                Suspend.delay(0);
-            }
-            return calls;
-        }, c));
+        return Kx.<Integer>runBlocking((scope, c) -> Coroutines.runSuspending(
+                () -> {
+                    for (int i = 0; i < calls; i++) {
+                        Suspend.delay(0);
+                    }
+                    return calls;
+                },
+                c));
     }
 
     /**
@@ -68,24 +70,30 @@ public class BridgeBench {
     @Benchmark
     public Integer delayInlineBody() {
         int calls = k;
-        return Suspend.<Integer>call(c -> Coroutines.runSuspending(() -> {
-            for (int i = 0; i < calls; i++) {
-                Suspend.delay(0);
-            }
-            return calls;
-        }, c));
+        return Suspend.<Integer>call(c -> Coroutines.runSuspending(
+                () -> {
+                    for (int i = 0; i < calls; i++) {
+                        Suspend.delay(0);
+                    }
+                    return calls;
+                },
+                c));
     }
 
     /** {@code Suspend.delay(0)} k times from a Java body whose coroutine runs on {@code Dispatchers.Default}. */
     @Benchmark
     public Integer delayJavaBodyOnDefault() {
         int calls = k;
-        return Kx.<Integer>runBlocking(kotlinx.coroutines.Dispatchers.getDefault(), (scope, c) -> Coroutines.runSuspending(() -> {
-            for (int i = 0; i < calls; i++) {
-                Suspend.delay(0);
-            }
-            return calls;
-        }, c));
+        return Kx.<Integer>runBlocking(
+                kotlinx.coroutines.Dispatchers.getDefault(),
+                (scope, c) -> Coroutines.runSuspending(
+                        () -> {
+                            for (int i = 0; i < calls; i++) {
+                                Suspend.delay(0);
+                            }
+                            return calls;
+                        },
+                        c));
     }
 
     /** kotlinx {@code (1..k).asFlow().collect { delay(0) }}. */
@@ -108,13 +116,15 @@ public class BridgeBench {
     public Long awaitJavaBody() {
         int calls = k;
         CompletableFuture<Integer> f = done;
-        return Kx.<Long>runBlocking((scope, c) -> Coroutines.runSuspending(() -> {
-            long sum = 0;
-            for (int i = 0; i < calls; i++) {
-                sum += Suspend.await(f);
-            }
-            return sum;
-        }, c));
+        return Kx.<Long>runBlocking((scope, c) -> Coroutines.runSuspending(
+                () -> {
+                    long sum = 0;
+                    for (int i = 0; i < calls; i++) {
+                        sum += Suspend.await(f);
+                    }
+                    return sum;
+                },
+                c));
     }
 
     /** kotlinx {@code (1..k).asFlow().collect { done.await() }}. */

@@ -37,7 +37,10 @@ public class BufferBench {
     /** Reactor {@code Flux.range(...).publishOn(Schedulers.single(), 64)}: the consumer runs on another thread. */
     @Benchmark
     public long reactor() {
-        return Flux.range(0, n).publishOn(Schedulers.single(), 64).reduce(0L, (acc, v) -> acc + v).block();
+        return Flux.range(0, n)
+                .publishOn(Schedulers.single(), 64)
+                .reduce(0L, (acc, v) -> acc + v)
+                .block();
     }
 
     /** coflow {@code generate -> buffer(64)}, {@code forEach} terminal. */

@@ -25,7 +25,8 @@ public class CallOverheadBench {
     /** kotlinx {@code runBlocking { (0 until 10).asFlow().toList() }}. */
     @Benchmark
     public List<Integer> kotlinx() {
-        return Kx.<List<Integer>>runBlocking((scope, c) -> FlowKt.<Integer>toList(Kx.range(0, 10), new ArrayList<>(), Kx.erased(c)));
+        return Kx.<List<Integer>>runBlocking(
+                (scope, c) -> FlowKt.<Integer>toList(Kx.range(0, 10), new ArrayList<>(), Kx.erased(c)));
     }
 
     /** Reactor {@code Flux.range(0, 10).collectList().block()}. */

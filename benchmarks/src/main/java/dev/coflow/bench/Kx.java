@@ -23,7 +23,8 @@ final class Kx {
     }
 
     /** kotlinx {@code runBlocking(context, block)}. */
-    static <T> T runBlocking(CoroutineContext context, Function2<CoroutineScope, Continuation<? super T>, Object> block) {
+    static <T> T runBlocking(
+            CoroutineContext context, Function2<CoroutineScope, Continuation<? super T>, Object> block) {
         try {
             return BuildersKt.runBlocking(context, block);
         } catch (InterruptedException e) {

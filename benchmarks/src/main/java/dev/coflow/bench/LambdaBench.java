@@ -38,7 +38,7 @@ public class LambdaBench {
     public long kotlinxMapAwait() {
         Flow<Integer> mapped = FlowKt.map(Kx.range(0, n), (Integer v, Continuation<? super Integer> c) -> {
             Object r = FutureKt.await(done, c);
-            return r instanceof Integer i ? i + v : r;     // never suspends: the future is complete
+            return r instanceof Integer i ? i + v : r; // never suspends: the future is complete
         });
         return Kx.<Long>runBlocking((scope, c) -> Kx.sum(mapped, c));
     }

@@ -76,7 +76,8 @@ public class MapAsyncBench {
     @Benchmark
     public long reactor() {
         return Flux.range(0, tasks)
-                .flatMapSequential(i -> Mono.fromCallable(() -> work(i)).subscribeOn(Schedulers.boundedElastic()), CONCURRENCY)
+                .flatMapSequential(
+                        i -> Mono.fromCallable(() -> work(i)).subscribeOn(Schedulers.boundedElastic()), CONCURRENCY)
                 .reduce(0L, MapAsyncBench::combine)
                 .block();
     }

@@ -2,7 +2,6 @@ package dev.coflow.bench;
 
 import dev.coflow.AsyncFlow;
 import dev.coflow.bridge.Coroutines;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,7 +107,10 @@ public final class MemoryProbe {
             int bodiesBefore = Coroutines.activeBodies();
             long before = usedHeapAfterGc();
             for (int i = 0; i < count; i++) {
-                BuildersKt.launch(scope, EmptyCoroutineContext.INSTANCE, CoroutineStart.DEFAULT,
+                BuildersKt.launch(
+                        scope,
+                        EmptyCoroutineContext.INSTANCE,
+                        CoroutineStart.DEFAULT,
                         (s, c) -> flow.collect(waitForever, c));
             }
             if (!holding.await(5, TimeUnit.MINUTES)) {
@@ -127,8 +129,8 @@ public final class MemoryProbe {
                 bodiesLeft = Coroutines.activeBodies() - bodiesBefore;
             }
             long after = usedHeapAfterGc();
-            return new Sample((double) (suspended - before) / count, bodiesWhile, bodiesLeft,
-                    (double) (after - before) / count);
+            return new Sample(
+                    (double) (suspended - before) / count, bodiesWhile, bodiesLeft, (double) (after - before) / count);
         } finally {
             dispatcher.close();
             thread.shutdownNow();
@@ -138,7 +140,7 @@ public final class MemoryProbe {
 
     private static void drain(ExecutorService thread) throws InterruptedException {
         try {
-            thread.submit(() -> { }).get();
+            thread.submit(() -> {}).get();
         } catch (ExecutionException e) {
             throw new IllegalStateException(e);
         }
@@ -195,11 +197,18 @@ public final class MemoryProbe {
     }
 
     private static Sample report(String name, Sample s) {
-        System.out.printf(Locale.ROOT, "MemoryProbe.%-18s %8.0f B per suspended collection, %d bodies while suspended,"
-                + " after cleanup: %d bodies, %.1f B each%n", name, s.bytesEach(), s.bodiesWhileSuspended(),
-                s.bodiesLeft(), s.bytesLeftEach());
+        System.out.printf(
+                Locale.ROOT,
+                "MemoryProbe.%-18s %8.0f B per suspended collection, %d bodies while suspended,"
+                        + " after cleanup: %d bodies, %.1f B each%n",
+                name,
+                s.bytesEach(),
+                s.bodiesWhileSuspended(),
+                s.bodiesLeft(),
+                s.bytesLeftEach());
         if (s.bodiesLeft() != 0) {
-            throw new IllegalStateException(name + ": " + s.bodiesLeft() + " bodies still running after cancel and join");
+            throw new IllegalStateException(
+                    name + ": " + s.bodiesLeft() + " bodies still running after cancel and join");
         }
         return s;
     }
@@ -229,11 +238,19 @@ public final class MemoryProbe {
                 {"benchmark":"dev.coflow.bench.MemoryProbe.%s","mode":"memory","threads":1,"forks":1,
                  "jdkVersion":"%s","vmName":"%s","jvmArgs":[%s],
                  "params":{"count":"%d"},
-                 "primaryMetric":{"score":%s,"scoreError":%s,"scoreUnit":"B/collection","rawData":[[%s]]}}"""
-                .formatted(name, System.getProperty("java.version"), System.getProperty("java.vm.name"),
-                        String.join(",", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                                .map(a -> "\"" + a.replace("\\", "\\\\").replace("\"", "\\\"") + "\"").toList()),
-                        count, fmt(mean), error, raw);
+                 "primaryMetric":{"score":%s,"scoreError":%s,"scoreUnit":"B/collection","rawData":[[%s]]}}""".formatted(
+                        name,
+                        System.getProperty("java.version"),
+                        System.getProperty("java.vm.name"),
+                        String.join(
+                                ",",
+                                ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                                        .map(a -> "\"" + a.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+                                        .toList()),
+                        count,
+                        fmt(mean),
+                        error,
+                        raw);
     }
 
     private static String fmt(double x) {
@@ -250,7 +267,9 @@ public final class MemoryProbe {
         double z3 = z * z * z;
         double z5 = z3 * z * z;
         double z7 = z5 * z * z;
-        return z + (z3 + z) / (4.0 * df) + (5 * z5 + 16 * z3 + 3 * z) / (96.0 * df * df)
+        return z
+                + (z3 + z) / (4.0 * df)
+                + (5 * z5 + 16 * z3 + 3 * z) / (96.0 * df * df)
                 + (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384.0 * df * df * df);
     }
 }

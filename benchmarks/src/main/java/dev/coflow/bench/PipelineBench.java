@@ -47,7 +47,11 @@ public class PipelineBench {
     /** {@code IntStream}: a fused, unboxed, synchronous pipeline. */
     @Benchmark
     public long intStream() {
-        return IntStream.range(0, n).map(v -> v * 2).filter(v -> v % 3 == 0).asLongStream().sum();
+        return IntStream.range(0, n)
+                .map(v -> v * 2)
+                .filter(v -> v % 3 == 0)
+                .asLongStream()
+                .sum();
     }
 
     /** kotlinx native: {@code asFlow(IntRange)} + {@code FlowKt.map/filter/fold} with Java lambdas, in {@code runBlocking}. */
@@ -65,28 +69,40 @@ public class PipelineBench {
     /** Reactor {@code Flux.range} + {@code map/filter/reduce}, {@code block()}. */
     @Benchmark
     public long reactor() {
-        return Flux.range(0, n).map(v -> v * 2).filter(v -> v % 3 == 0).reduce(0L, (acc, v) -> acc + v).block();
+        return Flux.range(0, n)
+                .map(v -> v * 2)
+                .filter(v -> v % 3 == 0)
+                .reduce(0L, (acc, v) -> acc + v)
+                .block();
     }
 
     /** Reactor {@code Flux.generate}: a synchronous generator callback as the source. */
     @Benchmark
     public long reactorGenerate() {
         int limit = n;
-        Flux<Integer> source = Flux.generate(() -> 0, (Integer i, reactor.core.publisher.SynchronousSink<Integer> sink) -> {
-            if (i < limit) {
-                sink.next(i);
-            } else {
-                sink.complete();
-            }
-            return i + 1;
-        });
-        return source.map(v -> v * 2).filter(v -> v % 3 == 0).reduce(0L, (acc, v) -> acc + v).block();
+        Flux<Integer> source =
+                Flux.generate(() -> 0, (Integer i, reactor.core.publisher.SynchronousSink<Integer> sink) -> {
+                    if (i < limit) {
+                        sink.next(i);
+                    } else {
+                        sink.complete();
+                    }
+                    return i + 1;
+                });
+        return source.map(v -> v * 2)
+                .filter(v -> v % 3 == 0)
+                .reduce(0L, (acc, v) -> acc + v)
+                .block();
     }
 
     /** RxJava {@code Flowable.range} + {@code map/filter/reduce}, {@code blockingGet()}. */
     @Benchmark
     public long rxjava() {
-        return Flowable.range(0, n).map(v -> v * 2).filter(v -> v % 3 == 0).reduce(0L, (acc, v) -> acc + v).blockingGet();
+        return Flowable.range(0, n)
+                .map(v -> v * 2)
+                .filter(v -> v % 3 == 0)
+                .reduce(0L, (acc, v) -> acc + v)
+                .blockingGet();
     }
 
     // ---- coflow -------------------------------------------------------------------------------

@@ -55,8 +55,10 @@ class AnchorsAgreeTest {
         for (int i = 0; i < b.tasks; i++) {
             expected = MapAsyncBench.combine(expected, i);
         }
-        assertNotEquals(MapAsyncBench.combine(MapAsyncBench.combine(0, 0), 1),
-                MapAsyncBench.combine(MapAsyncBench.combine(0, 1), 0), "combine must be order-sensitive");
+        assertNotEquals(
+                MapAsyncBench.combine(MapAsyncBench.combine(0, 0), 1),
+                MapAsyncBench.combine(MapAsyncBench.combine(0, 1), 0),
+                "combine must be order-sensitive");
         assertEquals(expected, b.coflow());
         assertEquals(expected, b.reactor());
         assertEquals(expected, b.virtualThreads());

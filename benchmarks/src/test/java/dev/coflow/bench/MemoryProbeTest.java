@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.coflow.bridge.Coroutines;
 import dev.coflow.bench.report.Report;
+import dev.coflow.bridge.Coroutines;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,7 +37,8 @@ class MemoryProbeTest {
 
     @Test
     void rejectsANonPositiveCount() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MemoryProbe.kotlinxCollectors(0));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> MemoryProbe.kotlinxCollectors(0));
         assertTrue(e.getMessage().contains("count"), e.getMessage());
     }
 
@@ -51,16 +52,27 @@ class MemoryProbeTest {
 
     @Test
     void reportMergesTheProbeResultsAsBytes(@TempDir Path dir) throws Exception {
-        List<MemoryProbe.Sample> coflow = List.of(new MemoryProbe.Sample(1500, 1, 0, 0), new MemoryProbe.Sample(1520, 1, 0, 0));
-        List<MemoryProbe.Sample> kotlinx = List.of(new MemoryProbe.Sample(470, 0, 0, 0), new MemoryProbe.Sample(474, 0, 0, 0));
-        Files.writeString(dir.resolve("memory.json"), "[" + MemoryProbe.result("kotlinxCollectors", 100, kotlinx) + ","
-                + MemoryProbe.result("coflowGenerators", 100, coflow) + "]");
+        List<MemoryProbe.Sample> coflow =
+                List.of(new MemoryProbe.Sample(1500, 1, 0, 0), new MemoryProbe.Sample(1520, 1, 0, 0));
+        List<MemoryProbe.Sample> kotlinx =
+                List.of(new MemoryProbe.Sample(470, 0, 0, 0), new MemoryProbe.Sample(474, 0, 0, 0));
+        Files.writeString(
+                dir.resolve("memory.json"),
+                "[" + MemoryProbe.result("kotlinxCollectors", 100, kotlinx) + ","
+                        + MemoryProbe.result("coflowGenerators", 100, coflow) + "]");
         Files.writeString(dir.resolve("jmh.json"), "[]");
-        Files.writeString(dir.resolve("cases.txt"),
+        Files.writeString(
+                dir.resolve("cases.txt"),
                 "memory  MemoryProbe.coflowGenerators  MemoryProbe.kotlinxCollectors  <=2.0\n");
 
-        Report.main(new String[] {dir.resolve("jmh.json").toString(), dir.resolve("cases.txt").toString(),
-                dir.toString(), "test", "--extra=" + dir.resolve("memory.json"), "--extra=" + dir.resolve("absent.json")});
+        Report.main(new String[] {
+            dir.resolve("jmh.json").toString(),
+            dir.resolve("cases.txt").toString(),
+            dir.toString(),
+            "test",
+            "--extra=" + dir.resolve("memory.json"),
+            "--extra=" + dir.resolve("absent.json")
+        });
 
         List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
         assertEquals(2, csv.size(), String.join("\n", csv));

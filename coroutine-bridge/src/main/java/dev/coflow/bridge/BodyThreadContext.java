@@ -25,15 +25,15 @@ final class BodyThreadContext {
     /** Installs every thread-context element of {@code context} on this thread; null if there is none. */
     @SuppressWarnings("unchecked")
     static BodyThreadContext enter(CoroutineContext context) {
-        List<ThreadContextElement<Object>> found = context.fold(null, (List<ThreadContextElement<Object>> acc,
-                CoroutineContext.Element e) -> {
-            if (e instanceof ThreadContextElement<?> t) {
-                List<ThreadContextElement<Object>> l = acc != null ? acc : new ArrayList<>(2);
-                l.add((ThreadContextElement<Object>) t);
-                return l;
-            }
-            return acc;
-        });
+        List<ThreadContextElement<Object>> found =
+                context.fold(null, (List<ThreadContextElement<Object>> acc, CoroutineContext.Element e) -> {
+                    if (e instanceof ThreadContextElement<?> t) {
+                        List<ThreadContextElement<Object>> l = acc != null ? acc : new ArrayList<>(2);
+                        l.add((ThreadContextElement<Object>) t);
+                        return l;
+                    }
+                    return acc;
+                });
         if (found == null) {
             return null;
         }

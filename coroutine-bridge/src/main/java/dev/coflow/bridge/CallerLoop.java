@@ -36,6 +36,7 @@ final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispat
     private volatile Object rootJob;
     /** How many inline bodies are on the owner's stack (0 or 1: nesting falls back to fibers). */
     int inlineDepth;
+
     private boolean interrupted;
 
     /**
@@ -52,11 +53,10 @@ final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispat
         CallerLoop loop = new CallerLoop();
         // UNDISPATCHED: the call starts right here, without a first trip through the queue; the
         // root's Job is recorded before any body in it can ask whether it may run inline.
-        Deferred<Object> d = BuildersKt.async(GlobalScope.INSTANCE, loop, CoroutineStart.UNDISPATCHED,
-                (scope, c) -> {
-                    loop.rootJob = scope.getCoroutineContext().get(kotlinx.coroutines.Job.Key);
-                    return SuspendCalls.invoke(call, c);
-                });
+        Deferred<Object> d = BuildersKt.async(GlobalScope.INSTANCE, loop, CoroutineStart.UNDISPATCHED, (scope, c) -> {
+            loop.rootJob = scope.getCoroutineContext().get(kotlinx.coroutines.Job.Key);
+            return SuspendCalls.invoke(call, c);
+        });
         try {
             loop.drainUntil(d::isCompleted, d);
         } finally {
@@ -85,7 +85,9 @@ final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispat
      * bodies waiting on each other.
      */
     boolean canInline(CoroutineContext context) {
-        return inlineDepth == 0 && Thread.currentThread() == owner && !closed
+        return inlineDepth == 0
+                && Thread.currentThread() == owner
+                && !closed
                 && context.get(kotlinx.coroutines.Job.Key) == rootJob;
     }
 
@@ -124,7 +126,8 @@ final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispat
             if (Thread.interrupted()) {
                 interrupted = true;
                 Object root = rootJob;
-                kotlinx.coroutines.Job job = cancelOnInterrupt != null ? cancelOnInterrupt
+                kotlinx.coroutines.Job job = cancelOnInterrupt != null
+                        ? cancelOnInterrupt
                         : root instanceof kotlinx.coroutines.Job j ? j : null;
                 if (job != null) {
                     job.cancel(Interrupts.cancellation("blocking call", owner, null));

@@ -85,16 +85,18 @@ public final class Coroutines {
         try {
             if (fiber != null) {
                 @SuppressWarnings("unchecked")
-                T value = (T) fiber.perform(context == EmptyCoroutineContext.INSTANCE
-                        ? c -> CoroutineScopeKt.coroutineScope(block, c)
-                        : c -> BuildersKt.withContext(context, block, c));
+                T value = (T) fiber.perform(
+                        context == EmptyCoroutineContext.INSTANCE
+                                ? c -> CoroutineScopeKt.coroutineScope(block, c)
+                                : c -> BuildersKt.withContext(context, block, c));
                 return value;
             }
             // The caller only waits: every body runs on its own virtual thread, so the coroutines
             // themselves go to Dispatchers.Default (unless the caller chose a dispatcher), where
             // bodies make their calls without a thread handoff (see FreeThreading).
             CoroutineContext ctx = context.get(kotlin.coroutines.ContinuationInterceptor.Key) == null
-                    ? Dispatchers.getDefault().plus(context) : context;
+                    ? Dispatchers.getDefault().plus(context)
+                    : context;
             return BuildersKt.runBlocking(ctx, block);
         } catch (InterruptedException e) {
             throw Suspend.interrupted(e);

@@ -35,6 +35,7 @@ final class Fiber extends BodyContext {
     private final boolean blockingWait;
     /** Whether the body thread may itself run calls on the driver's behalf; see {@link #perform}. */
     private final boolean directCalls;
+
     private final FiberDriver driver;
     private volatile Thread thread;
 
@@ -43,6 +44,7 @@ final class Fiber extends BodyContext {
      * BORROWED (the body is running a call itself with the suspended driver as continuation).
      */
     private final AtomicReference<Object> mail = new AtomicReference<>();
+
     private volatile Object reply;
     private volatile boolean bodyParked;
     /** Reused: at most one request is in flight. */
@@ -90,7 +92,7 @@ final class Fiber extends BodyContext {
         Throwable error = null;
         BodyThreadContext threadContext = null;
         try {
-            threadContext = BodyThreadContext.enter(context);   // MDC and the like, on this thread too
+            threadContext = BodyThreadContext.enter(context); // MDC and the like, on this thread too
             value = body.run();
         } catch (Throwable e) {
             error = e;
@@ -127,7 +129,8 @@ final class Fiber extends BodyContext {
     Object performCall(SuspendCall<?> op) {
         if (Thread.currentThread() != thread) {
             throw new IllegalStateException("a suspend-like call was made for a coroutine body from thread "
-                    + Thread.currentThread().getName() + ", which is not the body's thread; call it from the body itself");
+                    + Thread.currentThread().getName()
+                    + ", which is not the body's thread; call it from the body itself");
         }
         if (Thread.interrupted()) {
             // A pending interrupt means "cancel": like an interruptible JDK method, the call
@@ -182,7 +185,7 @@ final class Fiber extends BodyContext {
     }
 
     private void post(Object message) {
-        for (;;) {
+        for (; ; ) {
             Object cur = mail.get();
             if (cur == null) {
                 if (mail.compareAndSet(null, message)) {

@@ -51,7 +51,7 @@ final class FiberDriver extends ContinuationImpl {
 
     @Override
     protected Object invokeSuspend(Object result) {
-        for (;;) {
+        for (; ; ) {
             if (state == RUNNING_REQUEST) {
                 state = AWAITING_MESSAGE;
                 fiber.releaseBorrowed();

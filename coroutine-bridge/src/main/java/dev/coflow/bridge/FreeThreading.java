@@ -24,8 +24,10 @@ final class FreeThreading {
         if (interceptor != Dispatchers.getDefault() && interceptor != Dispatchers.getIO()) {
             return false;
         }
-        Boolean clean = context.fold(Boolean.TRUE, (ok, element) -> ok
-                && !(element instanceof ThreadContextElement<?> && !KotlinxInternals.isCoroutineId(element)));
+        Boolean clean = context.fold(
+                Boolean.TRUE,
+                (ok, element) -> ok
+                        && !(element instanceof ThreadContextElement<?> && !KotlinxInternals.isCoroutineId(element)));
         return clean;
     }
 }

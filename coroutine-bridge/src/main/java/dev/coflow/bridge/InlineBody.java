@@ -24,6 +24,7 @@ final class InlineBody extends BodyContext {
     private final Waiter waiter;
     /** Calls completed without suspending since the loop last ran its queued tasks. */
     private int callsSinceYield;
+
     private static final int YIELD_EVERY = 32;
 
     private InlineBody(CallerLoop loop, CoroutineContext context) {
@@ -56,7 +57,8 @@ final class InlineBody extends BodyContext {
     Object performCall(SuspendCall<?> op) {
         if (Thread.currentThread() != thread) {
             throw new IllegalStateException("a suspend-like call was made for a coroutine body from thread "
-                    + Thread.currentThread().getName() + ", which is not the body's thread; call it from the body itself");
+                    + Thread.currentThread().getName()
+                    + ", which is not the body's thread; call it from the body itself");
         }
         boolean nonCancellable = nonCancellableDepth > 0;
         Waiter w = waiter;
@@ -76,7 +78,7 @@ final class InlineBody extends BodyContext {
                 callsSinceYield = 0;
                 loop.checkInterrupt();
                 BodySlot slot = BodySlot.get();
-                slot.current = null;   // tasks of other coroutines are not part of this body
+                slot.current = null; // tasks of other coroutines are not part of this body
                 try {
                     loop.runQueued();
                 } finally {
@@ -87,7 +89,7 @@ final class InlineBody extends BodyContext {
         }
         callsSinceYield = 0;
         BodySlot slot = BodySlot.get();
-        slot.current = null;   // tasks of other coroutines are not part of this body
+        slot.current = null; // tasks of other coroutines are not part of this body
         try {
             loop.drainUntil(() -> w.done, null);
         } finally {
@@ -134,5 +136,4 @@ final class InlineBody extends BodyContext {
             throw new IllegalStateException("unexpected completion of an inline body call: " + result);
         }
     }
-
 }

@@ -70,7 +70,7 @@ final class LambdaBody extends BodyContext {
         }
         BodySlot slot = BodySlot.get();
         Object saved = slot.current;
-        slot.current = null;   // what runs while this lambda waits is not part of it
+        slot.current = null; // what runs while this lambda waits is not part of it
         try {
             await(k);
         } finally {

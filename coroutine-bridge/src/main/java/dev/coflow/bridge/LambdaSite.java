@@ -43,6 +43,7 @@ import kotlin.coroutines.ContinuationInterceptor;
 public abstract class LambdaSite<A, B> {
     /** Benign race: at worst one more call waits in place before every thread sees it. */
     private boolean waits;
+
     private BodySlot lastSlot;
 
     /** For subclasses. */
@@ -159,6 +160,7 @@ public abstract class LambdaSite<A, B> {
         }
         var context = continuation.getContext();
         return context.get(ContinuationInterceptor.Key) instanceof CallerLoop loop
-                && loop.drainedByCurrentThread() && loop.isRoot(context.get(kotlinx.coroutines.Job.Key));
+                && loop.drainedByCurrentThread()
+                && loop.isRoot(context.get(kotlinx.coroutines.Job.Key));
     }
 }

@@ -1,8 +1,8 @@
 package dev.coflow.bridge;
 
+import dev.coflow.bridge.internal.Exceptions;
 import kotlin.Result;
 import kotlin.ResultKt;
-import dev.coflow.bridge.internal.Exceptions;
 
 /** Helpers around {@code kotlin.Result} as seen from Java, and exception rethrowing. */
 final class Results {

@@ -12,7 +12,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import kotlin.coroutines.CoroutineContext;
 import kotlin.coroutines.EmptyCoroutineContext;
-import kotlinx.coroutines.BuildersKt;
 import kotlinx.coroutines.DelayKt;
 import kotlinx.coroutines.YieldKt;
 import kotlinx.coroutines.future.FutureKt;
@@ -107,7 +106,8 @@ public final class Suspend {
     @SuppressWarnings("unchecked")
     public static <T> T await(CompletionStage<T> stage) {
         Objects.requireNonNull(stage, "stage");
-        if (stage.getClass() == CompletableFuture.class && !Thread.currentThread().isInterrupted()) {
+        if (stage.getClass() == CompletableFuture.class
+                && !Thread.currentThread().isInterrupted()) {
             CompletableFuture<T> done = (CompletableFuture<T>) stage;
             if (done.isDone() && !done.isCompletedExceptionally()) {
                 // What kotlinx's await does for a completed future, in or out of a coroutine: the

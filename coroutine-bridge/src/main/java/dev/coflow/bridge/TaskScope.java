@@ -54,8 +54,8 @@ public final class TaskScope {
         Objects.requireNonNull(context, "context");
         Objects.requireNonNull(body, "body");
         checkOpen();
-        Deferred<T> d = BuildersKt.async(scope, context, CoroutineStart.DEFAULT,
-                (s, c) -> Coroutines.runSuspending(body, c));
+        Deferred<T> d =
+                BuildersKt.async(scope, context, CoroutineStart.DEFAULT, (s, c) -> Coroutines.runSuspending(body, c));
         return new Task<>(d);
     }
 

@@ -72,8 +72,8 @@ public final class ThreadContexts {
      * @param <S> the captured type
      * @return a context element
      */
-    public static <S> CoroutineContext.Element capture(Supplier<? extends S> capture,
-            Function<? super S, ? extends AutoCloseable> install) {
+    public static <S> CoroutineContext.Element capture(
+            Supplier<? extends S> capture, Function<? super S, ? extends AutoCloseable> install) {
         Objects.requireNonNull(capture, "capture");
         Objects.requireNonNull(install, "install");
         return new Carrier<>(new Key(), capture.get(), install);
@@ -120,7 +120,8 @@ public final class ThreadContexts {
 
         @Override
         public AutoCloseable updateThreadContext(CoroutineContext context) {
-            return Objects.requireNonNull(install.apply(value), "ThreadContexts: install returned null; return the undo");
+            return Objects.requireNonNull(
+                    install.apply(value), "ThreadContexts: install returned null; return the undo");
         }
 
         @Override

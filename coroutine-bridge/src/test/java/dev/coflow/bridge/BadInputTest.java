@@ -37,8 +37,11 @@ class BadInputTest {
         assertNpeNaming("body", () -> Coroutines.runSuspending(null, null));
         assertNpeNaming("body", () -> Coroutines.asSuspendFunction((SuspendBody<Object>) null));
         assertNpeNaming("fn", () -> Coroutines.asSuspendFunction((SuspendFunction<Object, Object>) null));
-        assertNpeNaming("supplier", () -> Coroutines.fromStage((java.util.function.Supplier<CompletableFuture<Object>>) null));
-        assertNpeNaming("fn", () -> Coroutines.fromStage((java.util.function.Function<Object, CompletableFuture<Object>>) null));
+        assertNpeNaming(
+                "supplier", () -> Coroutines.fromStage((java.util.function.Supplier<CompletableFuture<Object>>) null));
+        assertNpeNaming(
+                "fn",
+                () -> Coroutines.fromStage((java.util.function.Function<Object, CompletableFuture<Object>>) null));
     }
 
     @Test
@@ -55,7 +58,8 @@ class BadInputTest {
                     () -> scope.async(null, () -> 1),
                     () -> scope.async(EmptyCoroutineContext.INSTANCE, null),
                     () -> scope.launch(null))) {
-                sb.append(assertThrows(NullPointerException.class, call).getMessage()).append(' ');
+                sb.append(assertThrows(NullPointerException.class, call).getMessage())
+                        .append(' ');
             }
             return sb.toString().trim();
         });
@@ -98,10 +102,12 @@ class BadInputTest {
     @Test
     void aLeakedScopeFromAFailedRunIsAlsoClosed() {
         TaskScope[] leaked = new TaskScope[1];
-        assertThrows(IllegalStateException.class, () -> Coroutines.run(scope -> {
-            leaked[0] = scope;
-            throw new IllegalStateException("body failed");
-        }));
+        assertThrows(
+                IllegalStateException.class,
+                () -> Coroutines.run(scope -> {
+                    leaked[0] = scope;
+                    throw new IllegalStateException("body failed");
+                }));
         var e = assertThrows(IllegalStateException.class, () -> leaked[0].launch(() -> {}));
         assertTrue(e.getMessage().contains("finished"), e.getMessage());
     }
@@ -116,8 +122,8 @@ class BadInputTest {
             Thread helper = Thread.ofPlatform().start(() -> {
                 seen[0] = Suspend.inCoroutine();
                 seen[1] = Suspend.context();
-                seen[2] = Suspend.call(c -> DelayKt.delay(1, c));   // own runBlocking, real time
-                Suspend.delay(1);                                   // plain sleep
+                seen[2] = Suspend.call(c -> DelayKt.delay(1, c)); // own runBlocking, real time
+                Suspend.delay(1); // plain sleep
                 seen[3] = Suspend.await(CompletableFuture.completedFuture("ok"));
             });
             helper.join();

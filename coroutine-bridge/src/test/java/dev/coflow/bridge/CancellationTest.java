@@ -17,31 +17,34 @@ class CancellationTest {
     @Test
     void cancellingTheScopeCancelsChildrenAndRunsTheirFinallyBeforeRunReturns() {
         List<String> log = Collections.synchronizedList(new ArrayList<>());
-        assertThrows(CancellationException.class, () -> Coroutines.run(scope -> {
-            // Coroutines.run's children run on Dispatchers.Default: wait until each one has
-            // started (yieldNow alone does not promise that) before cancelling the scope.
-            java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
-            java.util.concurrent.CompletableFuture<Void> allStarted = new java.util.concurrent.CompletableFuture<>();
-            for (int i = 0; i < 3; i++) {
-                int id = i;
-                scope.launch(() -> {
-                    try {
-                        if (started.incrementAndGet() == 3) {
-                            allStarted.complete(null);
-                        }
-                        Suspend.delay(Long.MAX_VALUE);
-                    } finally {
-                        log.add("finally " + id);
+        assertThrows(
+                CancellationException.class,
+                () -> Coroutines.run(scope -> {
+                    // Coroutines.run's children run on Dispatchers.Default: wait until each one has
+                    // started (yieldNow alone does not promise that) before cancelling the scope.
+                    java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
+                    java.util.concurrent.CompletableFuture<Void> allStarted =
+                            new java.util.concurrent.CompletableFuture<>();
+                    for (int i = 0; i < 3; i++) {
+                        int id = i;
+                        scope.launch(() -> {
+                            try {
+                                if (started.incrementAndGet() == 3) {
+                                    allStarted.complete(null);
+                                }
+                                Suspend.delay(Long.MAX_VALUE);
+                            } finally {
+                                log.add("finally " + id);
+                            }
+                        });
                     }
-                });
-            }
-            Suspend.await(allStarted);
-            scope.cancel();
-            assertFalse(scope.isActive());
-            assertFalse(Suspend.isActive());
-            Suspend.delay(10_000);       // the body's own next suspension throws
-            return "unreachable";
-        }));
+                    Suspend.await(allStarted);
+                    scope.cancel();
+                    assertFalse(scope.isActive());
+                    assertFalse(Suspend.isActive());
+                    Suspend.delay(10_000); // the body's own next suspension throws
+                    return "unreachable";
+                }));
         assertEquals(3, log.size(), log.toString());
         assertEquals(0, Coroutines.activeBodies());
     }
@@ -49,27 +52,29 @@ class CancellationTest {
     @Test
     void failingChildCancelsSiblingsAndTheParentRethrows() {
         List<String> log = Collections.synchronizedList(new ArrayList<>());
-        var e = assertThrows(IllegalStateException.class, () -> Coroutines.run(scope -> {
-            scope.launch(() -> {
-                try {
-                    Suspend.delay(Long.MAX_VALUE);
-                } catch (CancellationException ce) {
-                    log.add("sibling cancelled");
-                    throw ce;
-                }
-            });
-            scope.launch(() -> {
-                Suspend.yieldNow();
-                throw new IllegalStateException("child failed");
-            });
-            try {
-                Suspend.delay(Long.MAX_VALUE);
-            } catch (CancellationException ce) {
-                log.add("parent cancelled");
-                throw ce;
-            }
-            return null;
-        }));
+        var e = assertThrows(
+                IllegalStateException.class,
+                () -> Coroutines.run(scope -> {
+                    scope.launch(() -> {
+                        try {
+                            Suspend.delay(Long.MAX_VALUE);
+                        } catch (CancellationException ce) {
+                            log.add("sibling cancelled");
+                            throw ce;
+                        }
+                    });
+                    scope.launch(() -> {
+                        Suspend.yieldNow();
+                        throw new IllegalStateException("child failed");
+                    });
+                    try {
+                        Suspend.delay(Long.MAX_VALUE);
+                    } catch (CancellationException ce) {
+                        log.add("parent cancelled");
+                        throw ce;
+                    }
+                    return null;
+                }));
         assertEquals("child failed", e.getMessage());
         assertTrue(log.containsAll(List.of("sibling cancelled", "parent cancelled")), log.toString());
     }
@@ -187,11 +192,12 @@ class CancellationTest {
             } finally {
                 log.add("cleanup starts@" + clock.now());
                 Suspend.nonCancellable(() -> {
-                    Suspend.ensureActive();            // does not throw while non-cancellable
-                    Suspend.delay(200);                // still waits, on the virtual clock
+                    Suspend.ensureActive(); // does not throw while non-cancellable
+                    Suspend.delay(200); // still waits, on the virtual clock
                     log.add("flushed@" + clock.now());
                 });
-                String closed = Suspend.nonCancellable(() -> Suspend.await(CompletableFuture.completedFuture("closed")));
+                String closed =
+                        Suspend.nonCancellable(() -> Suspend.await(CompletableFuture.completedFuture("closed")));
                 log.add(closed);
                 try {
                     Suspend.delay(1);
@@ -212,21 +218,23 @@ class CancellationTest {
     void nonCancellableWaitsBeforeTheCancelledRunReturns() {
         List<String> log = Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<String> slowClose = new CompletableFuture<>();
-        assertThrows(IllegalStateException.class, () -> Coroutines.run(scope -> {
-            scope.launch(() -> {
-                try {
-                    Suspend.delay(Long.MAX_VALUE);
-                } finally {
-                    log.add(Suspend.nonCancellable(() -> Suspend.await(slowClose)));
-                }
-            });
-            scope.launch(() -> {
-                Suspend.yieldNow();
-                Thread.ofVirtual().start(() -> slowClose.complete("closed"));
-                throw new IllegalStateException("trigger");
-            });
-            return null;
-        }));
+        assertThrows(
+                IllegalStateException.class,
+                () -> Coroutines.run(scope -> {
+                    scope.launch(() -> {
+                        try {
+                            Suspend.delay(Long.MAX_VALUE);
+                        } finally {
+                            log.add(Suspend.nonCancellable(() -> Suspend.await(slowClose)));
+                        }
+                    });
+                    scope.launch(() -> {
+                        Suspend.yieldNow();
+                        Thread.ofVirtual().start(() -> slowClose.complete("closed"));
+                        throw new IllegalStateException("trigger");
+                    });
+                    return null;
+                }));
         assertEquals(List.of("closed"), log);
     }
 
@@ -250,7 +258,8 @@ class CancellationTest {
     @Test
     void cancellationReachesABodyBlockedInKotlinCode() {
         VirtualClock clock = new VirtualClock();
-        var ch = kotlinx.coroutines.channels.ChannelKt.<String>Channel(0, kotlinx.coroutines.channels.BufferOverflow.SUSPEND, null);
+        var ch = kotlinx.coroutines.channels.ChannelKt.<String>Channel(
+                0, kotlinx.coroutines.channels.BufferOverflow.SUSPEND, null);
         List<String> log = new ArrayList<>();
         var f = clock.start(scope -> {
             try {

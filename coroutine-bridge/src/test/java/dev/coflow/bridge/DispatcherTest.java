@@ -24,7 +24,10 @@ class DispatcherTest {
             t[0] = Thread.currentThread();
             Suspend.delay(1);
             t[1] = Suspend.call(c -> Thread.currentThread());
-            Task<Integer> child = scope.async(() -> { Suspend.delay(1); return 41; });
+            Task<Integer> child = scope.async(() -> {
+                Suspend.delay(1);
+                return 41;
+            });
             return child.await() + 1;
         });
         assertEquals(42, v);
@@ -44,7 +47,7 @@ class DispatcherTest {
             for (int i = 0; i < n; i++) {
                 tasks.add(scope.async(() -> {
                     allArrived.countDown();
-                    return allArrived.await(10, TimeUnit.SECONDS);   // plain blocking Java
+                    return allArrived.await(10, TimeUnit.SECONDS); // plain blocking Java
                 }));
             }
             List<Boolean> out = new ArrayList<>();
@@ -106,17 +109,19 @@ class DispatcherTest {
     @Test
     void unconfinedCancellationRunsFinally() {
         List<String> log = Collections.synchronizedList(new ArrayList<>());
-        assertThrows(IllegalStateException.class, () -> Coroutines.run(Dispatchers.getUnconfined(), scope -> {
-            scope.launch(() -> {
-                try {
-                    Suspend.delay(Long.MAX_VALUE);
-                } finally {
-                    log.add("finally");
-                }
-            });
-            Suspend.delay(1);
-            throw new IllegalStateException("stop");
-        }));
+        assertThrows(
+                IllegalStateException.class,
+                () -> Coroutines.run(Dispatchers.getUnconfined(), scope -> {
+                    scope.launch(() -> {
+                        try {
+                            Suspend.delay(Long.MAX_VALUE);
+                        } finally {
+                            log.add("finally");
+                        }
+                    });
+                    Suspend.delay(1);
+                    throw new IllegalStateException("stop");
+                }));
         assertEquals(List.of("finally"), log);
         assertEquals(0, Coroutines.activeBodies());
     }

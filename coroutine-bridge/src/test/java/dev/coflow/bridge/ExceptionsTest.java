@@ -30,48 +30,58 @@ class ExceptionsTest {
 
     @Test
     void runRethrowsUncheckedExceptionsUnchanged() {
-        var e = assertThrows(IllegalStateException.class, () -> Coroutines.run(scope -> {
-            Suspend.delay(1);
-            throw new IllegalStateException("broken");
-        }));
+        var e = assertThrows(
+                IllegalStateException.class,
+                () -> Coroutines.run(scope -> {
+                    Suspend.delay(1);
+                    throw new IllegalStateException("broken");
+                }));
         assertEquals("broken", e.getMessage());
     }
 
     @Test
     void runWrapsIOExceptionAsUncheckedIOException() {
-        var e = assertThrows(UncheckedIOException.class, () -> Coroutines.run(scope -> {
-            Suspend.delay(1);
-            throw new IOException("disk gone");
-        }));
+        var e = assertThrows(
+                UncheckedIOException.class,
+                () -> Coroutines.run(scope -> {
+                    Suspend.delay(1);
+                    throw new IOException("disk gone");
+                }));
         assertSameKind(IOException.class, "disk gone", e.getCause());
         assertEquals("disk gone", e.getMessage());
     }
 
     @Test
     void runWrapsOtherCheckedExceptionsAsCompletionException() {
-        var e = assertThrows(CompletionException.class, () -> Coroutines.run(scope -> {
-            throw new TimeoutException("too slow");
-        }));
+        var e = assertThrows(
+                CompletionException.class,
+                () -> Coroutines.run(scope -> {
+                    throw new TimeoutException("too slow");
+                }));
         assertSameKind(TimeoutException.class, "too slow", e.getCause());
     }
 
     @Test
     void runRethrowsErrorsUnchanged() {
-        var e = assertThrows(AssertionError.class, () -> Coroutines.run(scope -> {
-            Suspend.delay(1);
-            throw new AssertionError("inner");
-        }));
+        var e = assertThrows(
+                AssertionError.class,
+                () -> Coroutines.run(scope -> {
+                    Suspend.delay(1);
+                    throw new AssertionError("inner");
+                }));
         assertEquals("inner", e.getMessage());
     }
 
     @Test
     void checkedExceptionFromAChildReachesTheCallerWrapped() {
-        var e = assertThrows(UncheckedIOException.class, () -> Coroutines.run(scope -> {
-            scope.launch(() -> {
-                throw new IOException("child io");
-            });
-            return 1;
-        }));
+        var e = assertThrows(
+                UncheckedIOException.class,
+                () -> Coroutines.run(scope -> {
+                    scope.launch(() -> {
+                        throw new IOException("child io");
+                    });
+                    return 1;
+                }));
         assertSameKind(IOException.class, "child io", e.getCause());
     }
 
@@ -122,17 +132,19 @@ class ExceptionsTest {
     @Test
     void taskAwaitRethrowsTheChildFailureAndTheScopeFailsToo() {
         String[] seen = new String[1];
-        var e = assertThrows(IllegalArgumentException.class, () -> Coroutines.run(scope -> {
-            Task<Integer> t = scope.async(() -> {
-                throw new IllegalArgumentException("bad child");
-            });
-            try {
-                return t.await();
-            } catch (IllegalArgumentException ex) {
-                seen[0] = ex.getMessage();
-                throw ex;
-            }
-        }));
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> Coroutines.run(scope -> {
+                    Task<Integer> t = scope.async(() -> {
+                        throw new IllegalArgumentException("bad child");
+                    });
+                    try {
+                        return t.await();
+                    } catch (IllegalArgumentException ex) {
+                        seen[0] = ex.getMessage();
+                        throw ex;
+                    }
+                }));
         assertEquals("bad child", e.getMessage());
         assertEquals("bad child", seen[0]);
     }
@@ -160,11 +172,14 @@ class ExceptionsTest {
 
     @Test
     void outsideACoroutineSuspendCallRethrowsTheOriginal() {
-        var e = assertThrows(IOException.class, () -> Suspend.call(c -> {
-            throw new IOException("outside");
-        }));
+        var e = assertThrows(
+                IOException.class,
+                () -> Suspend.call(c -> {
+                    throw new IOException("outside");
+                }));
         assertEquals("outside", e.getMessage());
-        var e2 = assertThrows(IOException.class,
+        var e2 = assertThrows(
+                IOException.class,
                 () -> Suspend.await(CompletableFuture.failedFuture(new IOException("outside await"))));
         assertEquals("outside await", e2.getMessage());
     }

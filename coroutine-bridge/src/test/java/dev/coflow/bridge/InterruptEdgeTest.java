@@ -19,55 +19,62 @@ class InterruptEdgeTest {
     @Test
     void interruptBeforeACallThatCompletesAtOnceStillCancels() {
         List<String> log = new ArrayList<>();
-        assertThrows(CancellationException.class, () -> Coroutines.run(scope -> {
-            Thread.currentThread().interrupt();
-            try {
-                Suspend.await(CompletableFuture.completedFuture("ready")); // the driver answers without suspending
-                log.add("await returned");
-            } catch (CancellationException e) {
-                log.add("await cancelled");
-                throw e;
-            }
-            return null;
-        }));
+        assertThrows(
+                CancellationException.class,
+                () -> Coroutines.run(scope -> {
+                    Thread.currentThread().interrupt();
+                    try {
+                        Suspend.await(
+                                CompletableFuture.completedFuture("ready")); // the driver answers without suspending
+                        log.add("await returned");
+                    } catch (CancellationException e) {
+                        log.add("await cancelled");
+                        throw e;
+                    }
+                    return null;
+                }));
         assertEquals(List.of("await cancelled"), log);
     }
 
     @Test
     void interruptBeforeSuspendCallThatReturnsAValueStillCancels() {
         List<String> log = new ArrayList<>();
-        assertThrows(CancellationException.class, () -> Coroutines.run(scope -> {
-            Thread.currentThread().interrupt();
-            try {
-                Suspend.call(c -> "plain value");
-                log.add("call returned");
-            } catch (CancellationException e) {
-                log.add("call cancelled, flag=" + Thread.currentThread().isInterrupted());
-                throw e;
-            }
-            return null;
-        }));
+        assertThrows(
+                CancellationException.class,
+                () -> Coroutines.run(scope -> {
+                    Thread.currentThread().interrupt();
+                    try {
+                        Suspend.call(c -> "plain value");
+                        log.add("call returned");
+                    } catch (CancellationException e) {
+                        log.add("call cancelled, flag=" + Thread.currentThread().isInterrupted());
+                        throw e;
+                    }
+                    return null;
+                }));
         assertEquals(List.of("call cancelled, flag=false"), log);
     }
 
     @Test
     void interruptDuringNonCancellableCleanupDoesNotAbortItButCancelsAfterwards() {
         List<String> log = new ArrayList<>();
-        assertThrows(CancellationException.class, () -> Coroutines.run(scope -> {
-            Suspend.nonCancellable(() -> {
-                Thread.currentThread().interrupt();
-                Suspend.call(c -> DelayKt.delay(1, c));
-                log.add("cleanup finished");
-            });
-            try {
-                Suspend.delay(1);
-                log.add("not cancelled");
-            } catch (CancellationException e) {
-                log.add("cancelled after cleanup");
-                throw e;
-            }
-            return null;
-        }));
+        assertThrows(
+                CancellationException.class,
+                () -> Coroutines.run(scope -> {
+                    Suspend.nonCancellable(() -> {
+                        Thread.currentThread().interrupt();
+                        Suspend.call(c -> DelayKt.delay(1, c));
+                        log.add("cleanup finished");
+                    });
+                    try {
+                        Suspend.delay(1);
+                        log.add("not cancelled");
+                    } catch (CancellationException e) {
+                        log.add("cancelled after cleanup");
+                        throw e;
+                    }
+                    return null;
+                }));
         assertEquals(List.of("cleanup finished", "cancelled after cleanup"), log);
     }
 
@@ -100,19 +107,22 @@ class InterruptEdgeTest {
             Thread.interrupted();
         }
     }
+
     @Test
     void aBodyThatRestoresTheInterruptFlagAndReturnsIsCancelled() {
         // Java convention: catch InterruptedException, restore the flag, return. The interrupt still cancels.
-        assertThrows(CancellationException.class, () -> Coroutines.run(scope -> {
-            try {
-                Thread.currentThread().interrupt();
-                new java.util.concurrent.CountDownLatch(1).await();
-                return "not interrupted";
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return "gave up";
-            }
-        }));
+        assertThrows(
+                CancellationException.class,
+                () -> Coroutines.run(scope -> {
+                    try {
+                        Thread.currentThread().interrupt();
+                        new java.util.concurrent.CountDownLatch(1).await();
+                        return "not interrupted";
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return "gave up";
+                    }
+                }));
         assertFalse(Thread.currentThread().isInterrupted());
     }
 

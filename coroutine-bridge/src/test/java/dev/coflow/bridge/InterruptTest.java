@@ -19,13 +19,17 @@ class InterruptTest {
     /** Outcome of a call made on another thread. */
     record Outcome(Object value, Throwable error, boolean interruptedAfter, List<String> logAtReturn) {}
 
-    private static Outcome callOnPlatformThread(CountDownLatch bodyStarted, List<String> log,
-            java.util.function.Supplier<Object> call) throws Exception {
+    private static Outcome callOnPlatformThread(
+            CountDownLatch bodyStarted, List<String> log, java.util.function.Supplier<Object> call) throws Exception {
         return callOn(Thread.ofPlatform().name("blocked-caller"), bodyStarted, log, call);
     }
 
-    private static Outcome callOn(Thread.Builder builder, CountDownLatch bodyStarted, List<String> log,
-            java.util.function.Supplier<Object> call) throws Exception {
+    private static Outcome callOn(
+            Thread.Builder builder,
+            CountDownLatch bodyStarted,
+            List<String> log,
+            java.util.function.Supplier<Object> call)
+            throws Exception {
         CompletableFuture<Outcome> result = new CompletableFuture<>();
         Thread caller = builder.start(() -> {
             try {
@@ -45,21 +49,26 @@ class InterruptTest {
     void interruptingACallerBlockedInRunCancelsTheBodyAndKeepsTheFlag() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         List<String> log = Collections.synchronizedList(new ArrayList<>());
-        Outcome o = callOnPlatformThread(started, log, () -> Coroutines.run(scope -> {
-            try {
-                started.countDown();
-                Suspend.delay(Long.MAX_VALUE);
-                return "never";
-            } catch (CancellationException e) {
-                log.add("body cancelled");
-                throw e;
-            } finally {
-                log.add("body finally");
-            }
-        }));
+        Outcome o = callOnPlatformThread(
+                started,
+                log,
+                () -> Coroutines.run(scope -> {
+                    try {
+                        started.countDown();
+                        Suspend.delay(Long.MAX_VALUE);
+                        return "never";
+                    } catch (CancellationException e) {
+                        log.add("body cancelled");
+                        throw e;
+                    } finally {
+                        log.add("body finally");
+                    }
+                }));
         assertInstanceOf(CancellationException.class, o.error());
         assertTrue(o.interruptedAfter(), "Coroutines.run must restore the interrupt flag");
-        assertEquals(List.of("body cancelled", "body finally"), o.logAtReturn(),
+        assertEquals(
+                List.of("body cancelled", "body finally"),
+                o.logAtReturn(),
                 "the body's finally must run before the interrupted run() returns");
         assertEquals(0, Coroutines.activeBodies());
     }
@@ -68,14 +77,18 @@ class InterruptTest {
     void interruptingAVirtualThreadBlockedInRunBehavesTheSame() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         List<String> log = Collections.synchronizedList(new ArrayList<>());
-        Outcome o = callOn(Thread.ofVirtual().name("virtual-caller"), started, log, () -> Coroutines.run(scope -> {
-            try {
-                started.countDown();
-                return Suspend.await(new CompletableFuture<String>());
-            } finally {
-                log.add("body finally");
-            }
-        }));
+        Outcome o = callOn(
+                Thread.ofVirtual().name("virtual-caller"),
+                started,
+                log,
+                () -> Coroutines.run(scope -> {
+                    try {
+                        started.countDown();
+                        return Suspend.await(new CompletableFuture<String>());
+                    } finally {
+                        log.add("body finally");
+                    }
+                }));
         assertInstanceOf(CancellationException.class, o.error());
         assertTrue(o.interruptedAfter());
         assertEquals(List.of("body finally"), o.logAtReturn());
@@ -107,20 +120,23 @@ class InterruptTest {
     void interruptingACallerWaitsForChildrenCleanupToo() throws Exception {
         CountDownLatch started = new CountDownLatch(2);
         List<String> log = Collections.synchronizedList(new ArrayList<>());
-        Outcome o = callOnPlatformThread(started, log, () -> Coroutines.run(scope -> {
-            scope.launch(() -> {
-                try {
+        Outcome o = callOnPlatformThread(
+                started,
+                log,
+                () -> Coroutines.run(scope -> {
+                    scope.launch(() -> {
+                        try {
+                            started.countDown();
+                            Suspend.delay(Long.MAX_VALUE);
+                        } finally {
+                            Suspend.nonCancellable(() -> Suspend.delay(5));
+                            log.add("child finally");
+                        }
+                    });
                     started.countDown();
                     Suspend.delay(Long.MAX_VALUE);
-                } finally {
-                    Suspend.nonCancellable(() -> Suspend.delay(5));
-                    log.add("child finally");
-                }
-            });
-            started.countDown();
-            Suspend.delay(Long.MAX_VALUE);
-            return null;
-        }));
+                    return null;
+                }));
         assertInstanceOf(CancellationException.class, o.error());
         assertTrue(o.interruptedAfter());
         assertEquals(List.of("child finally"), o.logAtReturn());
@@ -130,10 +146,12 @@ class InterruptTest {
     void anInterruptedCallerDoesNotEvenStart() {
         Thread.currentThread().interrupt();
         try {
-            assertThrows(CancellationException.class, () -> Coroutines.run(scope -> {
-                Suspend.delay(10);
-                return 1;
-            }));
+            assertThrows(
+                    CancellationException.class,
+                    () -> Coroutines.run(scope -> {
+                        Suspend.delay(10);
+                        return 1;
+                    }));
             assertTrue(Thread.currentThread().isInterrupted(), "flag must stay set");
         } finally {
             Thread.interrupted();
@@ -168,35 +186,41 @@ class InterruptTest {
     @Test
     void selfInterruptBeforeASuspendingCallBecomesCancellation() {
         List<String> log = new ArrayList<>();
-        assertThrows(CancellationException.class, () -> Coroutines.run(scope -> {
-            Thread.currentThread().interrupt();
-            try {
-                Suspend.delay(10_000);
-            } catch (CancellationException e) {
-                log.add("interrupted flag after=" + Thread.currentThread().isInterrupted());
-                throw e;
-            }
-            return null;
-        }));
-        assertEquals(List.of("interrupted flag after=false"), log,
-                "the interrupt is consumed by turning into cancellation");
+        assertThrows(
+                CancellationException.class,
+                () -> Coroutines.run(scope -> {
+                    Thread.currentThread().interrupt();
+                    try {
+                        Suspend.delay(10_000);
+                    } catch (CancellationException e) {
+                        log.add("interrupted flag after="
+                                + Thread.currentThread().isInterrupted());
+                        throw e;
+                    }
+                    return null;
+                }));
+        assertEquals(
+                List.of("interrupted flag after=false"), log, "the interrupt is consumed by turning into cancellation");
         assertFalse(Thread.currentThread().isInterrupted(), "nothing leaks into the caller");
     }
 
     @Test
     void selfInterruptSeenByEnsureActive() {
-        assertThrows(CancellationException.class, () -> Coroutines.run(scope -> {
-            Thread.currentThread().interrupt();
-            Suspend.ensureActive();
-            return null;
-        }));
+        assertThrows(
+                CancellationException.class,
+                () -> Coroutines.run(scope -> {
+                    Thread.currentThread().interrupt();
+                    Suspend.ensureActive();
+                    return null;
+                }));
         assertFalse(Thread.currentThread().isInterrupted());
     }
 
     @Test
     void anInterruptLeftSetByTheBodyDoesNotLeakIntoTheDriverThread() {
         boolean[] driverInterrupted = new boolean[1];
-        try (var single = kotlinx.coroutines.ExecutorsKt.from(java.util.concurrent.Executors.newSingleThreadExecutor())) {
+        try (var single =
+                kotlinx.coroutines.ExecutorsKt.from(java.util.concurrent.Executors.newSingleThreadExecutor())) {
             Coroutines.run(single, scope -> {
                 Task<Void> t = scope.launch(() -> Thread.currentThread().interrupt()); // body ends with flag set
                 t.join();

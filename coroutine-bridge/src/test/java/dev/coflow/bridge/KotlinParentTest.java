@@ -50,9 +50,11 @@ class KotlinParentTest {
 
     @Test
     void aBodyThrowingCancellationExceptionEndsItsScopeCancelled() {
-        var e = assertThrows(CancellationException.class, () -> Coroutines.run(scope -> {
-            throw new CancellationException("stop here");
-        }));
+        var e = assertThrows(
+                CancellationException.class,
+                () -> Coroutines.run(scope -> {
+                    throw new CancellationException("stop here");
+                }));
         assertNotNull(e);
     }
 
@@ -72,7 +74,8 @@ class KotlinParentTest {
     @Test
     void nullResultsFlowThroughEveryPath() {
         assertEquals(Arrays.asList(null, "x"), Coroutines.gather(() -> null, () -> "x"));
-        Object launched = Coroutines.run(scope -> scope.launch(() -> Suspend.delay(1)).await());
+        Object launched =
+                Coroutines.run(scope -> scope.launch(() -> Suspend.delay(1)).await());
         assertNull(launched);
         Object awaited = Coroutines.run(scope -> Suspend.await(CompletableFuture.supplyAsync(() -> null)));
         assertNull(awaited);

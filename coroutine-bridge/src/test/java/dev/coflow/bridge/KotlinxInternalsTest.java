@@ -80,31 +80,35 @@ class KotlinxInternalsTest {
                 return super.loadClass(name, resolve);
             }
         };
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> KotlinxInternals.resolveAll(withoutTest));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> KotlinxInternals.resolveAll(withoutTest));
         assertTrue(e.getMessage().contains("internal symbol kotlinx.coroutines.test.TestDispatcher,"), e.getMessage());
         assertTrue(e.getMessage().contains("kotlinx-coroutines " + KotlinxInternals.KOTLINX_VERSION), e.getMessage());
     }
 
     @Test
     void theChecksRecogniseWhatTheyAreFor() throws ReflectiveOperationException {
-        assertTrue(KotlinxInternals.isFusible(FlowKt.flowOn(FlowKt.flowOf(1), Dispatchers.getDefault())),
+        assertTrue(
+                KotlinxInternals.isFusible(FlowKt.flowOn(FlowKt.flowOf(1), Dispatchers.getDefault())),
                 "kotlinx's flowOn is a FusibleFlow");
         assertFalse(KotlinxInternals.isFusible(FlowKt.flowOf(1)));
         assertFalse(KotlinxInternals.isFlowInternal(new CancellationException("plain")));
         Throwable abort = (Throwable) KotlinxInternals.load(KotlinxInternals.ABORT_FLOW_EXCEPTION)
-                .getConstructor(Object.class).newInstance(new Object());
+                .getConstructor(Object.class)
+                .newInstance(new Object());
         assertTrue(KotlinxInternals.isFlowInternal(abort));
 
         Object coroutineId = KotlinxInternals.load(KotlinxInternals.COROUTINE_ID)
-                .getConstructor(long.class).newInstance(1L);
+                .getConstructor(long.class)
+                .newInstance(1L);
         assertTrue(KotlinxInternals.isCoroutineId(coroutineId));
         assertFalse(KotlinxInternals.isCoroutineId(Dispatchers.getDefault()));
 
         CoroutineContext background = TestScopeKt.TestScope(EmptyCoroutineContext.INSTANCE)
-                .getBackgroundScope().getCoroutineContext();
-        Object marker = background.fold(null, (acc, element) ->
-                KotlinxInternals.isBackgroundWork(element) ? element : acc);
+                .getBackgroundScope()
+                .getCoroutineContext();
+        Object marker =
+                background.fold(null, (acc, element) -> KotlinxInternals.isBackgroundWork(element) ? element : acc);
         assertNotNull(marker, "a TestScope's background scope carries kotlinx's BackgroundWork element");
         assertFalse(KotlinxInternals.isBackgroundWork(Dispatchers.getDefault()));
     }

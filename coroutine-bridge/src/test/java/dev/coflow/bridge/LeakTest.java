@@ -16,26 +16,28 @@ class LeakTest {
 
     /** Cancels {@code n} bodies, all suspended at once, by cancelling their scope. */
     private static void cancelBodies(int n, AtomicInteger finallies) {
-        assertThrows(CancellationException.class, () -> Coroutines.run(scope -> {
-            CompletableFuture<Void> allStarted = new CompletableFuture<>();
-            AtomicInteger started = new AtomicInteger();
-            for (int i = 0; i < n; i++) {
-                scope.launch(() -> {
-                    try {
-                        if (started.incrementAndGet() == n) {
-                            allStarted.complete(null);
-                        }
-                        Suspend.delay(Long.MAX_VALUE);
-                    } finally {
-                        finallies.incrementAndGet();
+        assertThrows(
+                CancellationException.class,
+                () -> Coroutines.run(scope -> {
+                    CompletableFuture<Void> allStarted = new CompletableFuture<>();
+                    AtomicInteger started = new AtomicInteger();
+                    for (int i = 0; i < n; i++) {
+                        scope.launch(() -> {
+                            try {
+                                if (started.incrementAndGet() == n) {
+                                    allStarted.complete(null);
+                                }
+                                Suspend.delay(Long.MAX_VALUE);
+                            } finally {
+                                finallies.incrementAndGet();
+                            }
+                        });
                     }
-                });
-            }
-            Suspend.await(allStarted);   // every child is running before the scope is cancelled
-            scope.cancel();
-            Suspend.ensureActive();
-            return null;
-        }));
+                    Suspend.await(allStarted); // every child is running before the scope is cancelled
+                    scope.cancel();
+                    Suspend.ensureActive();
+                    return null;
+                }));
     }
 
     /**
@@ -53,7 +55,7 @@ class LeakTest {
     }
 
     private static int warmUpAndMeasureBaseline() {
-        cancelBodies(500, new AtomicInteger());                 // starts Default workers, carriers, timers
+        cancelBodies(500, new AtomicInteger()); // starts Default workers, carriers, timers
         Coroutines.gather(() -> 1, () -> 2);
         return THREADS.getThreadCount();
     }
@@ -77,29 +79,33 @@ class LeakTest {
         int n = 3_000;
         for (int i = 0; i < n; i++) {
             int mode = i % 3;
-            RuntimeException e = assertThrows(RuntimeException.class, () -> Coroutines.run(scope -> {
-                scope.launch(() -> {
-                    // On Dispatchers.Default the scope may be cancelled before this child was
-                    // dispatched; kotlinx then never starts its body. Every body that started
-                    // must have run its finally by the time run() returns.
-                    started.incrementAndGet();
-                    try {
+            RuntimeException e = assertThrows(
+                    RuntimeException.class,
+                    () -> Coroutines.run(scope -> {
+                        scope.launch(() -> {
+                            // On Dispatchers.Default the scope may be cancelled before this child was
+                            // dispatched; kotlinx then never starts its body. Every body that started
+                            // must have run its finally by the time run() returns.
+                            started.incrementAndGet();
+                            try {
+                                Suspend.delay(Long.MAX_VALUE);
+                            } finally {
+                                finallies.incrementAndGet();
+                            }
+                        });
+                        Suspend.yieldNow();
+                        switch (mode) {
+                            case 0 -> scope.cancel(); // cancelled scope
+                            case 1 -> throw new IllegalStateException("body failed"); // failing body
+                            default ->
+                                scope.launch(
+                                        () -> { // failing sibling
+                                            throw new IllegalArgumentException("child failed");
+                                        });
+                        }
                         Suspend.delay(Long.MAX_VALUE);
-                    } finally {
-                        finallies.incrementAndGet();
-                    }
-                });
-                Suspend.yieldNow();
-                switch (mode) {
-                    case 0 -> scope.cancel();                                      // cancelled scope
-                    case 1 -> throw new IllegalStateException("body failed");     // failing body
-                    default -> scope.launch(() -> {                                // failing sibling
-                        throw new IllegalArgumentException("child failed");
-                    });
-                }
-                Suspend.delay(Long.MAX_VALUE);
-                return null;
-            }));
+                        return null;
+                    }));
             Class<?> expected = switch (mode) {
                 case 0 -> CancellationException.class;
                 case 1 -> IllegalStateException.class;

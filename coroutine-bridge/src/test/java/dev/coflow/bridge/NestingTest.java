@@ -43,8 +43,14 @@ class NestingTest {
                 return null;
             } finally {
                 List<Integer> r = Suspend.nonCancellable(() -> Coroutines.gather(
-                        () -> { Suspend.delay(30); return 1; },
-                        () -> { Suspend.delay(20); return 2; }));
+                        () -> {
+                            Suspend.delay(30);
+                            return 1;
+                        },
+                        () -> {
+                            Suspend.delay(20);
+                            return 2;
+                        }));
                 log.add(r);
                 log.add(clock.now());
             }
@@ -59,21 +65,23 @@ class NestingTest {
     void childrenStartedInACancelledScopeNeverRunTheirBody() {
         AtomicBoolean ran = new AtomicBoolean();
         List<String> log = new ArrayList<>();
-        assertThrows(CancellationException.class, () -> Coroutines.run(scope -> {
-            scope.cancel();
-            Task<String> late = scope.async(() -> {
-                ran.set(true);
-                return "ran";
-            });
-            try {
-                Suspend.nonCancellable(late::join);
-                log.add("cancelled=" + late.isCancelled());
-                late.await();
-            } catch (CancellationException e) {
-                log.add("await threw");
-            }
-            return null;
-        }));
+        assertThrows(
+                CancellationException.class,
+                () -> Coroutines.run(scope -> {
+                    scope.cancel();
+                    Task<String> late = scope.async(() -> {
+                        ran.set(true);
+                        return "ran";
+                    });
+                    try {
+                        Suspend.nonCancellable(late::join);
+                        log.add("cancelled=" + late.isCancelled());
+                        late.await();
+                    } catch (CancellationException e) {
+                        log.add("await threw");
+                    }
+                    return null;
+                }));
         assertFalse(ran.get(), "as in kotlinx, a child of a cancelled scope is cancelled before it starts");
         assertEquals(List.of("cancelled=true", "await threw"), log);
         assertEquals(0, Coroutines.activeBodies());

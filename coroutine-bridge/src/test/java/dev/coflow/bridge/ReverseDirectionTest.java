@@ -34,7 +34,7 @@ class ReverseDirectionTest {
         Function1<Continuation<? super String>, Object> fn = Coroutines.asSuspendFunction(() -> {
             seen[0] = Thread.currentThread();
             CompletableFuture<String> blockingSource = CompletableFuture.supplyAsync(() -> "blocked-for");
-            return blockingSource.get(10, TimeUnit.SECONDS);  // plain blocking call
+            return blockingSource.get(10, TimeUnit.SECONDS); // plain blocking call
         });
         String v = BuildersKt.runBlocking(EmptyCoroutineContext.INSTANCE, (scope, c) -> {
             seen[1] = Thread.currentThread();
@@ -76,12 +76,15 @@ class ReverseDirectionTest {
     @Test
     void asSuspendFunctionWithArgumentAndSuspendLikeCallsInside() {
         VirtualClock clock = new VirtualClock();
-        Function2<String, Continuation<? super Integer>, Object> length = Coroutines.asSuspendFunction(
-                (SuspendFunction<String, Integer>) s -> {
+        Function2<String, Continuation<? super Integer>, Object> length =
+                Coroutines.asSuspendFunction((SuspendFunction<String, Integer>) s -> {
                     Suspend.delay(100);
                     return s.length();
                 });
-        var f = FutureKt.future(clock.scope, EmptyCoroutineContext.INSTANCE, CoroutineStart.DEFAULT,
+        var f = FutureKt.future(
+                clock.scope,
+                EmptyCoroutineContext.INSTANCE,
+                CoroutineStart.DEFAULT,
                 (s, c) -> length.invoke("hello", c));
         clock.advanceUntilIdle();
         assertEquals(5, f.join());
@@ -94,7 +97,8 @@ class ReverseDirectionTest {
             Suspend.delay(1);
             throw new IOException("from java");
         });
-        var e = assertThrows(IOException.class,
+        var e = assertThrows(
+                IOException.class,
                 () -> BuildersKt.runBlocking(EmptyCoroutineContext.INSTANCE, (s, c) -> fn.invoke(c)));
         assertEquals("from java", e.getMessage());
     }
@@ -111,7 +115,10 @@ class ReverseDirectionTest {
                 log.add("java finally@" + clock.now());
             }
         });
-        var f = FutureKt.future(clock.scope, EmptyCoroutineContext.INSTANCE, CoroutineStart.DEFAULT,
+        var f = FutureKt.future(
+                clock.scope,
+                EmptyCoroutineContext.INSTANCE,
+                CoroutineStart.DEFAULT,
                 (s, c) -> TimeoutKt.withTimeout(1_000, (s2, c2) -> slow.invoke(c2), c));
         clock.advanceUntilIdle();
         // A timed-out coroutine counts as cancelled: the future is cancelled, not failed.
@@ -146,7 +153,10 @@ class ReverseDirectionTest {
         VirtualClock clock = new VirtualClock();
         CompletableFuture<String> never = new CompletableFuture<>();
         Function1<Continuation<? super String>, Object> fn = Coroutines.fromStage(() -> never);
-        var f = FutureKt.future(clock.scope, EmptyCoroutineContext.INSTANCE, CoroutineStart.DEFAULT,
+        var f = FutureKt.future(
+                clock.scope,
+                EmptyCoroutineContext.INSTANCE,
+                CoroutineStart.DEFAULT,
                 (s, c) -> TimeoutKt.withTimeout(50, (s2, c2) -> fn.invoke(c2), c));
         clock.advanceUntilIdle();
         assertTrue(f.isCompletedExceptionally());
@@ -158,17 +168,20 @@ class ReverseDirectionTest {
     void fromStageFailuresAndNullStages() {
         Function1<Continuation<? super String>, Object> failing =
                 Coroutines.fromStage(() -> CompletableFuture.failedFuture(new IOException("stage failed")));
-        var e = assertThrows(IOException.class,
+        var e = assertThrows(
+                IOException.class,
                 () -> BuildersKt.runBlocking(EmptyCoroutineContext.INSTANCE, (s, c) -> failing.invoke(c)));
         assertEquals("stage failed", e.getMessage());
 
         Function1<Continuation<? super String>, Object> nullStage = Coroutines.fromStage(() -> null);
-        var npe = assertThrows(NullPointerException.class,
+        var npe = assertThrows(
+                NullPointerException.class,
                 () -> BuildersKt.runBlocking(EmptyCoroutineContext.INSTANCE, (s, c) -> nullStage.invoke(c)));
         assertTrue(npe.getMessage().contains("supplier"), npe.getMessage());
 
         Function2<String, Continuation<? super String>, Object> nullFn = Coroutines.fromStage((String x) -> null);
-        var npe2 = assertThrows(NullPointerException.class,
+        var npe2 = assertThrows(
+                NullPointerException.class,
                 () -> BuildersKt.runBlocking(EmptyCoroutineContext.INSTANCE, (s, c) -> nullFn.invoke("x", c)));
         assertTrue(npe2.getMessage().contains("fn"), npe2.getMessage());
     }
@@ -180,9 +193,7 @@ class ReverseDirectionTest {
             return Thread.currentThread().isVirtual() ? "virtual" : "platform";
         });
         List<String> r = Coroutines.gather(
-                () -> Suspend.call(fn::invoke),
-                () -> Suspend.call(fn::invoke),
-                () -> Suspend.call(fn::invoke));
+                () -> Suspend.call(fn::invoke), () -> Suspend.call(fn::invoke), () -> Suspend.call(fn::invoke));
         assertEquals(List.of("virtual", "virtual", "virtual"), r);
     }
 

@@ -84,7 +84,7 @@ class StructuredConcurrencyTest {
                     log.add("child finally");
                 }
             });
-            Suspend.await(started);   // children run on Default: yieldNow would not promise a start
+            Suspend.await(started); // children run on Default: yieldNow would not promise a start
             t.cancel();
             t.join();
             log.add("joined");
@@ -178,7 +178,8 @@ class StructuredConcurrencyTest {
             names[0] = Suspend.context().get(CoroutineName.Key).getName();
             Coroutines.run(new CoroutineName("inner"), inner -> {
                 names[1] = Suspend.context().get(CoroutineName.Key).getName();
-                Task<String> t = inner.async(new CoroutineName("child"),
+                Task<String> t = inner.async(
+                        new CoroutineName("child"),
                         () -> Suspend.context().get(CoroutineName.Key).getName());
                 names[2] = t.await();
                 return null;
@@ -224,9 +225,18 @@ class StructuredConcurrencyTest {
     void gatherInVirtualTimeRunsBodiesConcurrently() {
         VirtualClock clock = new VirtualClock();
         List<Integer> r = clock.run(scope -> Coroutines.gather(List.of(
-                () -> { Suspend.delay(300); return 3; },
-                () -> { Suspend.delay(100); return 1; },
-                () -> { Suspend.delay(200); return 2; })));
+                () -> {
+                    Suspend.delay(300);
+                    return 3;
+                },
+                () -> {
+                    Suspend.delay(100);
+                    return 1;
+                },
+                () -> {
+                    Suspend.delay(200);
+                    return 2;
+                })));
         assertEquals(List.of(3, 1, 2), r);
         assertEquals(300, clock.now());
     }
@@ -240,29 +250,33 @@ class StructuredConcurrencyTest {
     @Test
     void gatherFailureCancelsTheOthersAndIsRethrown() {
         List<String> log = Collections.synchronizedList(new ArrayList<>());
-        var e = assertThrows(IllegalStateException.class, () -> Coroutines.gather(
-                () -> {
-                    try {
-                        Suspend.delay(Long.MAX_VALUE);
-                        return "never";
-                    } catch (CancellationException ce) {
-                        log.add("other cancelled");
-                        throw ce;
-                    }
-                },
-                () -> {
-                    Suspend.yieldNow();
-                    throw new IllegalStateException("gather member failed");
-                }));
+        var e = assertThrows(
+                IllegalStateException.class,
+                () -> Coroutines.gather(
+                        () -> {
+                            try {
+                                Suspend.delay(Long.MAX_VALUE);
+                                return "never";
+                            } catch (CancellationException ce) {
+                                log.add("other cancelled");
+                                throw ce;
+                            }
+                        },
+                        () -> {
+                            Suspend.yieldNow();
+                            throw new IllegalStateException("gather member failed");
+                        }));
         assertEquals("gather member failed", e.getMessage());
         assertEquals(List.of("other cancelled"), log);
     }
 
     @Test
     void gatherWrapsCheckedFailuresOutsideAndNotInside() {
-        var e = assertThrows(UncheckedIOException.class, () -> Coroutines.gather(() -> {
-            throw new IOException("gathered io");
-        }));
+        var e = assertThrows(
+                UncheckedIOException.class,
+                () -> Coroutines.gather(() -> {
+                    throw new IOException("gathered io");
+                }));
         assertEquals("gathered io", e.getCause().getMessage());
         String inside = Coroutines.run(scope -> {
             try {
@@ -281,7 +295,10 @@ class StructuredConcurrencyTest {
     void startRunsChildrenInItsOwnScope() throws Exception {
         CompletableFuture<List<Integer>> f = Coroutines.start(scope -> {
             Task<Integer> a = scope.async(() -> 1);
-            Task<Integer> b = scope.async(() -> { Suspend.delay(1); return 2; });
+            Task<Integer> b = scope.async(() -> {
+                Suspend.delay(1);
+                return 2;
+            });
             return List.of(a.await(), b.await());
         });
         assertEquals(List.of(1, 2), f.get(10, TimeUnit.SECONDS));

@@ -60,20 +60,22 @@ class SuspendAwaitTest {
                 return r;
             }
         };
-        assertThrows(IllegalStateException.class, () -> Coroutines.run(scope -> {
-            scope.launch(() -> Suspend.await(never));
-            scope.launch(() -> {
-                Suspend.await(CompletableFuture.runAsync(() -> {
-                    try {
-                        awaiting.await(10, java.util.concurrent.TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+        assertThrows(
+                IllegalStateException.class,
+                () -> Coroutines.run(scope -> {
+                    scope.launch(() -> Suspend.await(never));
+                    scope.launch(() -> {
+                        Suspend.await(CompletableFuture.runAsync(() -> {
+                            try {
+                                awaiting.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }));
+                        throw new IllegalStateException("sibling failed");
+                    });
+                    return null;
                 }));
-                throw new IllegalStateException("sibling failed");
-            });
-            return null;
-        }));
         assertTrue(never.isCancelled(), "the future a cancelled coroutine awaited must be cancelled");
     }
 

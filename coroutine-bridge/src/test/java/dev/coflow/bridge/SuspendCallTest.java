@@ -41,7 +41,7 @@ class SuspendCallTest {
                 ch.close(null);
             });
             List<Integer> out = new ArrayList<>();
-            for (;;) {
+            for (; ; ) {
                 try {
                     out.add(Suspend.call(ch::receive));
                 } catch (ClosedReceiveChannelException closed) {
@@ -82,11 +82,15 @@ class SuspendCallTest {
     @Test
     void withTimeoutReturnsTheBlockValueWhenInTime() {
         VirtualClock clock = new VirtualClock();
-        String v = clock.run(scope -> Suspend.call(c -> TimeoutKt.withTimeout(1_000,
-                (s, c2) -> Coroutines.runSuspending(() -> {
-                    Suspend.delay(999);
-                    return "in time";
-                }, c2), c)));
+        String v = clock.run(scope -> Suspend.call(c -> TimeoutKt.withTimeout(
+                1_000,
+                (s, c2) -> Coroutines.runSuspending(
+                        () -> {
+                            Suspend.delay(999);
+                            return "in time";
+                        },
+                        c2),
+                c)));
         assertEquals("in time", v);
         assertEquals(999, clock.now());
     }
@@ -97,17 +101,22 @@ class SuspendCallTest {
         List<String> log = new ArrayList<>();
         String v = clock.run(scope -> {
             try {
-                Suspend.call(c -> TimeoutKt.withTimeout(500, (s, c2) -> Coroutines.runSuspending(() -> {
-                    try {
-                        Suspend.delay(10_000);
-                        return "too late";
-                    } catch (CancellationException e) {
-                        log.add("cancelled@" + clock.now());
-                        throw e;
-                    } finally {
-                        log.add("finally");
-                    }
-                }, c2), c));
+                Suspend.call(c -> TimeoutKt.withTimeout(
+                        500,
+                        (s, c2) -> Coroutines.runSuspending(
+                                () -> {
+                                    try {
+                                        Suspend.delay(10_000);
+                                        return "too late";
+                                    } catch (CancellationException e) {
+                                        log.add("cancelled@" + clock.now());
+                                        throw e;
+                                    } finally {
+                                        log.add("finally");
+                                    }
+                                },
+                                c2),
+                        c));
                 return "no timeout";
             } catch (TimeoutCancellationException e) {
                 log.add("timeout seen");
@@ -122,8 +131,8 @@ class SuspendCallTest {
     @Test
     void uncaughtWithTimeoutFailsTheRunWithTimeoutCancellationException() {
         VirtualClock clock = new VirtualClock();
-        var f = clock.start(scope -> Suspend.call(c -> TimeoutKt.withTimeout(100,
-                (s, c2) -> DelayKt.delay(200, c2), c)));
+        var f = clock.start(scope ->
+                Suspend.call(c -> TimeoutKt.withTimeout(100, (s, c2) -> DelayKt.delay(200, c2), c)));
         clock.advanceUntilIdle();
         var e = assertThrows(CancellationException.class, f::join);
         assertEquals(100, clock.now());
@@ -134,8 +143,8 @@ class SuspendCallTest {
     @Test
     void withTimeoutOrNullReturnsNull() {
         VirtualClock clock = new VirtualClock();
-        Object v = clock.run(scope -> Suspend.call(c -> TimeoutKt.withTimeoutOrNull(100,
-                (s, c2) -> DelayKt.delay(200, c2), c)));
+        Object v = clock.run(scope ->
+                Suspend.call(c -> TimeoutKt.withTimeoutOrNull(100, (s, c2) -> DelayKt.delay(200, c2), c)));
         assertNull(v);
         assertEquals(100, clock.now());
     }
@@ -154,7 +163,7 @@ class SuspendCallTest {
                         try {
                             maxInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
                             int read = counter[0];
-                            Suspend.yieldNow();          // suspend while holding the lock
+                            Suspend.yieldNow(); // suspend while holding the lock
                             counter[0] = read + 1;
                             inside.decrementAndGet();
                         } finally {
@@ -211,7 +220,8 @@ class SuspendCallTest {
         assertNotSame(Thread.currentThread(), threads[1], "the caller of run() only waits");
         // Coroutines.run's coroutines live on Dispatchers.Default, where the body may make the call
         // itself (no handoff) or a Default worker makes it.
-        assertTrue(threads[1] == threads[0] || threads[1].getName().startsWith("DefaultDispatcher-worker"),
+        assertTrue(
+                threads[1] == threads[0] || threads[1].getName().startsWith("DefaultDispatcher-worker"),
                 threads[1].getName());
     }
 

@@ -33,7 +33,7 @@ class SuspendDelayTest {
         clock.run(scope -> {
             Suspend.delay(Duration.ofSeconds(2));
             at.add(clock.now());
-            Suspend.delay(Duration.ofNanos(1));     // positive below 1 ms: waits 1 ms, as kotlinx does
+            Suspend.delay(Duration.ofNanos(1)); // positive below 1 ms: waits 1 ms, as kotlinx does
             at.add(clock.now());
             Suspend.delay(Duration.ofNanos(2_999_999));
             at.add(clock.now());

@@ -21,7 +21,10 @@ final class VirtualClock {
 
     /** Starts {@code body} as a coroutine of {@link #scope}; nothing runs until the scheduler does. */
     <T> CompletableFuture<T> start(ScopeBody<T> body) {
-        return FutureKt.future(scope, EmptyCoroutineContext.INSTANCE, CoroutineStart.DEFAULT,
+        return FutureKt.future(
+                scope,
+                EmptyCoroutineContext.INSTANCE,
+                CoroutineStart.DEFAULT,
                 (s, c) -> Coroutines.runSuspending(() -> Coroutines.run(body), c));
     }
 

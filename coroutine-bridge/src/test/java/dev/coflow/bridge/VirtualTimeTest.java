@@ -47,7 +47,7 @@ class VirtualTimeTest {
                 log.add("B@" + clock.now());
             });
             scope.launch(() -> {
-                Suspend.call(c -> DelayKt.delay(120, c));      // a Kotlin delay interleaves the same way
+                Suspend.call(c -> DelayKt.delay(120, c)); // a Kotlin delay interleaves the same way
                 log.add("C@" + clock.now());
                 Suspend.delay(java.time.Duration.ofMillis(280));
                 log.add("C@" + clock.now());
@@ -121,14 +121,19 @@ class VirtualTimeTest {
     void javaBodyInsideAKotlinLaunchUsesTheSameClock() {
         VirtualClock clock = new VirtualClock();
         List<String> log = new ArrayList<>();
-        BuildersKt.launch(clock.scope, EmptyCoroutineContext.INSTANCE, CoroutineStart.DEFAULT,
-                (s, c) -> Coroutines.runSuspending(() -> {
-                    Suspend.delay(3_000);
-                    log.add("java@" + clock.now());
-                    return null;
-                }, c));
-        BuildersKt.launch(clock.scope, EmptyCoroutineContext.INSTANCE, CoroutineStart.DEFAULT,
-                (s, c) -> DelayKt.delay(2_000, c));
+        BuildersKt.launch(
+                clock.scope,
+                EmptyCoroutineContext.INSTANCE,
+                CoroutineStart.DEFAULT,
+                (s, c) -> Coroutines.runSuspending(
+                        () -> {
+                            Suspend.delay(3_000);
+                            log.add("java@" + clock.now());
+                            return null;
+                        },
+                        c));
+        BuildersKt.launch(
+                clock.scope, EmptyCoroutineContext.INSTANCE, CoroutineStart.DEFAULT, (s, c) -> DelayKt.delay(2_000, c));
         clock.advanceTimeBy(2_000);
         assertEquals(List.of(), log);
         clock.advanceUntilIdle();
@@ -156,22 +161,28 @@ class VirtualTimeTest {
         assertEquals(1_000, clock.now());
         assertEquals(20L * (50 * 51 / 2), sum[0]);
     }
+
     @Test
     void unconfinedTestDispatcherAlsoRunsJavaBodiesInVirtualTime() {
         var scheduler = new kotlinx.coroutines.test.TestCoroutineScheduler();
         var scope = kotlinx.coroutines.CoroutineScopeKt.CoroutineScope(
                 kotlinx.coroutines.test.TestCoroutineDispatchersKt.UnconfinedTestDispatcher(scheduler, "unconfined"));
         List<String> log = new ArrayList<>();
-        var f = kotlinx.coroutines.future.FutureKt.future(scope, EmptyCoroutineContext.INSTANCE, CoroutineStart.DEFAULT,
-                (s, c) -> Coroutines.runSuspending(() -> Coroutines.run(inner -> {
-                    inner.launch(() -> {
-                        Suspend.delay(200);
-                        log.add("child@" + scheduler.getCurrentTime());
-                    });
-                    Suspend.delay(100);
-                    log.add("body@" + scheduler.getCurrentTime());
-                    return "ok";
-                }), c));
+        var f = kotlinx.coroutines.future.FutureKt.future(
+                scope,
+                EmptyCoroutineContext.INSTANCE,
+                CoroutineStart.DEFAULT,
+                (s, c) -> Coroutines.runSuspending(
+                        () -> Coroutines.run(inner -> {
+                            inner.launch(() -> {
+                                Suspend.delay(200);
+                                log.add("child@" + scheduler.getCurrentTime());
+                            });
+                            Suspend.delay(100);
+                            log.add("body@" + scheduler.getCurrentTime());
+                            return "ok";
+                        }),
+                        c));
         scheduler.advanceUntilIdle();
         assertEquals("ok", f.join());
         assertEquals(List.of("body@100", "child@200"), log);

@@ -291,11 +291,16 @@ public final class AsyncFiles {
         Set<WriteOption> set = Target.options("AsyncFiles.write", options);
         String separator = System.lineSeparator();
         long[] count = new long[1];
-        withWriter("AsyncFiles.write", path, charset, set, w -> lines.forEach(line -> {
-            w.write(line);
-            w.write(separator);
-            count[0]++;
-        }));
+        withWriter(
+                "AsyncFiles.write",
+                path,
+                charset,
+                set,
+                w -> lines.forEach(line -> {
+                    w.write(line);
+                    w.write(separator);
+                    count[0]++;
+                }));
         return count[0];
     }
 

@@ -50,7 +50,8 @@ public final class AsyncWriter implements AutoCloseable {
 
     AsyncWriter(Target target, Charset charset) {
         this.target = target;
-        this.encoder = charset.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
+        this.encoder = charset.newEncoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
     }
 
@@ -150,7 +151,8 @@ public final class AsyncWriter implements AutoCloseable {
 
     private void open() {
         if (closed) {
-            throw new IllegalStateException("AsyncWriter for " + target.path + " is closed; open a new one with AsyncFiles.open");
+            throw new IllegalStateException(
+                    "AsyncWriter for " + target.path + " is closed; open a new one with AsyncFiles.open");
         }
     }
 
@@ -167,8 +169,10 @@ public final class AsyncWriter implements AutoCloseable {
         try {
             bytes = encoder.encode(CharBuffer.wrap(pending, 0, end));
         } catch (CharacterCodingException e) {
-            throw new UncheckedIOException("AsyncWriter.write: " + target.path + ": text not encodable in "
-                    + encoder.charset().name() + " (a lone surrogate?): " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "AsyncWriter.write: " + target.path + ": text not encodable in "
+                            + encoder.charset().name() + " (a lone surrogate?): " + e.getMessage(),
+                    e);
         }
         pending.delete(0, end);
         target.write(bytes);

@@ -103,14 +103,15 @@ public final class ByteFlows {
     public static AsyncFlow<byte[]> fromInputStream(ThrowingSupplier<? extends InputStream> supplier, int chunkSize) {
         Objects.requireNonNull(supplier, "ByteFlows.fromInputStream: supplier");
         if (chunkSize < 1) {
-            throw new IllegalArgumentException("ByteFlows.fromInputStream: chunkSize must be >= 1 byte, was " + chunkSize
-                    + "; e.g. 8192");
+            throw new IllegalArgumentException(
+                    "ByteFlows.fromInputStream: chunkSize must be >= 1 byte, was " + chunkSize + "; e.g. 8192");
         }
         return AsyncFlow.generate(emitter -> {
             InputStream[] holder = new InputStream[1];
             try {
                 InputStream in = Io.blocking(() -> {
-                    InputStream s = Objects.requireNonNull(supplier.get(), "ByteFlows.fromInputStream: supplier returned null");
+                    InputStream s =
+                            Objects.requireNonNull(supplier.get(), "ByteFlows.fromInputStream: supplier returned null");
                     holder[0] = Io.opened(s);
                     return s;
                 });

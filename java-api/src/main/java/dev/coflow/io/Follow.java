@@ -50,8 +50,10 @@ final class Follow {
                             missingSince = now;
                         }
                         if (now - missingSince >= grace) {
-                            throw new UncheckedIOException(OP + ": " + path + " was deleted and did not come back within "
-                                    + options.deletedGrace + "; raise FollowOptions.withDeletedGrace if it is rotated slowly",
+                            throw new UncheckedIOException(
+                                    OP + ": " + path + " was deleted and did not come back within "
+                                            + options.deletedGrace
+                                            + "; raise FollowOptions.withDeletedGrace if it is rotated slowly",
                                     new NoSuchFileException(path.toString()));
                         }
                     } else {
@@ -69,7 +71,7 @@ final class Follow {
                             continue;
                         }
                         if ((Boolean) seen[1]) {
-                            position = 0;      // truncated: start again
+                            position = 0; // truncated: start again
                             decoder.restart();
                             continue;
                         }

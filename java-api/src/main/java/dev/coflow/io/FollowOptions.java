@@ -63,8 +63,8 @@ public final class FollowOptions {
     public FollowOptions withPollInterval(Duration interval) {
         Objects.requireNonNull(interval, "FollowOptions.withPollInterval: interval");
         if (interval.toMillis() < 1) {
-            throw new IllegalArgumentException("FollowOptions.withPollInterval: interval must be >= 1 ms, was " + interval
-                    + "; e.g. Duration.ofMillis(250)");
+            throw new IllegalArgumentException("FollowOptions.withPollInterval: interval must be >= 1 ms, was "
+                    + interval + "; e.g. Duration.ofMillis(250)");
         }
         return new FollowOptions(fromBeginning, interval, deletedGrace, charset);
     }

@@ -51,7 +51,8 @@ final class Io {
     /** Fails with a clear message if {@code path} is a directory (opening one for reading succeeds on Linux). */
     static void notADirectory(String op, Path path) {
         if (Files.isDirectory(path)) {
-            throw new UncheckedIOException(op + ": " + path + " is a directory, not a file; pass the path of a file in it",
+            throw new UncheckedIOException(
+                    op + ": " + path + " is a directory, not a file; pass the path of a file in it",
                     new IOException(path + ": is a directory"));
         }
     }
@@ -63,7 +64,8 @@ final class Io {
     static UncheckedIOException openFailed(String op, Path path, IOException e) {
         String why;
         if (e instanceof NoSuchFileException) {
-            why = "no such file; check the path (relative paths resolve against " + Path.of("").toAbsolutePath() + ")";
+            why = "no such file; check the path (relative paths resolve against "
+                    + Path.of("").toAbsolutePath() + ")";
         } else if (e instanceof AccessDeniedException) {
             why = "permission denied; check the file's permissions and the user this runs as";
         } else if (e instanceof FileAlreadyExistsException) {

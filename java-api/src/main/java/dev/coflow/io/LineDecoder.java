@@ -32,6 +32,7 @@ final class LineDecoder {
     private StringBuilder partial = new StringBuilder();
     /** Bytes of the source before {@code in}'s index 0. */
     private long consumed;
+
     private boolean skipLf;
     private boolean atStart = true;
     private final boolean unicode;

@@ -74,7 +74,8 @@ public final class MalformedTextException extends CharacterCodingException {
 
     @Override
     public String getMessage() {
-        return (unmappable ? "unmappable " : "malformed ") + charset + " input in " + source + " at byte offset " + offset
+        return (unmappable ? "unmappable " : "malformed ") + charset + " input in " + source + " at byte offset "
+                + offset
                 + " (" + length + (length == 1 ? " byte" : " bytes")
                 + "); decode with the right charset, or pass CodingErrorAction.REPLACE to replace bad input with U+FFFD";
     }

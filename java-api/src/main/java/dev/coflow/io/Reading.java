@@ -124,12 +124,15 @@ final class Reading {
 
     /** Decodes a whole byte array: a leading BOM of a UTF charset dropped, bad input reported with its offset. */
     static String decode(byte[] bytes, Charset charset, CodingErrorAction onMalformed, String source) {
-        CharsetDecoder decoder = charset.newDecoder().onMalformedInput(onMalformed).onUnmappableCharacter(onMalformed);
+        CharsetDecoder decoder =
+                charset.newDecoder().onMalformedInput(onMalformed).onUnmappableCharacter(onMalformed);
         ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 16, (long) (bytes.length * (double) decoder.maxCharsPerByte()) + 16));
+        CharBuffer out = CharBuffer.allocate((int)
+                Math.min(Integer.MAX_VALUE - 16, (long) (bytes.length * (double) decoder.maxCharsPerByte()) + 16));
         CoderResult r = decoder.decode(in, out, true);
         if (r.isError()) {
-            MalformedTextException bad = new MalformedTextException(source, in.position(), r.length(), charset, r.isUnmappable());
+            MalformedTextException bad =
+                    new MalformedTextException(source, in.position(), r.length(), charset, r.isUnmappable());
             throw new UncheckedIOException(bad.getMessage(), bad);
         }
         decoder.flush(out);

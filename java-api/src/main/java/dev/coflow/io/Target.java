@@ -39,8 +39,9 @@ final class Target {
             set.add(java.util.Objects.requireNonNull(o, op + ": options must not contain null"));
         }
         if (set.contains(WriteOption.APPEND) && set.contains(WriteOption.ATOMIC)) {
-            throw new IllegalArgumentException(op + ": options APPEND and ATOMIC cannot be combined (an atomic write replaces"
-                    + " the whole file); drop one of them");
+            throw new IllegalArgumentException(
+                    op + ": options APPEND and ATOMIC cannot be combined (an atomic write replaces"
+                            + " the whole file); drop one of them");
         }
         return set;
     }
@@ -58,7 +59,8 @@ final class Target {
                     Path temp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp");
                     try {
                         keepPermissions(path, temp);
-                        holder[0] = new Target(path, options, temp, Io.opened(FileChannel.open(temp, StandardOpenOption.WRITE)));
+                        holder[0] = new Target(
+                                path, options, temp, Io.opened(FileChannel.open(temp, StandardOpenOption.WRITE)));
                     } catch (IOException | RuntimeException e) {
                         Files.deleteIfExists(temp);
                         throw e;
@@ -71,7 +73,10 @@ final class Target {
                     } else {
                         open.add(StandardOpenOption.CREATE);
                     }
-                    open.add(options.contains(WriteOption.APPEND) ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
+                    open.add(
+                            options.contains(WriteOption.APPEND)
+                                    ? StandardOpenOption.APPEND
+                                    : StandardOpenOption.TRUNCATE_EXISTING);
                     holder[0] = new Target(path, options, null, Io.opened(FileChannel.open(path, open)));
                 }
             } catch (java.nio.file.FileSystemException e) {

@@ -44,25 +44,30 @@ class ArticleDemoTest {
     @Test
     void aTaskInTheSameScopeKeepsRunningWhileALargeFileIsRead() throws IOException {
         Path big = dir.resolve("big.txt");
-        AsyncFiles.write(big, AsyncFlow.range(0, 200_000).map(i -> "line " + i + " of the big file"));   // ~5 MB, 80 reads
+        AsyncFiles.write(
+                big, AsyncFlow.range(0, 200_000).map(i -> "line " + i + " of the big file")); // ~5 MB, 80 reads
         assertTrue(Files.size(big) > 4_000_000);
         AtomicLong ticks = new AtomicLong();
         TreeSet<Long> seenByReader = new TreeSet<>();
         long lines = VirtualTime.call(scope -> {
             Task<Void> background = ticker(scope, ticks);
-            long n = AsyncFiles.lines(big).onEach(line -> {
-                if (line.endsWith("000 of the big file")) {
-                    seenByReader.add(ticks.get());
-                }
-            }).count();
+            long n = AsyncFiles.lines(big)
+                    .onEach(line -> {
+                        if (line.endsWith("000 of the big file")) {
+                            seenByReader.add(ticks.get());
+                        }
+                    })
+                    .count();
             background.cancel();
             return n;
         });
         assertEquals(200_000, lines);
-        assertEquals(200, seenByReader.size() + countDuplicates(seenByReader, 200),
-                "sampled every 1,000 lines");
-        assertTrue(seenByReader.size() >= 40, "the ticker moved between at least 40 of the 200 samples (once per 64 KiB read):"
-                + " it ran during the reading; saw " + seenByReader.size() + " distinct counts, last " + seenByReader.last());
+        assertEquals(200, seenByReader.size() + countDuplicates(seenByReader, 200), "sampled every 1,000 lines");
+        assertTrue(
+                seenByReader.size() >= 40,
+                "the ticker moved between at least 40 of the 200 samples (once per 64 KiB read):"
+                        + " it ran during the reading; saw " + seenByReader.size() + " distinct counts, last "
+                        + seenByReader.last());
     }
 
     @Test
@@ -83,8 +88,10 @@ class ArticleDemoTest {
             background.cancel();
         });
         assertEquals(200_000, Files.readAllLines(out).size());
-        assertTrue(seenByWriter.size() >= 40, "the ticker moved while the writer wrote (once per 64 Ki chars written):"
-                + " saw " + seenByWriter.size() + " distinct counts");
+        assertTrue(
+                seenByWriter.size() >= 40,
+                "the ticker moved while the writer wrote (once per 64 Ki chars written):" + " saw "
+                        + seenByWriter.size() + " distinct counts");
     }
 
     private static int countDuplicates(TreeSet<Long> distinct, int samples) {
@@ -92,5 +99,6 @@ class ArticleDemoTest {
     }
 
     @SuppressWarnings("unused")
-    private static final List<String> ARTICLE = List.of("async with aiofiles.open(...)", "the background task runs during file reading");
+    private static final List<String> ARTICLE =
+            List.of("async with aiofiles.open(...)", "the background task runs during file reading");
 }

@@ -48,7 +48,8 @@ class AsyncFilesTest {
     @Test
     void writeThenReadEveryLine() throws IOException {
         Path file = tenThousandLines();
-        List<String> expected = IntStream.range(0, 10_000).mapToObj(i -> "line " + i).toList();
+        List<String> expected =
+                IntStream.range(0, 10_000).mapToObj(i -> "line " + i).toList();
         assertEquals(expected, Files.readAllLines(file));
         AsyncFlow<String> lines = AsyncFiles.lines(file);
         assertEquals(expected, lines.toList());
@@ -71,21 +72,26 @@ class AsyncFilesTest {
     @Test
     void failingConsumerClosesTheFile() {
         Path file = tenThousandLines();
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> AsyncFiles.lines(file).forEach(line -> {
-            if (line.equals("line 3")) {
-                throw new IllegalStateException("stop at 3");
-            }
-        }));
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> AsyncFiles.lines(file).forEach(line -> {
+                    if (line.equals("line 3")) {
+                        throw new IllegalStateException("stop at 3");
+                    }
+                }));
         assertEquals("stop at 3", e.getMessage());
         assertEquals(0, AsyncFiles.openFiles());
     }
 
     @Test
     void missingFileFailsWithTheIoException() {
-        UncheckedIOException e = assertThrows(UncheckedIOException.class,
+        UncheckedIOException e = assertThrows(
+                UncheckedIOException.class,
                 () -> AsyncFiles.lines(dir.resolve("missing.txt")).toList());
         assertInstanceOf(NoSuchFileException.class, e.getCause());
-        e = assertThrows(UncheckedIOException.class, () -> AsyncFiles.chunks(dir.resolve("missing.bin"), 8).toList());
+        e = assertThrows(
+                UncheckedIOException.class,
+                () -> AsyncFiles.chunks(dir.resolve("missing.bin"), 8).toList());
         assertInstanceOf(NoSuchFileException.class, e.getCause());
     }
 
@@ -95,12 +101,16 @@ class AsyncFilesTest {
         new Random(7).nextBytes(data);
         Path file = Files.write(dir.resolve("data.bin"), data);
         List<byte[]> chunks = AsyncFiles.chunks(file, 4_096).toList();
-        assertEquals(List.of(4_096, 4_096, 1_808), chunks.stream().map(c -> c.length).toList());
+        assertEquals(
+                List.of(4_096, 4_096, 1_808), chunks.stream().map(c -> c.length).toList());
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         chunks.forEach(all::writeBytes);
         assertArrayEquals(data, all.toByteArray());
         assertEquals(1, AsyncFiles.chunks(file, 10_000).count(), "exact multiple: no empty tail chunk");
-        assertEquals(List.of(), AsyncFiles.chunks(Files.write(dir.resolve("empty"), new byte[0]), 16).toList());
+        assertEquals(
+                List.of(),
+                AsyncFiles.chunks(Files.write(dir.resolve("empty"), new byte[0]), 16)
+                        .toList());
     }
 
     @Test

@@ -2,8 +2,8 @@ package dev.coflow.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coflow.AsyncFlow;
 import dev.coflow.test.CoflowExtension;
@@ -66,7 +66,9 @@ class ByteFlowsTest {
         flow.forEach(all::writeBytes);
         assertArrayEquals(data, all.toByteArray());
         assertEquals(1, closes.get(), "closed after completion");
-        assertEquals(List.of("hello", "world"), ByteFlows.lines(flow, StandardCharsets.UTF_8).toList());
+        assertEquals(
+                List.of("hello", "world"),
+                ByteFlows.lines(flow, StandardCharsets.UTF_8).toList());
         assertEquals(2, closes.get());
         assertEquals(1, flow.take(1).count());
         assertEquals(3, closes.get(), "closed after take(1), before count() returned");
@@ -75,7 +77,9 @@ class ByteFlowsTest {
         assertEquals("java.io.IOException: cable cut at 5", e.getMessage());
         assertEquals(4, closes.get(), "closed after a failure");
         assertThrows(IllegalArgumentException.class, () -> ByteFlows.fromInputStream(() -> null, 0));
-        NullPointerException npe = assertThrows(NullPointerException.class, () -> ByteFlows.fromInputStream(() -> null, 1).count());
+        NullPointerException npe = assertThrows(
+                NullPointerException.class,
+                () -> ByteFlows.fromInputStream(() -> null, 1).count());
         assertEquals("ByteFlows.fromInputStream: supplier returned null", npe.getMessage());
     }
 
@@ -111,7 +115,8 @@ class ByteFlowsTest {
     void toInputStreamReadsToTheEndAndRethrowsAnIoFailure() throws IOException {
         byte[] data = new byte[100_000];
         new java.util.Random(7).nextBytes(data);
-        try (InputStream in = ByteFlows.toInputStream(ByteFlows.fromInputStream(() -> new ByteArrayInputStream(data), 999))) {
+        try (InputStream in =
+                ByteFlows.toInputStream(ByteFlows.fromInputStream(() -> new ByteArrayInputStream(data), 999))) {
             assertArrayEquals(data, in.readAllBytes());
             assertEquals(-1, in.read());
         }

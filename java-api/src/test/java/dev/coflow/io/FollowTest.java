@@ -72,8 +72,10 @@ class FollowTest {
     void fromBeginningEmitsTheExistingLinesFirst() throws IOException {
         Path log = Files.writeString(dir.resolve("app.log"), "\uFEFFold 1\nold 2\n");
         List<String> seen = VirtualTime.call(scope -> {
-            Task<List<String>> tail = scope.taskScope().async(() -> AsyncFiles.follow(log, FollowOptions.defaults().fromBeginning())
-                    .take(3).toList());
+            Task<List<String>> tail = scope.taskScope()
+                    .async(() -> AsyncFiles.follow(log, FollowOptions.defaults().fromBeginning())
+                            .take(3)
+                            .toList());
             scope.advanceTimeBy(10);
             append(log, "new\n");
             return tail.await();
@@ -91,7 +93,7 @@ class FollowTest {
             append(log, "before rotation\nlast of old");
             scope.advanceTimeBy(250);
             Files.move(log, dir.resolve("app.log.1"));
-            append(dir.resolve("app.log.1"), " file\n");   // a late write to the old file is still read
+            append(dir.resolve("app.log.1"), " file\n"); // a late write to the old file is still read
             append(log, "first of new\n");
             scope.advanceTimeBy(250);
             assertEquals(List.of("before rotation", "last of old file", "first of new"), seen);
@@ -122,24 +124,29 @@ class FollowTest {
     @Test
     void aDeletedFileThatNeverComesBackFailsAfterTheGracePeriod() throws IOException {
         Path log = Files.writeString(dir.resolve("app.log"), "");
-        FollowOptions options = FollowOptions.defaults().withPollInterval(Duration.ofMillis(100))
+        FollowOptions options = FollowOptions.defaults()
+                .withPollInterval(Duration.ofMillis(100))
                 .withDeletedGrace(Duration.ofSeconds(2));
         long[] failedAt = new long[1];
-        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> VirtualTime.run(scope -> {
-            Task<Void> tail = scope.launch(() -> {
-                try {
-                    AsyncFiles.follow(log, options).forEach(line -> { });
-                } finally {
-                    failedAt[0] = scope.currentTime();
-                }
-            });
-            scope.advanceTimeBy(50);
-            Files.delete(log);
-            tail.join();
-        }));
+        UncheckedIOException e = assertThrows(
+                UncheckedIOException.class,
+                () -> VirtualTime.run(scope -> {
+                    Task<Void> tail = scope.launch(() -> {
+                        try {
+                            AsyncFiles.follow(log, options).forEach(line -> {});
+                        } finally {
+                            failedAt[0] = scope.currentTime();
+                        }
+                    });
+                    scope.advanceTimeBy(50);
+                    Files.delete(log);
+                    tail.join();
+                }));
         assertInstanceOf(NoSuchFileException.class, e.getCause());
-        assertEquals("AsyncFiles.follow: " + log + " was deleted and did not come back within PT2S;"
-                + " raise FollowOptions.withDeletedGrace if it is rotated slowly", e.getMessage());
+        assertEquals(
+                "AsyncFiles.follow: " + log + " was deleted and did not come back within PT2S;"
+                        + " raise FollowOptions.withDeletedGrace if it is rotated slowly",
+                e.getMessage());
         assertEquals(2100, failedAt[0], "first seen missing at the poll of 100 ms, failed at the poll 2 s later");
     }
 
@@ -162,17 +169,23 @@ class FollowTest {
     @Test
     void aMissingFileFailsAtOnceWithNoSuchFileAsTheCause() {
         Path missing = dir.resolve("nope.log");
-        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> AsyncFiles.follow(missing).first());
+        UncheckedIOException e = assertThrows(
+                UncheckedIOException.class, () -> AsyncFiles.follow(missing).first());
         assertInstanceOf(NoSuchFileException.class, e.getCause());
-        assertTrue(e.getMessage().startsWith("AsyncFiles.follow: cannot open " + missing + ": no such file"), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith("AsyncFiles.follow: cannot open " + missing + ": no such file"),
+                e.getMessage());
     }
 
     @Test
     void optionsAreCheckedWhenMade() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> FollowOptions.defaults().withPollInterval(Duration.ZERO));
-        assertEquals("FollowOptions.withPollInterval: interval must be >= 1 ms, was PT0S; e.g. Duration.ofMillis(250)", e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> FollowOptions.defaults().withDeletedGrace(Duration.ofMillis(-1)));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> FollowOptions.defaults().withPollInterval(Duration.ZERO));
+        assertEquals(
+                "FollowOptions.withPollInterval: interval must be >= 1 ms, was PT0S; e.g. Duration.ofMillis(250)",
+                e.getMessage());
+        assertThrows(
+                IllegalArgumentException.class, () -> FollowOptions.defaults().withDeletedGrace(Duration.ofMillis(-1)));
         assertThrows(NullPointerException.class, () -> AsyncFiles.follow(dir, null));
     }
 }

@@ -37,8 +37,12 @@ class IoBadInputTest {
     }
 
     private List<Executable> readers(Path p) {
-        return List.of(() -> AsyncFiles.lines(p).count(), () -> AsyncFiles.chunks(p, 10).count(),
-                () -> AsyncFiles.readString(p), () -> AsyncFiles.readAllBytes(p), () -> AsyncFiles.follow(p).first());
+        return List.of(
+                () -> AsyncFiles.lines(p).count(),
+                () -> AsyncFiles.chunks(p, 10).count(),
+                () -> AsyncFiles.readString(p),
+                () -> AsyncFiles.readAllBytes(p),
+                () -> AsyncFiles.follow(p).first());
     }
 
     private static final List<String> READERS = List.of("lines", "chunks", "readString", "readAllBytes", "follow");
@@ -50,10 +54,13 @@ class IoBadInputTest {
         for (int i = 0; i < calls.size(); i++) {
             UncheckedIOException e = assertThrows(UncheckedIOException.class, calls.get(i));
             assertInstanceOf(NoSuchFileException.class, e.getCause());
-            assertEquals("AsyncFiles." + READERS.get(i) + ": cannot open " + missing + ": no such file; check the path"
-                    + " (relative paths resolve against " + Path.of("").toAbsolutePath() + ")", e.getMessage());
+            assertEquals(
+                    "AsyncFiles." + READERS.get(i) + ": cannot open " + missing + ": no such file; check the path"
+                            + " (relative paths resolve against " + Path.of("").toAbsolutePath() + ")",
+                    e.getMessage());
         }
-        UncheckedIOException w = assertThrows(UncheckedIOException.class,
+        UncheckedIOException w = assertThrows(
+                UncheckedIOException.class,
                 () -> AsyncFiles.write(dir.resolve("no/such/dir/x.txt"), AsyncFlow.of("a")));
         assertInstanceOf(NoSuchFileException.class, w.getCause());
     }
@@ -68,7 +75,9 @@ class IoBadInputTest {
         names.add("open");
         for (int i = 0; i < calls.size(); i++) {
             UncheckedIOException e = assertThrows(UncheckedIOException.class, calls.get(i));
-            assertEquals("AsyncFiles." + names.get(i) + ": " + dir + " is a directory, not a file; pass the path of a file in it",
+            assertEquals(
+                    "AsyncFiles." + names.get(i) + ": " + dir
+                            + " is a directory, not a file; pass the path of a file in it",
                     e.getMessage());
         }
     }
@@ -78,21 +87,32 @@ class IoBadInputTest {
         Path secret = Files.writeString(dir.resolve("secret.txt"), "s");
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("---------"));
         // root (CAP_DAC_OVERRIDE) reads any file whatever its mode: there is no permission failure to observe
-        Assumptions.assumeFalse(Files.isReadable(secret),
+        Assumptions.assumeFalse(
+                Files.isReadable(secret),
                 "skipped: this process can read a file with mode 000 (running as root), so permission denial cannot happen");
         Supplier<String> message = () -> "AsyncFiles.lines: cannot open " + secret
                 + ": permission denied; check the file's permissions and the user this runs as";
-        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> AsyncFiles.lines(secret).count());
+        UncheckedIOException e = assertThrows(
+                UncheckedIOException.class, () -> AsyncFiles.lines(secret).count());
         assertInstanceOf(AccessDeniedException.class, e.getCause());
         assertEquals(message.get(), e.getMessage());
     }
 
     @Test
     void argumentsAreCheckedAtOnce() {
-        assertEquals("AsyncFiles.lines: path", assertThrows(NullPointerException.class, () -> AsyncFiles.lines(null)).getMessage());
-        assertEquals("AsyncFiles.write: options must not contain null", assertThrows(NullPointerException.class,
-                () -> AsyncFiles.write(dir, AsyncFlow.of("a"), (WriteOption) null)).getMessage());
-        assertEquals("ByteFlows.fromInputStream: chunkSize must be >= 1 byte, was 0; e.g. 8192",
-                assertThrows(IllegalArgumentException.class, () -> ByteFlows.fromInputStream(() -> null, 0)).getMessage());
+        assertEquals(
+                "AsyncFiles.lines: path",
+                assertThrows(NullPointerException.class, () -> AsyncFiles.lines(null))
+                        .getMessage());
+        assertEquals(
+                "AsyncFiles.write: options must not contain null",
+                assertThrows(
+                                NullPointerException.class,
+                                () -> AsyncFiles.write(dir, AsyncFlow.of("a"), (WriteOption) null))
+                        .getMessage());
+        assertEquals(
+                "ByteFlows.fromInputStream: chunkSize must be >= 1 byte, was 0; e.g. 8192",
+                assertThrows(IllegalArgumentException.class, () -> ByteFlows.fromInputStream(() -> null, 0))
+                        .getMessage());
     }
 }

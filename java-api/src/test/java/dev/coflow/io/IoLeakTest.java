@@ -48,7 +48,8 @@ class IoLeakTest {
     }
 
     private void check(int rounds) throws IOException {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "skipped: no /proc/self/fd here");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Files.isDirectory(Path.of("/proc/self/fd")), "skipped: no /proc/self/fd here");
         Path file = dir.resolve("lines.txt");
         AsyncFiles.write(file, AsyncFlow.range(0, 20_000).map(i -> "line " + i));
         Path out = dir.resolve("out.txt");
@@ -62,17 +63,28 @@ class IoLeakTest {
         }
         long after = openFds();
         assertEquals(0, AsyncFiles.openFiles(), "the library's own count");
-        assertTrue(after <= before + 2, "descriptors open before: " + before + ", after 3 x " + rounds + " cancelled operations: " + after);
+        assertTrue(
+                after <= before + 2,
+                "descriptors open before: " + before + ", after 3 x " + rounds + " cancelled operations: " + after);
     }
 
     private static void round(Path file, Path out, int i) {
-        assertEquals(2, AsyncFiles.lines(file).take(2).count());                                           // cancelled read
-        assertEquals(1, AsyncFiles.follow(file, FollowOptions.defaults().fromBeginning()).take(1).count()); // cancelled follow
+        assertEquals(2, AsyncFiles.lines(file).take(2).count()); // cancelled read
+        assertEquals(
+                1,
+                AsyncFiles.follow(file, FollowOptions.defaults().fromBeginning())
+                        .take(1)
+                        .count()); // cancelled follow
         WriteOption[] options = i % 2 == 0 ? new WriteOption[0] : new WriteOption[] {WriteOption.ATOMIC};
-        assertThrows(CancellationException.class, () -> AsyncFiles.write(out, AsyncFlow.of("a", "b").onEach(s -> {
-            if (s.equals("b")) {
-                throw new CancellationException("stop writing");                                          // cancelled write
-            }
-        }), options));
+        assertThrows(
+                CancellationException.class,
+                () -> AsyncFiles.write(
+                        out,
+                        AsyncFlow.of("a", "b").onEach(s -> {
+                            if (s.equals("b")) {
+                                throw new CancellationException("stop writing"); // cancelled write
+                            }
+                        }),
+                        options));
     }
 }

@@ -11,7 +11,10 @@ public final class IoMemoryMain {
         boolean all = args.length > 1 && args[1].equals("all");
         long lines = AsyncFiles.lines(file).count();
         long bytes = all ? AsyncFiles.chunks(file, 8192).fold(0L, (n, c) -> n + c.length) : -1;
-        long decoded = all ? ByteFlows.lines(AsyncFiles.chunks(file, 1000), java.nio.charset.StandardCharsets.UTF_8).count() : -1;
+        long decoded = all
+                ? ByteFlows.lines(AsyncFiles.chunks(file, 1000), java.nio.charset.StandardCharsets.UTF_8)
+                        .count()
+                : -1;
         Runtime rt = Runtime.getRuntime();
         System.out.println("lines=" + lines + " bytes=" + bytes + " decoded=" + decoded + " maxHeap=" + rt.maxMemory());
     }

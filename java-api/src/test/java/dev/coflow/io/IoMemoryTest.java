@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedWriter;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +39,7 @@ class IoMemoryTest {
         Path file = dir.resolve("big.txt");
         long lines = 0;
         long bytes = 0;
-        String line = "0123456789".repeat(9) + "é😀";          // 96 bytes + terminator
+        String line = "0123456789".repeat(9) + "é😀"; // 96 bytes + terminator
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             while (bytes < megabytes * 1_000_000L) {
                 w.write(line);
@@ -52,9 +51,19 @@ class IoMemoryTest {
         assertEquals(bytes, Files.size(file));
         String java = ProcessHandle.current().info().command().orElseThrow();
         Path out = dir.resolve("child.out");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx64m", "-XX:+ExitOnOutOfMemoryError",
-                "-cp", System.getProperty("java.class.path"), IoMemoryMain.class.getName(), file.toString(), all ? "all" : "lines"));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                "-Xmx64m",
+                "-XX:+ExitOnOutOfMemoryError",
+                "-cp",
+                System.getProperty("java.class.path"),
+                IoMemoryMain.class.getName(),
+                file.toString(),
+                all ? "all" : "lines"));
+        Process child = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         boolean exited = child.waitFor(300, TimeUnit.SECONDS);
         if (!exited) {
             child.destroyForcibly();
@@ -63,7 +72,9 @@ class IoMemoryTest {
         String output = Files.readString(out);
         assertTrue(exited, () -> "the child JVM did not finish in 300 s:\n" + output);
         assertEquals(0, child.exitValue(), () -> "the child JVM failed:\n" + output);
-        String expected = all ? "lines=" + lines + " bytes=" + bytes + " decoded=" + lines + " " : "lines=" + lines + " bytes=-1 decoded=-1 ";
+        String expected = all
+                ? "lines=" + lines + " bytes=" + bytes + " decoded=" + lines + " "
+                : "lines=" + lines + " bytes=-1 decoded=-1 ";
         assertTrue(output.contains(expected), () -> "expected " + expected + " in the child's output:\n" + output);
     }
 }

@@ -72,28 +72,37 @@ class LinesDifferentialTest {
     @Provide
     Arbitrary<Text> texts() {
         Arbitrary<Integer> codePoints = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(6, Arbitraries.integers().between(0x20, 0x7E)),          // ASCII
-                net.jqwik.api.Tuple.of(2, Arbitraries.integers().between(0xA0, 0x7FF)),         // 2 bytes
-                net.jqwik.api.Tuple.of(2, Arbitraries.integers().between(0x800, 0xD7FF)),       // 3 bytes
-                net.jqwik.api.Tuple.of(1, Arbitraries.of(0xFEFF, 0xFFFD, 0x2028, 0x85, 0x0B, 0x0C)), // BOM-like, other "line" chars
-                net.jqwik.api.Tuple.of(2, Arbitraries.integers().between(0x10000, 0x10FFFF)));  // 4 bytes (surrogate pairs)
-        Arbitrary<String> line = codePoints.list().ofMaxSize(120)
-                .map(cps -> {
-                    StringBuilder sb = new StringBuilder();
-                    cps.forEach(sb::appendCodePoint);
-                    return sb.toString();
-                });
-        Arbitrary<String> longLine = Arbitraries.integers().between(33_000, 40_000).map(n -> "ж".repeat(n));
-        Arbitrary<String> anyLine = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(200, line), net.jqwik.api.Tuple.of(1, longLine));
+                net.jqwik.api.Tuple.of(6, Arbitraries.integers().between(0x20, 0x7E)), // ASCII
+                net.jqwik.api.Tuple.of(2, Arbitraries.integers().between(0xA0, 0x7FF)), // 2 bytes
+                net.jqwik.api.Tuple.of(2, Arbitraries.integers().between(0x800, 0xD7FF)), // 3 bytes
+                net.jqwik.api.Tuple.of(
+                        1, Arbitraries.of(0xFEFF, 0xFFFD, 0x2028, 0x85, 0x0B, 0x0C)), // BOM-like, other "line" chars
+                net.jqwik.api.Tuple.of(
+                        2, Arbitraries.integers().between(0x10000, 0x10FFFF))); // 4 bytes (surrogate pairs)
+        Arbitrary<String> line = codePoints.list().ofMaxSize(120).map(cps -> {
+            StringBuilder sb = new StringBuilder();
+            cps.forEach(sb::appendCodePoint);
+            return sb.toString();
+        });
+        Arbitrary<String> longLine =
+                Arbitraries.integers().between(33_000, 40_000).map(n -> "ж".repeat(n));
+        Arbitrary<String> anyLine =
+                Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(200, line), net.jqwik.api.Tuple.of(1, longLine));
         Arbitrary<String> terminator = Arbitraries.of("\n", "\r\n", "\r");
-        return Arbitraries.integers().between(0, 60).flatMap(n -> Combinators.combine(
-                anyLine.list().ofSize(n), terminator.list().ofSize(n), Arbitraries.of(true, false), Arbitraries.of(true, false))
-                .as(Text::new));
+        return Arbitraries.integers()
+                .between(0, 60)
+                .flatMap(n -> Combinators.combine(
+                                anyLine.list().ofSize(n),
+                                terminator.list().ofSize(n),
+                                Arbitraries.of(true, false),
+                                Arbitraries.of(true, false))
+                        .as(Text::new));
     }
 
     @Provide
     Arbitrary<Integer> chunkSizes() {
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(1, 8)),
+        return Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(1, 8)),
                 net.jqwik.api.Tuple.of(2, Arbitraries.integers().between(1, 8192)));
     }
 
@@ -104,7 +113,8 @@ class LinesDifferentialTest {
 
     @Property(tries = 1_000)
     @Tag("stress")
-    void linesMatchTheReferenceStress(@ForAll("texts") Text text, @ForAll("chunkSizes") int chunkSize) throws IOException {
+    void linesMatchTheReferenceStress(@ForAll("texts") Text text, @ForAll("chunkSizes") int chunkSize)
+            throws IOException {
         check(text, chunkSize);
     }
 
@@ -113,7 +123,8 @@ class LinesDifferentialTest {
         // at most ~4,000 chunks per file keeps the default run fast; small files still get every small size
         int chunkSize = Math.max(requestedChunkSize, bytes.length / 4_000);
         // a first line that starts with U+FEFF is a BOM too, whatever the generator meant
-        boolean bom = bytes.length >= 3 && bytes[0] == (byte) 0xEF && bytes[1] == (byte) 0xBB && bytes[2] == (byte) 0xBF;
+        boolean bom =
+                bytes.length >= 3 && bytes[0] == (byte) 0xEF && bytes[1] == (byte) 0xBB && bytes[2] == (byte) 0xBF;
         List<String> expected = reference(bytes, bom);
         Path file = Files.write(dir.resolve("t.txt"), bytes);
         if (!bom) {
@@ -124,9 +135,15 @@ class LinesDifferentialTest {
         for (int i = 0; i < bytes.length; i += chunkSize) {
             chunks.add(Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + chunkSize)));
         }
-        assertEquals(expected, ByteFlows.lines(AsyncFlow.fromIterable(chunks), StandardCharsets.UTF_8).toList(),
+        assertEquals(
+                expected,
+                ByteFlows.lines(AsyncFlow.fromIterable(chunks), StandardCharsets.UTF_8)
+                        .toList(),
                 "ByteFlows.lines over chunks of " + chunkSize);
-        assertEquals(expected, ByteFlows.lines(AsyncFiles.chunks(file, chunkSize), StandardCharsets.UTF_8).toList(),
+        assertEquals(
+                expected,
+                ByteFlows.lines(AsyncFiles.chunks(file, chunkSize), StandardCharsets.UTF_8)
+                        .toList(),
                 "ByteFlows.lines over AsyncFiles.chunks of " + chunkSize);
         String all = new String(bytes, StandardCharsets.UTF_8);
         assertEquals(bom ? all.substring(1) : all, AsyncFiles.readString(file), "readString");

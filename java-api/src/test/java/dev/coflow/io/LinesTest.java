@@ -46,7 +46,8 @@ class LinesTest {
         for (int i = 0; i < bytes.length; i += size) {
             chunks.add(java.util.Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + size)));
         }
-        return ByteFlows.lines(AsyncFlow.fromIterable(chunks), StandardCharsets.UTF_8).toList();
+        return ByteFlows.lines(AsyncFlow.fromIterable(chunks), StandardCharsets.UTF_8)
+                .toList();
     }
 
     @ParameterizedTest
@@ -71,10 +72,19 @@ class LinesTest {
 
     @Test
     void aCrLfSplitBetweenChunksIsOneTerminator() {
-        assertEquals(List.of("a", "b"), ByteFlows.lines(AsyncFlow.of(bytes("a\r"), bytes("\nb")), StandardCharsets.UTF_8).toList());
-        assertEquals(List.of("a", "", "b"), ByteFlows.lines(AsyncFlow.of(bytes("a\r"), bytes("\rb")), StandardCharsets.UTF_8).toList());
-        assertEquals(List.of("a", "b"), ByteFlows.lines(AsyncFlow.of(bytes("a\r"), new byte[0], bytes("\nb")), StandardCharsets.UTF_8)
-                .toList(), "an empty chunk in between changes nothing");
+        assertEquals(
+                List.of("a", "b"),
+                ByteFlows.lines(AsyncFlow.of(bytes("a\r"), bytes("\nb")), StandardCharsets.UTF_8)
+                        .toList());
+        assertEquals(
+                List.of("a", "", "b"),
+                ByteFlows.lines(AsyncFlow.of(bytes("a\r"), bytes("\rb")), StandardCharsets.UTF_8)
+                        .toList());
+        assertEquals(
+                List.of("a", "b"),
+                ByteFlows.lines(AsyncFlow.of(bytes("a\r"), new byte[0], bytes("\nb")), StandardCharsets.UTF_8)
+                        .toList(),
+                "an empty chunk in between changes nothing");
     }
 
     @Test
@@ -86,7 +96,8 @@ class LinesTest {
 
     @Test
     void aLineLongerThanEveryBufferIsWhole() throws IOException {
-        String longLine = "é".repeat(200_000) + "😀".repeat(50_000);   // 600 KB of multi-byte characters, no terminator inside
+        String longLine =
+                "é".repeat(200_000) + "😀".repeat(50_000); // 600 KB of multi-byte characters, no terminator inside
         byte[] bytes = bytes("short\n" + longLine + "\r\nend");
         assertEquals(List.of("short", longLine, "end"), fileLines(bytes));
         assertEquals(List.of("short", longLine, "end"), chunkedLines(bytes, 8191));
@@ -105,27 +116,34 @@ class LinesTest {
         byte[] bytes = new byte[100_005];
         java.util.Arrays.fill(bytes, (byte) 'a');
         bytes[70_000] = '\n';
-        bytes[100_001] = (byte) 0xC3;      // a lead byte followed by 'a': malformed at 100001
+        bytes[100_001] = (byte) 0xC3; // a lead byte followed by 'a': malformed at 100001
         Path file = Files.write(dir.resolve("bad.txt"), bytes);
-        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> AsyncFiles.lines(file).count());
+        UncheckedIOException e = assertThrows(
+                UncheckedIOException.class, () -> AsyncFiles.lines(file).count());
         MalformedTextException bad = assertInstanceOf(MalformedTextException.class, e.getCause());
         assertEquals(100_001, bad.offset());
         assertEquals(file.toString(), bad.source());
-        assertEquals("malformed UTF-8 input in " + file + " at byte offset 100001 (1 byte); decode with the right charset,"
-                + " or pass CodingErrorAction.REPLACE to replace bad input with U+FFFD", e.getMessage());
-        List<String> lines = AsyncFiles.lines(file, StandardCharsets.UTF_8, CodingErrorAction.REPLACE).toList();
+        assertEquals(
+                "malformed UTF-8 input in " + file + " at byte offset 100001 (1 byte); decode with the right charset,"
+                        + " or pass CodingErrorAction.REPLACE to replace bad input with U+FFFD",
+                e.getMessage());
+        List<String> lines = AsyncFiles.lines(file, StandardCharsets.UTF_8, CodingErrorAction.REPLACE)
+                .toList();
         assertEquals(2, lines.size());
         assertEquals('\uFFFD', lines.get(1).charAt(100_001 - 70_001), "replaced where it was");
 
         UncheckedIOException s = assertThrows(UncheckedIOException.class, () -> AsyncFiles.readString(file));
-        assertEquals(100_001, assertInstanceOf(MalformedTextException.class, s.getCause()).offset());
+        assertEquals(
+                100_001,
+                assertInstanceOf(MalformedTextException.class, s.getCause()).offset());
     }
 
     @Test
     void aTruncatedCharacterAtTheEndIsMalformedAtItsOffset() {
         byte[] bytes = bytes("ok\n😀");
         byte[] cut = java.util.Arrays.copyOf(bytes, bytes.length - 1);
-        UncheckedIOException e = assertThrows(UncheckedIOException.class,
+        UncheckedIOException e = assertThrows(
+                UncheckedIOException.class,
                 () -> ByteFlows.lines(AsyncFlow.of(cut), StandardCharsets.UTF_8).toList());
         MalformedTextException bad = assertInstanceOf(MalformedTextException.class, e.getCause());
         assertEquals(3, bad.offset());
@@ -143,9 +161,13 @@ class LinesTest {
     @Test
     void otherCharsets() throws IOException {
         Path file = Files.write(dir.resolve("16.txt"), "ü\n\uD83D\uDE00".getBytes(StandardCharsets.UTF_16LE));
-        assertEquals(List.of("ü", "\uD83D\uDE00"), AsyncFiles.lines(file, StandardCharsets.UTF_16LE).toList());
+        assertEquals(
+                List.of("ü", "\uD83D\uDE00"),
+                AsyncFiles.lines(file, StandardCharsets.UTF_16LE).toList());
         Path latin = Files.write(dir.resolve("l.txt"), "ü\nx".getBytes(StandardCharsets.ISO_8859_1));
-        assertEquals(List.of("ü", "x"), AsyncFiles.lines(latin, StandardCharsets.ISO_8859_1).toList());
+        assertEquals(
+                List.of("ü", "x"),
+                AsyncFiles.lines(latin, StandardCharsets.ISO_8859_1).toList());
     }
 
     static byte[] bytes(String s) {

@@ -35,7 +35,10 @@ class WriteTest {
     void everythingClosed() throws IOException {
         assertEquals(0, AsyncFiles.openFiles(), "a file is still open");
         try (var files = Files.list(dir)) {
-            assertEquals(List.of(), files.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList(),
+            assertEquals(
+                    List.of(),
+                    files.filter(p -> p.getFileName().toString().endsWith(".tmp"))
+                            .toList(),
                     "no temporary file is left behind");
         }
     }
@@ -50,18 +53,24 @@ class WriteTest {
         assertEquals(2, AsyncFiles.write(file, AsyncFlow.of("1", "2")));
         assertEquals(1, AsyncFiles.write(file, AsyncFlow.of("3"), WriteOption.APPEND));
         assertEquals(nl("1", "2", "3"), Files.readString(file));
-        UncheckedIOException e = assertThrows(UncheckedIOException.class,
-                () -> AsyncFiles.write(file, AsyncFlow.of("x"), WriteOption.CREATE_NEW));
+        UncheckedIOException e = assertThrows(
+                UncheckedIOException.class, () -> AsyncFiles.write(file, AsyncFlow.of("x"), WriteOption.CREATE_NEW));
         assertInstanceOf(FileAlreadyExistsException.class, e.getCause());
-        assertEquals("AsyncFiles.write: cannot open " + file + ": the file already exists and WriteOption.CREATE_NEW was given;"
-                + " drop CREATE_NEW to replace it", e.getMessage());
+        assertEquals(
+                "AsyncFiles.write: cannot open " + file
+                        + ": the file already exists and WriteOption.CREATE_NEW was given;"
+                        + " drop CREATE_NEW to replace it",
+                e.getMessage());
         assertEquals(nl("1", "2", "3"), Files.readString(file), "untouched");
         AsyncFiles.write(file, AsyncFlow.of("é"), StandardCharsets.ISO_8859_1);
         assertEquals(nl("é"), Files.readString(file, StandardCharsets.ISO_8859_1));
-        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException bad = assertThrows(
+                IllegalArgumentException.class,
                 () -> AsyncFiles.write(file, AsyncFlow.of("x"), WriteOption.APPEND, WriteOption.ATOMIC));
-        assertEquals("AsyncFiles.write: options APPEND and ATOMIC cannot be combined (an atomic write replaces the whole file);"
-                + " drop one of them", bad.getMessage());
+        assertEquals(
+                "AsyncFiles.write: options APPEND and ATOMIC cannot be combined (an atomic write replaces the whole file);"
+                        + " drop one of them",
+                bad.getMessage());
     }
 
     @Test
@@ -70,16 +79,19 @@ class WriteTest {
         Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-r--"));
         AsyncFlow<String> failing = AsyncFlow.generate(out -> {
             for (int i = 0; i < 100_000; i++) {
-                out.emit("new " + i);           // well past the 64 Ki buffer: bytes reached the temporary file
+                out.emit("new " + i); // well past the 64 Ki buffer: bytes reached the temporary file
             }
             throw new IOException("disk on fire");
         });
-        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> AsyncFiles.write(file, failing, WriteOption.ATOMIC));
+        UncheckedIOException e =
+                assertThrows(UncheckedIOException.class, () -> AsyncFiles.write(file, failing, WriteOption.ATOMIC));
         assertEquals("disk on fire", e.getCause().getMessage());
         assertEquals("old\n", Files.readString(file), "a failed atomic write leaves the old content");
         assertEquals(3, AsyncFiles.write(file, AsyncFlow.of("a", "b", "c"), WriteOption.ATOMIC));
         assertEquals(nl("a", "b", "c"), Files.readString(file));
-        assertEquals("rw-rw-r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)),
+        assertEquals(
+                "rw-rw-r--",
+                java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)),
                 "the replaced file keeps its permissions");
         AsyncFiles.writeString(file, "whole", WriteOption.ATOMIC);
         assertEquals("whole", Files.readString(file));
@@ -89,12 +101,19 @@ class WriteTest {
     void atomicLeavesTheTargetUntouchedWhenCancelled() throws IOException {
         Path file = Files.writeString(dir.resolve("state.txt"), "old\n");
         VirtualTime.run(scope -> {
-            Task<Void> writer = scope.launch(() -> AsyncFiles.write(file, AsyncFlow.range(0, 1_000_000)
-                    .map(i -> "line " + i + "x".repeat(100)).onEach(i -> Suspend.delay(100)), WriteOption.ATOMIC));
+            Task<Void> writer = scope.launch(() -> AsyncFiles.write(
+                    file,
+                    AsyncFlow.range(0, 1_000_000)
+                            .map(i -> "line " + i + "x".repeat(100))
+                            .onEach(i -> Suspend.delay(100)),
+                    WriteOption.ATOMIC));
             scope.advanceTimeBy(200_000);
             assertTrue(writer.isActive());
             try (var files = Files.list(dir)) {
-                assertEquals(1, files.filter(p -> p.toString().endsWith(".tmp")).count(), "2,000 long lines went to a temporary file");
+                assertEquals(
+                        1,
+                        files.filter(p -> p.toString().endsWith(".tmp")).count(),
+                        "2,000 long lines went to a temporary file");
             }
             writer.cancel();
             writer.join();
@@ -130,7 +149,7 @@ class WriteTest {
                 w.write("Line 1\n");
                 w.flush();
                 assertEquals("Line 1\n", Files.readString(file), "flushed: on disk before close");
-                Suspend.delay(1_000);                    // virtual time applies inside the writer's block
+                Suspend.delay(1_000); // virtual time applies inside the writer's block
                 w.write("Line 2 " + "😀".repeat(40_000) + "\n");
             }
             assertEquals(1_000, scope.currentTime());
@@ -161,8 +180,11 @@ class WriteTest {
     @Test
     void aLoneSurrogateFailsClearly() {
         Path file = dir.resolve("s.txt");
-        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> AsyncFiles.writeString(file, "a\uD800b"));
+        UncheckedIOException e =
+                assertThrows(UncheckedIOException.class, () -> AsyncFiles.writeString(file, "a\uD800b"));
         assertInstanceOf(java.nio.charset.CharacterCodingException.class, e.getCause());
-        assertTrue(e.getMessage().startsWith("AsyncWriter.write: " + file + ": text not encodable in UTF-8"), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith("AsyncWriter.write: " + file + ": text not encodable in UTF-8"),
+                e.getMessage());
     }
 }

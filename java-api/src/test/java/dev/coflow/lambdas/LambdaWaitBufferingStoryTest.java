@@ -38,19 +38,21 @@ class LambdaWaitBufferingStoryTest extends LambdaWaitTestBase {
 
     /** Consumes {@code source}, waiting 500 ms per item; returns the virtual instants the items arrived, then the end. */
     private List<Long> consume(AsyncFlow<Integer> source) throws Exception {
-        return promptly("the buffering story", () -> VirtualTime.call(scope -> {
-            List<Long> arrivals = Collections.synchronizedList(new ArrayList<>());
-            List<Integer> items = Collections.synchronizedList(new ArrayList<>());
-            source.forEach(i -> {
-                arrivals.add(scope.currentTime());
-                items.add(i);
-                Suspend.delay(500);
-            });
-            assertEquals(List.of(0, 1, 2, 3), List.copyOf(items));
-            List<Long> r = new ArrayList<>(arrivals);
-            r.add(scope.currentTime());
-            return r;
-        }));
+        return promptly(
+                "the buffering story",
+                () -> VirtualTime.call(scope -> {
+                    List<Long> arrivals = Collections.synchronizedList(new ArrayList<>());
+                    List<Integer> items = Collections.synchronizedList(new ArrayList<>());
+                    source.forEach(i -> {
+                        arrivals.add(scope.currentTime());
+                        items.add(i);
+                        Suspend.delay(500);
+                    });
+                    assertEquals(List.of(0, 1, 2, 3), List.copyOf(items));
+                    List<Long> r = new ArrayList<>(arrivals);
+                    r.add(scope.currentTime());
+                    return r;
+                }));
     }
 
     @Test

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coflow.AsyncFlow;
 import dev.coflow.test.VirtualTime;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -54,7 +53,9 @@ class LambdaWaitFlatMapZipTest extends LambdaWaitTestBase {
 
             void verify(List<?> got, int calls) {
                 // no order between inner flows; each inner flow's own order is kept
-                assertEquals(List.of(1, 2, 3, 10, 20, 30), got.stream().map(Integer.class::cast).sorted().toList());
+                assertEquals(
+                        List.of(1, 2, 3, 10, 20, 30),
+                        got.stream().map(Integer.class::cast).sorted().toList());
                 for (int v = 1; v <= 3; v++) {
                     assertTrue(got.indexOf(v) < got.indexOf(v * 10), "inner order of " + v + " in " + got);
                 }
@@ -125,7 +126,8 @@ class LambdaWaitFlatMapZipTest extends LambdaWaitTestBase {
     }
 
     static Stream<Arguments> opsAndSources() {
-        return Arrays.stream(Op.values()).flatMap(op -> Arrays.stream(Source.values()).map(s -> Arguments.of(op, s)));
+        return Arrays.stream(Op.values())
+                .flatMap(op -> Arrays.stream(Source.values()).map(s -> Arguments.of(op, s)));
     }
 
     // ------------------------------------------------------------------ 1 and 3: values on every path
@@ -146,11 +148,13 @@ class LambdaWaitFlatMapZipTest extends LambdaWaitTestBase {
     void delaysInTheLambdaRunOnTheVirtualClock(Op op, Source source) throws Exception {
         AtomicInteger calls = new AtomicInteger();
         long[] now = new long[1];
-        List<?> got = promptly(op + " under virtual time", () -> VirtualTime.call(scope -> {
-            List<?> r = op.build(source.flow(), delayHook(D, calls)).toList();
-            now[0] = scope.currentTime();
-            return r;
-        }));
+        List<?> got = promptly(
+                op + " under virtual time",
+                () -> VirtualTime.call(scope -> {
+                    List<?> r = op.build(source.flow(), delayHook(D, calls)).toList();
+                    now[0] = scope.currentTime();
+                    return r;
+                }));
         op.verify(got, calls.get());
         op.verifyCalls(calls.get());
         assertEquals(calls.get() * D, now[0], "virtual time after " + calls.get() + " waits of " + D + " ms");
@@ -161,11 +165,14 @@ class LambdaWaitFlatMapZipTest extends LambdaWaitTestBase {
     void awaitInTheLambdaOfAFutureCompletedByAnotherCoroutine(Op op) throws Exception {
         AtomicInteger calls = new AtomicInteger();
         long[] now = new long[1];
-        List<?> got = promptly(op + " awaiting a child's futures", () -> VirtualTime.call(scope -> {
-            List<?> r = op.build(Source.GENERATOR.flow(), childCompletedHook(scope, 3, calls)).toList();
-            now[0] = scope.currentTime();
-            return r;
-        }));
+        List<?> got = promptly(
+                op + " awaiting a child's futures",
+                () -> VirtualTime.call(scope -> {
+                    List<?> r = op.build(Source.GENERATOR.flow(), childCompletedHook(scope, 3, calls))
+                            .toList();
+                    now[0] = scope.currentTime();
+                    return r;
+                }));
         op.verify(got, calls.get());
         assertEquals(calls.get() * D, now[0], "virtual time");
     }
@@ -186,23 +193,28 @@ class LambdaWaitFlatMapZipTest extends LambdaWaitTestBase {
     @MethodSource("opsAndSources")
     void timeoutCancelsTheWaitingLambdaOnTheVirtualClock(Op op, Source source) throws Exception {
         Once sourceFinally = new Once();
-        assertTimeoutCancelsOnTheVirtualClock(h -> op.build(source.flow(3, sourceFinally), h).timeout(LIMIT).toList());
+        assertTimeoutCancelsOnTheVirtualClock(
+                h -> op.build(source.flow(3, sourceFinally), h).timeout(LIMIT).toList());
         if (source.hasFinally()) {
             assertRanOnce(sourceFinally, "the generator's finally");
         }
     }
 
     @ParameterizedTest(name = "flatMapMerge mapper waiting 10 s, timeout(200 ms), {0}: fails promptly")
-    @EnumSource(value = Path.class, names = {"BLOCKING", "COROUTINES_RUN"})
+    @EnumSource(
+            value = Path.class,
+            names = {"BLOCKING", "COROUTINES_RUN"})
     void timeoutAroundAWaitingMapperFailsPromptly(Path path) throws Exception {
-        assertTimeoutIsPromptInRealTime(h -> path.toList(Op.FLAT_MAP_MERGE.build(Source.GENERATOR.flow(), h).timeout(LIMIT)));
+        assertTimeoutIsPromptInRealTime(h ->
+                path.toList(Op.FLAT_MAP_MERGE.build(Source.GENERATOR.flow(), h).timeout(LIMIT)));
     }
 
     @ParameterizedTest(name = "{0} over {1}: cancelling toListAsync() ends the lambda's wait")
     @MethodSource("opsAndSources")
     void cancellingToListAsyncCancelsTheWaitingLambda(Op op, Source source) throws Exception {
         Once sourceFinally = new Once();
-        assertCancellingTheFutureCancels(h -> op.build(source.flow(3, sourceFinally), h).toListAsync());
+        assertCancellingTheFutureCancels(
+                h -> op.build(source.flow(3, sourceFinally), h).toListAsync());
         if (source.hasFinally()) {
             assertRanOnce(sourceFinally, "the generator's finally");
         }

@@ -64,28 +64,30 @@ class LambdaWaitLifecycleTest extends LambdaWaitTestBase {
         },
         ON_EMPTY(List.of(7), 1) {
             AsyncFlow<?> build(Hook h, List<Object> side) {
-                return AsyncFlow.<Integer>generate(e -> { }).onEmpty(out -> out.emit(h.at(7)));
+                return AsyncFlow.<Integer>generate(e -> {}).onEmpty(out -> out.emit(h.at(7)));
             }
         },
         CATCH_ERROR(List.of(1, 2, 3), 1) {
             AsyncFlow<?> build(Hook h, List<Object> side) {
                 return AsyncFlow.<Integer>generate(e -> {
-                    e.emit(1);
-                    e.emit(2);
-                    throw new IllegalStateException("boom");
-                }).catchError((t, out) -> out.emit(h.at(t instanceof IllegalStateException ? 3 : -1)));
+                            e.emit(1);
+                            e.emit(2);
+                            throw new IllegalStateException("boom");
+                        })
+                        .catchError((t, out) -> out.emit(h.at(t instanceof IllegalStateException ? 3 : -1)));
             }
         },
         RETRY_WHEN(List.of(0, 1, 2), 2) {
             AsyncFlow<?> build(Hook h, List<Object> side) {
                 AtomicInteger attempts = new AtomicInteger();
                 return AsyncFlow.<Integer>generate(e -> {
-                    int a = attempts.getAndIncrement();
-                    e.emit(a);
-                    if (a < 2) {
-                        throw new IllegalStateException("attempt " + a);
-                    }
-                }).retryWhen((t, attempt) -> h.at(attempt.intValue()) < 2);
+                            int a = attempts.getAndIncrement();
+                            e.emit(a);
+                            if (a < 2) {
+                                throw new IllegalStateException("attempt " + a);
+                            }
+                        })
+                        .retryWhen((t, attempt) -> h.at(attempt.intValue()) < 2);
             }
         },
         USING_ACQUIRE(List.of(5, 6), 1) {
@@ -118,10 +120,12 @@ class LambdaWaitLifecycleTest extends LambdaWaitTestBase {
         },
         PAGINATE_PREFETCH(List.of(0, 1, 10, 11, 20, 21), 4) {
             AsyncFlow<?> build(Hook h, List<Object> side) {
-                return AsyncFlow.paginate(page -> {
-                    int p = h.at(page);
-                    return p < 3 ? List.of(p * 10, p * 10 + 1) : List.of();
-                }, 1);
+                return AsyncFlow.paginate(
+                        page -> {
+                            int p = h.at(page);
+                            return p < 3 ? List.of(p * 10, p * 10 + 1) : List.of();
+                        },
+                        1);
             }
         },
         PAGINATE_BY_TOKEN(List.of(0, 1, 2), 3) {
@@ -178,11 +182,14 @@ class LambdaWaitLifecycleTest extends LambdaWaitTestBase {
     void delaysInTheLambdaRunOnTheVirtualClock(Op op) throws Exception {
         AtomicInteger calls = new AtomicInteger();
         long[] now = new long[1];
-        List<?> got = promptly(op + " under virtual time", () -> VirtualTime.call(scope -> {
-            List<?> r = op.build(delayHook(D, calls), Collections.synchronizedList(new ArrayList<>())).toList();
-            now[0] = scope.currentTime();
-            return r;
-        }));
+        List<?> got = promptly(
+                op + " under virtual time",
+                () -> VirtualTime.call(scope -> {
+                    List<?> r = op.build(delayHook(D, calls), Collections.synchronizedList(new ArrayList<>()))
+                            .toList();
+                    now[0] = scope.currentTime();
+                    return r;
+                }));
         assertEquals(op.expected, got);
         assertEquals(op.calls, calls.get(), "lambda calls");
         assertEquals(op.calls * D, now[0], "virtual time after " + op.calls + " waits of " + D + " ms");
@@ -193,11 +200,16 @@ class LambdaWaitLifecycleTest extends LambdaWaitTestBase {
     void awaitInTheLambdaOfAFutureCompletedByAnotherCoroutine(Op op) throws Exception {
         AtomicInteger calls = new AtomicInteger();
         long[] now = new long[1];
-        List<?> got = promptly(op + " awaiting a child's futures", () -> VirtualTime.call(scope -> {
-            List<?> r = op.build(childCompletedHook(scope, 4, calls), Collections.synchronizedList(new ArrayList<>())).toList();
-            now[0] = scope.currentTime();
-            return r;
-        }));
+        List<?> got = promptly(
+                op + " awaiting a child's futures",
+                () -> VirtualTime.call(scope -> {
+                    List<?> r = op.build(
+                                    childCompletedHook(scope, 4, calls),
+                                    Collections.synchronizedList(new ArrayList<>()))
+                            .toList();
+                    now[0] = scope.currentTime();
+                    return r;
+                }));
         assertEquals(op.expected, got);
         assertEquals(op.calls * D, now[0], "virtual time");
     }
@@ -205,7 +217,9 @@ class LambdaWaitLifecycleTest extends LambdaWaitTestBase {
     // ------------------------------------------------------------------ 4: cancellation while the lambda waits
 
     @ParameterizedTest(name = "{0}: take(1) cancels the lambda waiting ahead behind buffer(2)")
-    @EnumSource(value = Op.class, names = {"RETRY_WHEN", "PAGINATE", "PAGINATE_PREFETCH", "PAGINATE_BY_TOKEN"})
+    @EnumSource(
+            value = Op.class,
+            names = {"RETRY_WHEN", "PAGINATE", "PAGINATE_PREFETCH", "PAGINATE_BY_TOKEN"})
     void takeOneCancelsALambdaThatWaitsForLaterElements(Op op) throws Exception {
         assertTakeOneCancelsAWaitAhead(h -> op.build(h, new ArrayList<>()), op.expected.get(0));
     }
@@ -213,13 +227,17 @@ class LambdaWaitLifecycleTest extends LambdaWaitTestBase {
     @ParameterizedTest(name = "{0}: timeout(200 ms) cancels a 10 s wait at virtual 200 ms")
     @MethodSource("cancellableOps")
     void timeoutCancelsTheWaitingLambdaOnTheVirtualClock(Op op) throws Exception {
-        assertTimeoutCancelsOnTheVirtualClock(h -> op.build(h, new ArrayList<>()).timeout(LIMIT).toList());
+        assertTimeoutCancelsOnTheVirtualClock(
+                h -> op.build(h, new ArrayList<>()).timeout(LIMIT).toList());
     }
 
     @ParameterizedTest(name = "onStart waiting 10 s, timeout(200 ms), {0}: fails promptly")
-    @EnumSource(value = Path.class, names = {"BLOCKING", "COROUTINES_RUN"})
+    @EnumSource(
+            value = Path.class,
+            names = {"BLOCKING", "COROUTINES_RUN"})
     void timeoutAroundAWaitingOnStartFailsPromptly(Path path) throws Exception {
-        assertTimeoutIsPromptInRealTime(h -> path.toList(Op.ON_START.build(h, new ArrayList<>()).timeout(LIMIT)));
+        assertTimeoutIsPromptInRealTime(
+                h -> path.toList(Op.ON_START.build(h, new ArrayList<>()).timeout(LIMIT)));
     }
 
     @ParameterizedTest(name = "{0}: cancelling toListAsync() ends the lambda's wait")
@@ -240,18 +258,25 @@ class LambdaWaitLifecycleTest extends LambdaWaitTestBase {
         // completes, on the virtual clock, exactly once
         Once released = new Once();
         long[] now = new long[1];
-        List<?> got = promptly("take(1) over using", () -> VirtualTime.call(scope -> {
-            List<Integer> r = AsyncFlow.<Integer, Integer>using(() -> 5, res -> AsyncFlow.generate(e -> {
-                for (int i = res; ; i++) {
-                    e.emit(i);
-                }
-            }), res -> {
-                Suspend.delay(1_000);
-                released.run();
-            }).take(1).toList();
-            now[0] = scope.currentTime();
-            return r;
-        }));
+        List<?> got = promptly(
+                "take(1) over using",
+                () -> VirtualTime.call(scope -> {
+                    List<Integer> r = AsyncFlow.<Integer, Integer>using(
+                                    () -> 5,
+                                    res -> AsyncFlow.generate(e -> {
+                                        for (int i = res; ; i++) {
+                                            e.emit(i);
+                                        }
+                                    }),
+                                    res -> {
+                                        Suspend.delay(1_000);
+                                        released.run();
+                                    })
+                            .take(1)
+                            .toList();
+                    now[0] = scope.currentTime();
+                    return r;
+                }));
         assertEquals(List.of(5), got);
         assertEquals(1_000, now[0], "the release's wait ran on the virtual clock");
         assertRanOnce(released, "using's release");
@@ -261,14 +286,20 @@ class LambdaWaitLifecycleTest extends LambdaWaitTestBase {
     void onCompletionMayWaitInNonCancellableAfterTakeOne() throws Exception {
         Once done = new Once();
         long[] now = new long[1];
-        List<?> got = promptly("take(1) with a waiting onCompletion", () -> VirtualTime.call(scope -> {
-            List<Integer> r = Source.GENERATOR.flow(5, null).onCompletion(cause -> {
-                Suspend.nonCancellable(() -> Suspend.delay(1_000));
-                done.run();
-            }).take(1).toList();
-            now[0] = scope.currentTime();
-            return r;
-        }));
+        List<?> got = promptly(
+                "take(1) with a waiting onCompletion",
+                () -> VirtualTime.call(scope -> {
+                    List<Integer> r = Source.GENERATOR
+                            .flow(5, null)
+                            .onCompletion(cause -> {
+                                Suspend.nonCancellable(() -> Suspend.delay(1_000));
+                                done.run();
+                            })
+                            .take(1)
+                            .toList();
+                    now[0] = scope.currentTime();
+                    return r;
+                }));
         assertEquals(List.of(1), got);
         assertEquals(1_000, now[0], "the completion's nonCancellable wait ran on the virtual clock");
         assertRanOnce(done, "the onCompletion action");
@@ -281,19 +312,25 @@ class LambdaWaitLifecycleTest extends LambdaWaitTestBase {
     void onCompletionBeforeTakeSeesAPlainCancellationException(Source source, Path path) throws Exception {
         AtomicReference<Throwable> cause = new AtomicReference<>();
         AtomicInteger calls = new AtomicInteger();
-        List<?> got = promptly("take(1) on " + path, () -> path.toList(source.flow(5, null).onCompletion(c -> {
-            calls.incrementAndGet();
-            cause.set(c);
-        }).take(1)));
+        List<?> got = promptly(
+                "take(1) on " + path,
+                () -> path.toList(source.flow(5, null)
+                        .onCompletion(c -> {
+                            calls.incrementAndGet();
+                            cause.set(c);
+                        })
+                        .take(1)));
         assertEquals(List.of(1), got);
         assertEquals(1, calls.get(), "onCompletion runs once");
         Throwable c = cause.get();
         assertInstanceOf(CancellationException.class, c, "the cause after take(1)");
-        assertFalse(c.getClass().getName().startsWith("kotlinx."),
+        assertFalse(
+                c.getClass().getName().startsWith("kotlinx."),
                 "the cause must not be a kotlinx internal: " + c.getClass().getName());
     }
 
     static Stream<Arguments> sourcesAndPaths() {
-        return Arrays.stream(Source.values()).flatMap(s -> Arrays.stream(Path.values()).map(p -> Arguments.of(s, p)));
+        return Arrays.stream(Source.values())
+                .flatMap(s -> Arrays.stream(Path.values()).map(p -> Arguments.of(s, p)));
     }
 }

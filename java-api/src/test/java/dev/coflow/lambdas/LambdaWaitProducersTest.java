@@ -63,7 +63,7 @@ class LambdaWaitProducersTest extends LambdaWaitTestBase {
                         p.trySend(h.at(i));
                     }
                     p.close();
-                    p.awaitClose(() -> { });
+                    p.awaitClose(() -> {});
                 });
             }
         },
@@ -71,7 +71,7 @@ class LambdaWaitProducersTest extends LambdaWaitTestBase {
             AsyncFlow<?> build(Hook h) {
                 MutableAsyncSharedFlow<Integer> hot = MutableAsyncSharedFlow.create(3);
                 for (int i = 1; i <= 3; i++) {
-                    hot.tryEmit(i);   // into the replay cache
+                    hot.tryEmit(i); // into the replay cache
                 }
                 return hot.asFlow().map(i -> h.at(i) * 10).take(3);
             }
@@ -116,11 +116,13 @@ class LambdaWaitProducersTest extends LambdaWaitTestBase {
     void delaysInTheLambdaRunOnTheVirtualClock(Op op) throws Exception {
         AtomicInteger calls = new AtomicInteger();
         long[] now = new long[1];
-        List<?> got = promptly(op + " under virtual time", () -> VirtualTime.call(scope -> {
-            List<?> r = op.build(delayHook(D, calls)).toList();
-            now[0] = scope.currentTime();
-            return r;
-        }));
+        List<?> got = promptly(
+                op + " under virtual time",
+                () -> VirtualTime.call(scope -> {
+                    List<?> r = op.build(delayHook(D, calls)).toList();
+                    now[0] = scope.currentTime();
+                    return r;
+                }));
         assertEquals(op.expected, got);
         assertEquals(op.calls * D, now[0], "virtual time after " + op.calls + " waits of " + D + " ms");
     }
@@ -130,11 +132,13 @@ class LambdaWaitProducersTest extends LambdaWaitTestBase {
     void awaitInTheLambdaOfAFutureCompletedByAnotherCoroutine(Op op) throws Exception {
         AtomicInteger calls = new AtomicInteger();
         long[] now = new long[1];
-        List<?> got = promptly(op + " awaiting a child's futures", () -> VirtualTime.call(scope -> {
-            List<?> r = op.build(childCompletedHook(scope, 3, calls)).toList();
-            now[0] = scope.currentTime();
-            return r;
-        }));
+        List<?> got = promptly(
+                op + " awaiting a child's futures",
+                () -> VirtualTime.call(scope -> {
+                    List<?> r = op.build(childCompletedHook(scope, 3, calls)).toList();
+                    now[0] = scope.currentTime();
+                    return r;
+                }));
         assertEquals(op.expected, got);
         assertEquals(op.calls * D, now[0], "virtual time");
     }
@@ -143,20 +147,23 @@ class LambdaWaitProducersTest extends LambdaWaitTestBase {
     void shareInUpstreamLambdaWaitsOnTheVirtualClock() throws Exception {
         // the sharing coroutine is background work, which does not move the clock by itself (as in
         // kotlinx runTest): the test moves it and reads the replay cache at exact instants
-        List<List<Integer>> seen = promptly("shareIn in the background scope", () -> VirtualTime.call(scope -> {
-            AsyncFlow<Integer> upstream = Source.GENERATOR.flow().map(i -> {
-                Suspend.delay(D);
-                return i * 10;
-            });
-            AsyncSharedFlow<Integer> shared = upstream.shareIn(scope.backgroundScope(), SharingStarted.EAGERLY, 3);
-            List<List<Integer>> r = new ArrayList<>();
-            scope.advanceTimeBy(2 * D + D / 2);         // the lambda's waits end at D, 2D, 3D
-            r.add(List.copyOf(shared.replayCache()));
-            scope.advanceTimeBy(D);
-            r.add(List.copyOf(shared.replayCache()));
-            r.add(shared.asFlow().take(3).toList());
-            return r;
-        }));
+        List<List<Integer>> seen = promptly(
+                "shareIn in the background scope",
+                () -> VirtualTime.call(scope -> {
+                    AsyncFlow<Integer> upstream = Source.GENERATOR.flow().map(i -> {
+                        Suspend.delay(D);
+                        return i * 10;
+                    });
+                    AsyncSharedFlow<Integer> shared =
+                            upstream.shareIn(scope.backgroundScope(), SharingStarted.EAGERLY, 3);
+                    List<List<Integer>> r = new ArrayList<>();
+                    scope.advanceTimeBy(2 * D + D / 2); // the lambda's waits end at D, 2D, 3D
+                    r.add(List.copyOf(shared.replayCache()));
+                    scope.advanceTimeBy(D);
+                    r.add(List.copyOf(shared.replayCache()));
+                    r.add(shared.asFlow().take(3).toList());
+                    return r;
+                }));
         assertEquals(List.of(10, 20), seen.get(0), "replay cache at virtual " + (2 * D + D / 2) + " ms");
         assertEquals(List.of(10, 20, 30), seen.get(1), "replay cache at virtual " + (3 * D + D / 2) + " ms");
         assertEquals(List.of(10, 20, 30), seen.get(2), "a subscriber's elements");
@@ -168,10 +175,13 @@ class LambdaWaitProducersTest extends LambdaWaitTestBase {
             try (FlowScope flowScope = FlowScope.create()) {
                 AsyncFlow<Integer> upstream = Source.GENERATOR.flow().map(i -> {
                     Suspend.delay(1);
-                    return Suspend.await(CompletableFuture.supplyAsync(() -> i * 10,
-                            CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS)));
+                    return Suspend.await(CompletableFuture.supplyAsync(
+                            () -> i * 10, CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS)));
                 });
-                return upstream.shareIn(flowScope, SharingStarted.EAGERLY, 3).asFlow().take(3).toList();
+                return upstream.shareIn(flowScope, SharingStarted.EAGERLY, 3)
+                        .asFlow()
+                        .take(3)
+                        .toList();
             }
         });
         assertEquals(List.of(10, 20, 30), got);
@@ -186,9 +196,12 @@ class LambdaWaitProducersTest extends LambdaWaitTestBase {
     }
 
     @ParameterizedTest(name = "shared-flow collector waiting 10 s, timeout(200 ms), {0}: fails promptly")
-    @EnumSource(value = Path.class, names = {"BLOCKING", "COROUTINES_RUN"})
+    @EnumSource(
+            value = Path.class,
+            names = {"BLOCKING", "COROUTINES_RUN"})
     void timeoutAroundAWaitingHotFlowCollectorFailsPromptly(Path path) throws Exception {
-        assertTimeoutIsPromptInRealTime(h -> path.toList(Op.SHARED_FLOW_COLLECTOR.build(h).timeout(LIMIT)));
+        assertTimeoutIsPromptInRealTime(
+                h -> path.toList(Op.SHARED_FLOW_COLLECTOR.build(h).timeout(LIMIT)));
     }
 
     @ParameterizedTest(name = "{0}: cancelling toListAsync() ends the lambda's wait")

@@ -129,10 +129,14 @@ class LambdaWaitTerminalsTest extends LambdaWaitTestBase {
     }
 
     static Collector<Integer, List<Integer>, List<Integer>> waitingCollector(Hook h) {
-        return Collector.of(ArrayList::new, (list, i) -> list.add(h.at(i)), (a, b) -> {
-            a.addAll(b);
-            return a;
-        }, List::copyOf);
+        return Collector.of(
+                ArrayList::new,
+                (list, i) -> list.add(h.at(i)),
+                (a, b) -> {
+                    a.addAll(b);
+                    return a;
+                },
+                List::copyOf);
     }
 
     static Stream<Arguments> everyCombination() {
@@ -140,12 +144,14 @@ class LambdaWaitTerminalsTest extends LambdaWaitTestBase {
     }
 
     static Stream<Arguments> blockingTerminalsAndSources() {
-        return Arrays.stream(Terminal.values()).filter(Terminal::blocking)
+        return Arrays.stream(Terminal.values())
+                .filter(Terminal::blocking)
                 .flatMap(t -> Arrays.stream(Source.values()).map(s -> Arguments.of(t, s)));
     }
 
     static Stream<Arguments> asyncTerminalsAndSources() {
-        return Arrays.stream(Terminal.values()).filter(t -> !t.blocking())
+        return Arrays.stream(Terminal.values())
+                .filter(t -> !t.blocking())
                 .flatMap(t -> Arrays.stream(Source.values()).map(s -> Arguments.of(t, s)));
     }
 
@@ -171,11 +177,13 @@ class LambdaWaitTerminalsTest extends LambdaWaitTestBase {
     void delaysInTheLambdaRunOnTheVirtualClock(Terminal t, Source source) throws Exception {
         AtomicInteger calls = new AtomicInteger();
         long[] now = new long[1];
-        Object got = promptly(t + " under virtual time", () -> VirtualTime.call(scope -> {
-            Object r = t.run(source.flow(), delayHook(D, calls));
-            now[0] = scope.currentTime();
-            return r;
-        }));
+        Object got = promptly(
+                t + " under virtual time",
+                () -> VirtualTime.call(scope -> {
+                    Object r = t.run(source.flow(), delayHook(D, calls));
+                    now[0] = scope.currentTime();
+                    return r;
+                }));
         assertEquals(t.expected, got);
         assertEquals(t.calls, calls.get(), "lambda calls");
         assertEquals(t.calls * D, now[0], "virtual time after " + t.calls + " waits of " + D + " ms");
@@ -186,11 +194,13 @@ class LambdaWaitTerminalsTest extends LambdaWaitTestBase {
     void delaysInTheLambdaRunOnTheVirtualClockOverABufferedSource(Terminal t, Source source) throws Exception {
         AtomicInteger calls = new AtomicInteger();
         long[] now = new long[1];
-        Object got = promptly(t + " over buffer(2) under virtual time", () -> VirtualTime.call(scope -> {
-            Object r = t.run(source.flow().buffer(2), delayHook(D, calls));
-            now[0] = scope.currentTime();
-            return r;
-        }));
+        Object got = promptly(
+                t + " over buffer(2) under virtual time",
+                () -> VirtualTime.call(scope -> {
+                    Object r = t.run(source.flow().buffer(2), delayHook(D, calls));
+                    now[0] = scope.currentTime();
+                    return r;
+                }));
         assertEquals(t.expected, got);
         assertEquals(t.calls * D, now[0], "virtual time");
     }
@@ -200,22 +210,26 @@ class LambdaWaitTerminalsTest extends LambdaWaitTestBase {
     void awaitInTheLambdaOfAFutureCompletedByAnotherCoroutine(Terminal t) throws Exception {
         AtomicInteger calls = new AtomicInteger();
         long[] now = new long[1];
-        Object got = promptly(t + " awaiting a child's futures", () -> VirtualTime.call(scope -> {
-            Object r = t.run(Source.GENERATOR.flow(), childCompletedHook(scope, 3, calls));
-            now[0] = scope.currentTime();
-            return r;
-        }));
+        Object got = promptly(
+                t + " awaiting a child's futures",
+                () -> VirtualTime.call(scope -> {
+                    Object r = t.run(Source.GENERATOR.flow(), childCompletedHook(scope, 3, calls));
+                    now[0] = scope.currentTime();
+                    return r;
+                }));
         assertEquals(t.expected, got);
         assertEquals(t.calls * D, now[0], "virtual time");
     }
 
     // ------------------------------------------------------------------ 4: cancellation while the lambda waits
 
-    @ParameterizedTest(name = "{0} over {1}: timeout(200 ms) on the source cancels the terminal's 10 s wait at virtual 200 ms")
+    @ParameterizedTest(
+            name = "{0} over {1}: timeout(200 ms) on the source cancels the terminal's 10 s wait at virtual 200 ms")
     @MethodSource("blockingTerminalsAndSources")
     void timeoutCancelsTheWaitingLambdaOnTheVirtualClock(Terminal t, Source source) throws Exception {
         Once sourceFinally = new Once();
-        assertTimeoutCancelsOnTheVirtualClock(h -> t.run(source.flow(3, sourceFinally).timeout(LIMIT), h));
+        assertTimeoutCancelsOnTheVirtualClock(
+                h -> t.run(source.flow(3, sourceFinally).timeout(LIMIT), h));
         if (source.hasFinally()) {
             assertRanOnce(sourceFinally, "the generator's finally");
         }
@@ -231,7 +245,8 @@ class LambdaWaitTerminalsTest extends LambdaWaitTestBase {
     }
 
     static Stream<Arguments> timeoutPaths() {
-        return Stream.of(Arguments.of(Source.RANGE, Path.BLOCKING), Arguments.of(Source.GENERATOR, Path.COROUTINES_RUN));
+        return Stream.of(
+                Arguments.of(Source.RANGE, Path.BLOCKING), Arguments.of(Source.GENERATOR, Path.COROUTINES_RUN));
     }
 
     @ParameterizedTest(name = "{0} over {1}: interrupting the blocked caller cancels the lambda")
@@ -263,13 +278,16 @@ class LambdaWaitTerminalsTest extends LambdaWaitTestBase {
         // the Dispatchers.Default thread that collects; so the code after the wait runs as a
         // coroutine body (a virtual thread), never on a "DefaultDispatcher-worker-N" thread.
         List<String> threads = Collections.synchronizedList(new ArrayList<>());
-        getPromptly(source.flow().forEachAsync(i -> {
-            Suspend.delay(1);
-            threads.add(Thread.currentThread().getName());
-        }), "forEachAsync");
+        getPromptly(
+                source.flow().forEachAsync(i -> {
+                    Suspend.delay(1);
+                    threads.add(Thread.currentThread().getName());
+                }),
+                "forEachAsync");
         assertEquals(3, threads.size());
         for (String name : threads) {
-            assertFalse(name.startsWith("DefaultDispatcher-worker"),
+            assertFalse(
+                    name.startsWith("DefaultDispatcher-worker"),
                     "the lambda continued on a kotlinx worker after Suspend.delay: " + threads);
         }
     }
@@ -277,7 +295,7 @@ class LambdaWaitTerminalsTest extends LambdaWaitTestBase {
     @ParameterizedTest(name = "forEachAsync over {0}: waiting lambdas leave Dispatchers.Default free")
     @EnumSource(Source.class)
     void manyWaitingForEachAsyncLambdasDoNotStarveDispatchersDefault(Source source) throws Exception {
-        int n = Runtime.getRuntime().availableProcessors() * 2 + 2;   // more than Default has workers
+        int n = Runtime.getRuntime().availableProcessors() * 2 + 2; // more than Default has workers
         List<LongWait> waits = new ArrayList<>();
         List<CompletableFuture<Void>> futures = new ArrayList<>();
         for (int k = 0; k < n; k++) {
@@ -288,9 +306,10 @@ class LambdaWaitTerminalsTest extends LambdaWaitTestBase {
         for (LongWait w : waits) {
             awaitPromptly(w.entered, n + " forEachAsync lambdas did not all start waiting");
         }
-        CompletableFuture<String> other = FutureKt.future(GlobalScope.INSTANCE, Dispatchers.getDefault(),
-                CoroutineStart.DEFAULT, (scope, c) -> "ran");
-        assertEquals("ran", getPromptly(other, "a coroutine on Dispatchers.Default could not run while the lambdas waited"));
+        CompletableFuture<String> other = FutureKt.future(
+                GlobalScope.INSTANCE, Dispatchers.getDefault(), CoroutineStart.DEFAULT, (scope, c) -> "ran");
+        assertEquals(
+                "ran", getPromptly(other, "a coroutine on Dispatchers.Default could not run while the lambdas waited"));
         futures.forEach(f -> f.cancel(true));
         for (LongWait w : waits) {
             assertRanOnce(w.done, "a cancelled forEachAsync lambda's finally");
@@ -314,29 +333,37 @@ class LambdaWaitTerminalsTest extends LambdaWaitTestBase {
     }
 
     @ParameterizedTest(name = "iterator() {0}: the producer runs no further than the first element")
-    @EnumSource(value = Path.class, names = {"BLOCKING", "COROUTINES_RUN", "VIRTUAL_TIME"})
+    @EnumSource(
+            value = Path.class,
+            names = {"BLOCKING", "COROUTINES_RUN", "VIRTUAL_TIME"})
     void iteratorStoppedAfterTheFirstElementRanOnlyThatFar(Path path) throws Exception {
         List<String> log = Collections.synchronizedList(new ArrayList<>());
-        promptly("iterator on " + path, () -> onPath(path, () -> {
-            try (CloseableIterator<Integer> it = loggingGenerator(log).iterator()) {
-                assertTrue(it.hasNext());
-                log.add("got " + it.next());
-            }
-            return null;
-        }));
+        promptly(
+                "iterator on " + path,
+                () -> onPath(path, () -> {
+                    try (CloseableIterator<Integer> it = loggingGenerator(log).iterator()) {
+                        assertTrue(it.hasNext());
+                        log.add("got " + it.next());
+                    }
+                    return null;
+                }));
         assertEquals(List.of("produce 0", "got 0", "finally"), List.copyOf(log));
     }
 
     @ParameterizedTest(name = "stream().findFirst() {0}: the producer runs no further than the first element")
-    @EnumSource(value = Path.class, names = {"BLOCKING", "COROUTINES_RUN", "VIRTUAL_TIME"})
+    @EnumSource(
+            value = Path.class,
+            names = {"BLOCKING", "COROUTINES_RUN", "VIRTUAL_TIME"})
     void streamFindFirstRanOnlyThatFar(Path path) throws Exception {
         List<String> log = Collections.synchronizedList(new ArrayList<>());
-        promptly("stream on " + path, () -> onPath(path, () -> {
-            try (Stream<Integer> s = loggingGenerator(log).stream()) {
-                log.add("got " + s.findFirst().orElseThrow());
-            }
-            return null;
-        }));
+        promptly(
+                "stream on " + path,
+                () -> onPath(path, () -> {
+                    try (Stream<Integer> s = loggingGenerator(log).stream()) {
+                        log.add("got " + s.findFirst().orElseThrow());
+                    }
+                    return null;
+                }));
         assertEquals(List.of("produce 0", "got 0", "finally"), List.copyOf(log));
     }
 

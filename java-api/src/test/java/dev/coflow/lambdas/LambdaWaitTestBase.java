@@ -111,16 +111,18 @@ abstract class LambdaWaitTestBase {
 
         Hook hook(AtomicInteger calls) {
             return switch (this) {
-                case DELAY -> v -> {
-                    calls.incrementAndGet();
-                    Suspend.delay(1);
-                    return v;
-                };
-                case AWAIT -> v -> {
-                    calls.incrementAndGet();
-                    return Suspend.await(CompletableFuture.supplyAsync(() -> v,
-                            CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS)));
-                };
+                case DELAY ->
+                    v -> {
+                        calls.incrementAndGet();
+                        Suspend.delay(1);
+                        return v;
+                    };
+                case AWAIT ->
+                    v -> {
+                        calls.incrementAndGet();
+                        return Suspend.await(CompletableFuture.supplyAsync(
+                                () -> v, CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS)));
+                    };
             };
         }
     }
@@ -227,17 +229,18 @@ abstract class LambdaWaitTestBase {
         AsyncFlow<Integer> flow(int n, Once onFinally) {
             return switch (this) {
                 case RANGE -> AsyncFlow.range(1, n + 1);
-                case GENERATOR -> AsyncFlow.generate(e -> {
-                    try {
-                        for (int i = 1; i <= n; i++) {
-                            e.emit(i);
+                case GENERATOR ->
+                    AsyncFlow.generate(e -> {
+                        try {
+                            for (int i = 1; i <= n; i++) {
+                                e.emit(i);
+                            }
+                        } finally {
+                            if (onFinally != null) {
+                                onFinally.run();
+                            }
                         }
-                    } finally {
-                        if (onFinally != null) {
-                            onFinally.run();
-                        }
-                    }
-                });
+                    });
             };
         }
 
@@ -255,8 +258,8 @@ abstract class LambdaWaitTestBase {
     /** Runs a suspend block in a kotlinx coroutine on {@code Dispatchers.Default} and waits (bounded) for it. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     static <T> T onDefault(Function2<CoroutineScope, Continuation<? super T>, Object> block) throws Exception {
-        CompletableFuture<T> f = FutureKt.future(GlobalScope.INSTANCE, Dispatchers.getDefault(),
-                CoroutineStart.DEFAULT, (Function2) block);
+        CompletableFuture<T> f = FutureKt.future(
+                GlobalScope.INSTANCE, Dispatchers.getDefault(), CoroutineStart.DEFAULT, (Function2) block);
         try {
             return f.get(PROMPT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -408,7 +411,6 @@ abstract class LambdaWaitTestBase {
         assertEquals(1, once.count.get(), what + " must run exactly once");
     }
 
-
     // ------------------------------------------------------------------ cancellation while a lambda waits
 
     /** Runs a whole pipeline and its terminal, with {@code hook} as the waiting step of the lambda under test. */
@@ -440,7 +442,8 @@ abstract class LambdaWaitTestBase {
     final void assertTimeoutCancelsOnTheVirtualClock(Run run) throws Exception {
         LongWait w = longWait(Duration.ofSeconds(10));
         long[] at = new long[1];
-        Throwable thrown = promptly("timeout(200 ms) around a lambda that waits 10 s, under virtual time",
+        Throwable thrown = promptly(
+                "timeout(200 ms) around a lambda that waits 10 s, under virtual time",
                 () -> VirtualTime.call(scope -> {
                     try {
                         run.run(w::hook);
@@ -450,8 +453,7 @@ abstract class LambdaWaitTestBase {
                         return t;
                     }
                 }));
-        assertInstanceOf(AsyncFlowTimeoutException.class, thrown,
-                "timeout must fail with coflow's timeout exception");
+        assertInstanceOf(AsyncFlowTimeoutException.class, thrown, "timeout must fail with coflow's timeout exception");
         assertEquals(LIMIT.toMillis(), at[0], "virtual time when the timeout fired");
         assertEquals(1, w.entries.get(), "the lambda was waiting when the timeout fired");
         assertRanOnce(w.done, "the waiting lambda's finally");
@@ -474,10 +476,8 @@ abstract class LambdaWaitTestBase {
             }
         });
         long wallMillis = (System.nanoTime() - t0) / 1_000_000;
-        assertInstanceOf(AsyncFlowTimeoutException.class, thrown,
-                "timeout must fail with coflow's timeout exception");
-        assertTrue(wallMillis >= LIMIT.toMillis(),
-                "failed before the limit: " + wallMillis + " ms");
+        assertInstanceOf(AsyncFlowTimeoutException.class, thrown, "timeout must fail with coflow's timeout exception");
+        assertTrue(wallMillis >= LIMIT.toMillis(), "failed before the limit: " + wallMillis + " ms");
         assertRanOnce(w.done, "the waiting lambda's finally");
     }
 
@@ -502,8 +502,8 @@ abstract class LambdaWaitTestBase {
         awaitPromptly(w.entered, "the lambda never started waiting");
         caller.interrupt();
         Throwable t = getPromptly(thrown, "the interrupted caller did not return");
-        assertInstanceOf(CancellationException.class, t,
-                "an interrupted blocking terminal throws CancellationException");
+        assertInstanceOf(
+                CancellationException.class, t, "an interrupted blocking terminal throws CancellationException");
         assertTrue(flagSet.get(), "the caller's interrupt flag must still be set");
         assertRanOnce(w.done, "the waiting lambda's finally");
     }
@@ -518,8 +518,7 @@ abstract class LambdaWaitTestBase {
         awaitPromptly(w.entered, "the lambda never started waiting");
         assertTrue(f.cancel(true), "the future was already done");
         assertRanOnce(w.done, "the waiting lambda's finally after the future was cancelled");
-        assertThrows(CancellationException.class,
-                () -> f.get(PROMPT_SECONDS, TimeUnit.SECONDS));
+        assertThrows(CancellationException.class, () -> f.get(PROMPT_SECONDS, TimeUnit.SECONDS));
     }
 
     /**
@@ -530,7 +529,8 @@ abstract class LambdaWaitTestBase {
      */
     final void assertTakeOneCancelsAWaitAhead(Build build, Object expectedFirst) throws Exception {
         LongWait w = longWait(TEN_MINUTES);
-        AsyncFlow<?> flow = build.build(w.afterFirstCall()).buffer(2)
+        AsyncFlow<?> flow = build.build(w.afterFirstCall())
+                .buffer(2)
                 .onEach(x -> assertTrue(
                         w.entered.await(PROMPT_SECONDS, TimeUnit.SECONDS), "the lambda never started waiting"))
                 .take(1);
@@ -546,11 +546,13 @@ abstract class LambdaWaitTestBase {
     final void assertTakeOneDoesNotWaitOnTheVirtualClock(Build build, Object expectedFirst) throws Exception {
         LongWait w = longWait(TEN_MINUTES);
         long[] at = new long[1];
-        List<?> got = promptly("take(1) under virtual time", () -> VirtualTime.call(scope -> {
-            List<?> r = build.build(w.afterFirstCall()).take(1).toList();
-            at[0] = scope.currentTime();
-            return r;
-        }));
+        List<?> got = promptly(
+                "take(1) under virtual time",
+                () -> VirtualTime.call(scope -> {
+                    List<?> r = build.build(w.afterFirstCall()).take(1).toList();
+                    at[0] = scope.currentTime();
+                    return r;
+                }));
         assertEquals(List.of(expectedFirst), got);
         assertEquals(0, at[0], "take(1) must not wait for the lambda's later calls");
     }
@@ -563,8 +565,10 @@ abstract class LambdaWaitTestBase {
 
     @AfterEach
     final void nothingHadToBeRescued() {
-        assertFalse(rescueAll(), "after the test a lambda was still waiting (or a future pending) and had to be "
-                + "interrupted/cancelled by the test's cleanup");
+        assertFalse(
+                rescueAll(),
+                "after the test a lambda was still waiting (or a future pending) and had to be "
+                        + "interrupted/cancelled by the test's cleanup");
     }
 
     @SuppressWarnings("unchecked")

@@ -93,7 +93,7 @@ class LambdaWaitTransformTest extends LambdaWaitTestBase {
         },
         DISTINCT_UNTIL_CHANGED_BY(List.of(1, 2), 3) {
             AsyncFlow<?> build(AsyncFlow<Integer> s, Hook h, List<Object> side) {
-                return s.distinctUntilChangedBy(i -> h.at(i) / 2);   // keys 0, 1, 1
+                return s.distinctUntilChangedBy(i -> h.at(i) / 2); // keys 0, 1, 1
             }
         },
         DISTINCT_UNTIL_CHANGED_WITH(List.of(1, 2), 2) {
@@ -123,7 +123,8 @@ class LambdaWaitTransformTest extends LambdaWaitTestBase {
     }
 
     static Stream<Arguments> opsAndSources() {
-        return Arrays.stream(Op.values()).flatMap(op -> Arrays.stream(Source.values()).map(s -> Arguments.of(op, s)));
+        return Arrays.stream(Op.values())
+                .flatMap(op -> Arrays.stream(Source.values()).map(s -> Arguments.of(op, s)));
     }
 
     // ------------------------------------------------------------------ 1 and 3: values on every path
@@ -146,11 +147,15 @@ class LambdaWaitTransformTest extends LambdaWaitTestBase {
     void delaysInTheLambdaRunOnTheVirtualClock(Op op, Source source) throws Exception {
         AtomicInteger calls = new AtomicInteger();
         long[] now = new long[1];
-        List<?> got = promptly(op + " under virtual time", () -> VirtualTime.call(scope -> {
-            List<?> r = op.build(source.flow(), delayHook(D, calls), Collections.synchronizedList(new ArrayList<>())).toList();
-            now[0] = scope.currentTime();
-            return r;
-        }));
+        List<?> got = promptly(
+                op + " under virtual time",
+                () -> VirtualTime.call(scope -> {
+                    List<?> r = op.build(
+                                    source.flow(), delayHook(D, calls), Collections.synchronizedList(new ArrayList<>()))
+                            .toList();
+                    now[0] = scope.currentTime();
+                    return r;
+                }));
         assertEquals(op.expected, got);
         assertEquals(op.calls, calls.get(), "lambda calls");
         assertEquals(op.calls * D, now[0], "virtual time after " + op.calls + " waits of " + D + " ms");
@@ -161,12 +166,16 @@ class LambdaWaitTransformTest extends LambdaWaitTestBase {
     void delaysInTheLambdaRunOnTheVirtualClockBehindABuffer(Op op, Source source) throws Exception {
         AtomicInteger calls = new AtomicInteger();
         long[] now = new long[1];
-        List<?> got = promptly(op + " + buffer(2) under virtual time", () -> VirtualTime.call(scope -> {
-            List<?> r = op.build(source.flow(), delayHook(D, calls), Collections.synchronizedList(new ArrayList<>()))
-                    .buffer(2).toList();
-            now[0] = scope.currentTime();
-            return r;
-        }));
+        List<?> got = promptly(
+                op + " + buffer(2) under virtual time",
+                () -> VirtualTime.call(scope -> {
+                    List<?> r = op.build(
+                                    source.flow(), delayHook(D, calls), Collections.synchronizedList(new ArrayList<>()))
+                            .buffer(2)
+                            .toList();
+                    now[0] = scope.currentTime();
+                    return r;
+                }));
         assertEquals(op.expected, got);
         assertEquals(op.calls * D, now[0], "virtual time");
     }
@@ -176,12 +185,15 @@ class LambdaWaitTransformTest extends LambdaWaitTestBase {
     void awaitInTheLambdaOfAFutureCompletedByAnotherCoroutine(Op op) throws Exception {
         AtomicInteger calls = new AtomicInteger();
         long[] now = new long[1];
-        List<?> got = promptly(op + " awaiting a child's futures", () -> VirtualTime.call(scope -> {
-            Hook hook = childCompletedHook(scope, 3, calls);
-            List<?> r = op.build(Source.GENERATOR.flow(), hook, Collections.synchronizedList(new ArrayList<>())).toList();
-            now[0] = scope.currentTime();
-            return r;
-        }));
+        List<?> got = promptly(
+                op + " awaiting a child's futures",
+                () -> VirtualTime.call(scope -> {
+                    Hook hook = childCompletedHook(scope, 3, calls);
+                    List<?> r = op.build(Source.GENERATOR.flow(), hook, Collections.synchronizedList(new ArrayList<>()))
+                            .toList();
+                    now[0] = scope.currentTime();
+                    return r;
+                }));
         assertEquals(op.expected, got);
         assertEquals(op.calls * D, now[0], "virtual time");
     }
@@ -192,8 +204,8 @@ class LambdaWaitTransformTest extends LambdaWaitTestBase {
     @MethodSource("cancellableAhead")
     void takeOneCancelsALambdaThatWaitsForLaterElements(Op op, Source source) throws Exception {
         Once sourceFinally = new Once();
-        assertTakeOneCancelsAWaitAhead(h -> op.build(source.flow(5, sourceFinally), h, new ArrayList<>()),
-                op.expected.get(0));
+        assertTakeOneCancelsAWaitAhead(
+                h -> op.build(source.flow(5, sourceFinally), h, new ArrayList<>()), op.expected.get(0));
         if (source.hasFinally()) {
             assertRanOnce(sourceFinally, "the generator's finally");
         }
@@ -207,8 +219,8 @@ class LambdaWaitTransformTest extends LambdaWaitTestBase {
     @ParameterizedTest(name = "{0}: take(1) under virtual time waits for nothing")
     @MethodSource("cancellableAheadOps")
     void takeOneUnderVirtualTimeDoesNotWaitForLaterElements(Op op) throws Exception {
-        assertTakeOneDoesNotWaitOnTheVirtualClock(h -> op.build(Source.GENERATOR.flow(5, null), h, new ArrayList<>()),
-                op.expected.get(0));
+        assertTakeOneDoesNotWaitOnTheVirtualClock(
+                h -> op.build(Source.GENERATOR.flow(5, null), h, new ArrayList<>()), op.expected.get(0));
     }
 
     static Stream<Op> cancellableAheadOps() {
@@ -220,7 +232,8 @@ class LambdaWaitTransformTest extends LambdaWaitTestBase {
     void timeoutCancelsTheWaitingLambdaOnTheVirtualClock(Op op, Source source) throws Exception {
         Once sourceFinally = new Once();
         assertTimeoutCancelsOnTheVirtualClock(h -> op.build(source.flow(3, sourceFinally), h, new ArrayList<>())
-                .timeout(LIMIT).toList());
+                .timeout(LIMIT)
+                .toList());
         if (source.hasFinally()) {
             assertRanOnce(sourceFinally, "the generator's finally");
         }
@@ -229,18 +242,21 @@ class LambdaWaitTransformTest extends LambdaWaitTestBase {
     @ParameterizedTest(name = "onEach(Suspend.delay(10_000)).timeout(200 ms) over {0}, {1}: fails promptly")
     @MethodSource("timeoutPaths")
     void timeoutAroundAWaitingOnEachFailsPromptly(Source source, Path path) throws Exception {
-        assertTimeoutIsPromptInRealTime(h -> path.toList(source.flow().onEach(h::at).timeout(LIMIT)));
+        assertTimeoutIsPromptInRealTime(
+                h -> path.toList(source.flow().onEach(h::at).timeout(LIMIT)));
     }
 
     static Stream<Arguments> timeoutPaths() {
-        return Stream.of(Arguments.of(Source.RANGE, Path.BLOCKING), Arguments.of(Source.GENERATOR, Path.COROUTINES_RUN));
+        return Stream.of(
+                Arguments.of(Source.RANGE, Path.BLOCKING), Arguments.of(Source.GENERATOR, Path.COROUTINES_RUN));
     }
 
     @ParameterizedTest(name = "{0} over {1}: cancelling toListAsync() ends the lambda's wait")
     @MethodSource("opsAndSources")
     void cancellingToListAsyncCancelsTheWaitingLambda(Op op, Source source) throws Exception {
         Once sourceFinally = new Once();
-        assertCancellingTheFutureCancels(h -> op.build(source.flow(3, sourceFinally), h, new ArrayList<>()).toListAsync());
+        assertCancellingTheFutureCancels(h ->
+                op.build(source.flow(3, sourceFinally), h, new ArrayList<>()).toListAsync());
         if (source.hasFinally()) {
             assertRanOnce(sourceFinally, "the generator's finally");
         }
@@ -250,7 +266,8 @@ class LambdaWaitTransformTest extends LambdaWaitTestBase {
     @MethodSource("opsAndSources")
     void interruptingTheBlockedCallerCancelsTheWaitingLambda(Op op, Source source) throws Exception {
         Once sourceFinally = new Once();
-        assertInterruptCancels(h -> op.build(source.flow(3, sourceFinally), h, new ArrayList<>()).toList());
+        assertInterruptCancels(h ->
+                op.build(source.flow(3, sourceFinally), h, new ArrayList<>()).toList());
         if (source.hasFinally()) {
             assertRanOnce(sourceFinally, "the generator's finally");
         }
@@ -266,10 +283,11 @@ class LambdaWaitTransformTest extends LambdaWaitTestBase {
                 int k = run * 10;
                 AsyncFlow<Integer> lookup = AsyncFlow.generate(e -> e.emit(k));
                 AsyncFlow<Integer> flow = AsyncFlow.<Integer>generate(e -> {
-                    for (int i = 0; i < 3; i++) {
-                        e.emit(i);
-                    }
-                }).map(x -> lookup.first().get() + x);
+                            for (int i = 0; i < 3; i++) {
+                                e.emit(i);
+                            }
+                        })
+                        .map(x -> lookup.first().get() + x);
                 assertEquals(List.of(k, k + 1, k + 2), path.toList(flow), "run " + run);
             }
             return null;

@@ -24,10 +24,15 @@ import java.util.Objects;
  * @param atMostOnce whether offsets are committed before records are emitted
  * @param listener the observer of assignments, pauses and commits
  */
-public record ConsumeOptions(int maxBuffered, int commitBatchSize, Duration commitInterval,
-                             Duration revocationTimeout, boolean atMostOnce, ConsumerListener listener) {
+public record ConsumeOptions(
+        int maxBuffered,
+        int commitBatchSize,
+        Duration commitInterval,
+        Duration revocationTimeout,
+        boolean atMostOnce,
+        ConsumerListener listener) {
 
-    private static final ConsumerListener NONE = new ConsumerListener() { };
+    private static final ConsumerListener NONE = new ConsumerListener() {};
 
     /**
      * Checks the values.
@@ -121,6 +126,7 @@ public record ConsumeOptions(int maxBuffered, int commitBatchSize, Duration comm
      * @return a copy with the listener
      */
     public ConsumeOptions listener(ConsumerListener listener) {
-        return new ConsumeOptions(maxBuffered, commitBatchSize, commitInterval, revocationTimeout, atMostOnce, listener);
+        return new ConsumeOptions(
+                maxBuffered, commitBatchSize, commitInterval, revocationTimeout, atMostOnce, listener);
     }
 }

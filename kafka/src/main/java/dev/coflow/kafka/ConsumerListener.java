@@ -32,8 +32,7 @@ public interface ConsumerListener {
      *
      * @param partitions the newly assigned partitions
      */
-    default void onAssigned(Collection<TopicPartition> partitions) {
-    }
+    default void onAssigned(Collection<TopicPartition> partitions) {}
 
     /**
      * Partitions were revoked (or lost); runs after the offsets of their finished records were
@@ -41,8 +40,7 @@ public interface ConsumerListener {
      *
      * @param partitions the revoked partitions
      */
-    default void onRevoked(Collection<TopicPartition> partitions) {
-    }
+    default void onRevoked(Collection<TopicPartition> partitions) {}
 
     /**
      * The buffer between the consumer and the downstream reached its bound: fetching stopped for
@@ -51,22 +49,19 @@ public interface ConsumerListener {
      * @param partitions the partitions just paused
      * @param bufferedRecords the records buffered when pausing
      */
-    default void onPaused(Collection<TopicPartition> partitions, int bufferedRecords) {
-    }
+    default void onPaused(Collection<TopicPartition> partitions, int bufferedRecords) {}
 
     /**
      * The downstream caught up (the buffer is at most half full): fetching resumed.
      *
      * @param partitions the partitions just resumed
      */
-    default void onResumed(Collection<TopicPartition> partitions) {
-    }
+    default void onResumed(Collection<TopicPartition> partitions) {}
 
     /**
      * Offsets were committed synchronously to the group.
      *
      * @param offsets per partition, the offset of the next record to read (last finished + 1)
      */
-    default void onCommitted(Map<TopicPartition, OffsetAndMetadata> offsets) {
-    }
+    default void onCommitted(Map<TopicPartition, OffsetAndMetadata> offsets) {}
 }

@@ -44,7 +44,7 @@ final class ConsumerLoop<K, V> {
     private static final class Part {
         final ArrayDeque<Long> taken = new ArrayDeque<>();
         final Set<Long> acked = new HashSet<>();
-        long position = -1;      // last finished prefix + 1; -1: nothing finished yet
+        long position = -1; // last finished prefix + 1; -1: nothing finished yet
         long committed = -1;
     }
 
@@ -65,8 +65,12 @@ final class ConsumerLoop<K, V> {
     private boolean finished;
     private int finishedSinceCommit;
 
-    ConsumerLoop(Properties properties, Collection<String> topics, Deserializer<K> keyDeserializer,
-                 Deserializer<V> valueDeserializer, ConsumeOptions options) {
+    ConsumerLoop(
+            Properties properties,
+            Collection<String> topics,
+            Deserializer<K> keyDeserializer,
+            Deserializer<V> valueDeserializer,
+            ConsumeOptions options) {
         this.properties = properties;
         this.topics = topics;
         this.keyDeserializer = keyDeserializer;
@@ -244,8 +248,10 @@ final class ConsumerLoop<K, V> {
     private void commitFinished(KafkaConsumer<K, V> consumer, boolean force) {
         Map<TopicPartition, OffsetAndMetadata> offsets;
         synchronized (lock) {
-            boolean due = force || finishedSinceCommit >= options.commitBatchSize()
-                    || System.nanoTime() - lastCommit >= options.commitInterval().toNanos();
+            boolean due = force
+                    || finishedSinceCommit >= options.commitBatchSize()
+                    || System.nanoTime() - lastCommit
+                            >= options.commitInterval().toNanos();
             if (!due || finishedSinceCommit == 0) {
                 return;
             }

@@ -58,8 +58,7 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class KafkaFlows {
 
-    private KafkaFlows() {
-    }
+    private KafkaFlows() {}
 
     /**
      * Consumes {@code topics} as a member of the group {@code group.id}, at-least-once, with the
@@ -89,8 +88,8 @@ public final class KafkaFlows {
      * @throws IllegalArgumentException if {@code group.id} is missing, auto-commit is on, or the
      *                                  topics are empty or blank
      */
-    public static <K, V> AsyncFlow<ConsumerRecord<K, V>> consume(Properties consumerProperties,
-                                                                 Collection<String> topics) {
+    public static <K, V> AsyncFlow<ConsumerRecord<K, V>> consume(
+            Properties consumerProperties, Collection<String> topics) {
         return consume(consumerProperties, topics, null, null, ConsumeOptions.defaults());
     }
 
@@ -117,16 +116,18 @@ public final class KafkaFlows {
      * @return a cold flow; each collection is one group member
      * @throws IllegalArgumentException as for {@link #consume(Properties, Collection)}
      */
-    public static <K, V> AsyncFlow<ConsumerRecord<K, V>> consume(Properties consumerProperties,
-                                                                 Collection<String> topics,
-                                                                 Deserializer<K> keyDeserializer,
-                                                                 Deserializer<V> valueDeserializer,
-                                                                 ConsumeOptions options) {
+    public static <K, V> AsyncFlow<ConsumerRecord<K, V>> consume(
+            Properties consumerProperties,
+            Collection<String> topics,
+            Deserializer<K> keyDeserializer,
+            Deserializer<V> valueDeserializer,
+            ConsumeOptions options) {
         Properties props = consumerProperties(consumerProperties);
         List<String> subscription = topics(topics);
         Objects.requireNonNull(options, "options");
         return AsyncFlow.generate(emitter -> {
-            ConsumerLoop<K, V> loop = new ConsumerLoop<>(props, subscription, keyDeserializer, valueDeserializer, options);
+            ConsumerLoop<K, V> loop =
+                    new ConsumerLoop<>(props, subscription, keyDeserializer, valueDeserializer, options);
             loop.start();
             try {
                 while (true) {
@@ -174,16 +175,18 @@ public final class KafkaFlows {
      * @return a cold flow; each collection is one group member
      * @throws IllegalArgumentException as for {@link #consume(Properties, Collection)}
      */
-    public static <K, V> AsyncFlow<KafkaRecord<K, V>> consumeWithAck(Properties consumerProperties,
-                                                                     Collection<String> topics,
-                                                                     Deserializer<K> keyDeserializer,
-                                                                     Deserializer<V> valueDeserializer,
-                                                                     ConsumeOptions options) {
+    public static <K, V> AsyncFlow<KafkaRecord<K, V>> consumeWithAck(
+            Properties consumerProperties,
+            Collection<String> topics,
+            Deserializer<K> keyDeserializer,
+            Deserializer<V> valueDeserializer,
+            ConsumeOptions options) {
         Properties props = consumerProperties(consumerProperties);
         List<String> subscription = topics(topics);
         Objects.requireNonNull(options, "options");
         return AsyncFlow.generate(emitter -> {
-            ConsumerLoop<K, V> loop = new ConsumerLoop<>(props, subscription, keyDeserializer, valueDeserializer, options);
+            ConsumerLoop<K, V> loop =
+                    new ConsumerLoop<>(props, subscription, keyDeserializer, valueDeserializer, options);
             loop.start();
             try {
                 while (true) {
@@ -230,16 +233,17 @@ public final class KafkaFlows {
      * @return a cold flow of the sends' metadata
      * @throws IllegalArgumentException if {@code maxInFlight} is less than 1
      */
-    public static <K, V> AsyncFlow<RecordMetadata> produce(Properties producerProperties,
-                                                           Flow<? extends ProducerRecord<K, V>> records,
-                                                           Serializer<K> keySerializer,
-                                                           Serializer<V> valueSerializer,
-                                                           int maxInFlight) {
+    public static <K, V> AsyncFlow<RecordMetadata> produce(
+            Properties producerProperties,
+            Flow<? extends ProducerRecord<K, V>> records,
+            Serializer<K> keySerializer,
+            Serializer<V> valueSerializer,
+            int maxInFlight) {
         Objects.requireNonNull(producerProperties, "producerProperties");
         Objects.requireNonNull(records, "records");
         if (maxInFlight < 1) {
-            throw new IllegalArgumentException("maxInFlight must be at least 1, was " + maxInFlight
-                    + "; it bounds the sends awaiting the broker");
+            throw new IllegalArgumentException(
+                    "maxInFlight must be at least 1, was " + maxInFlight + "; it bounds the sends awaiting the broker");
         }
         Properties props = new Properties();
         props.putAll(producerProperties);
@@ -262,8 +266,8 @@ public final class KafkaFlows {
      * @param <V> the value type
      * @return a cold flow of the sends' metadata
      */
-    public static <K, V> AsyncFlow<RecordMetadata> produce(Properties producerProperties,
-                                                           Flow<? extends ProducerRecord<K, V>> records) {
+    public static <K, V> AsyncFlow<RecordMetadata> produce(
+            Properties producerProperties, Flow<? extends ProducerRecord<K, V>> records) {
         return produce(producerProperties, records, null, null, 256);
     }
 
@@ -298,14 +302,17 @@ public final class KafkaFlows {
      * @return the transformed flow, in upstream order
      * @throws IllegalArgumentException if {@code concurrency < 1}
      */
-    public static <T, K, R> AsyncFlow<R> mapAsyncPartitioned(Flow<? extends T> upstream, int concurrency,
-                                                             dev.coflow.function.ThrowingFunction<? super T, ? extends K> keyFn,
-                                                             dev.coflow.function.ThrowingFunction<? super T, ? extends R> fn) {
+    public static <T, K, R> AsyncFlow<R> mapAsyncPartitioned(
+            Flow<? extends T> upstream,
+            int concurrency,
+            dev.coflow.function.ThrowingFunction<? super T, ? extends K> keyFn,
+            dev.coflow.function.ThrowingFunction<? super T, ? extends R> fn) {
         Objects.requireNonNull(upstream, "upstream");
         Objects.requireNonNull(keyFn, "keyFn");
         Objects.requireNonNull(fn, "fn");
         if (concurrency < 1) {
-            throw new IllegalArgumentException("mapAsyncPartitioned: concurrency must be at least 1, was " + concurrency);
+            throw new IllegalArgumentException(
+                    "mapAsyncPartitioned: concurrency must be at least 1, was " + concurrency);
         }
         return Partitioned.mapAsyncPartitioned(upstream, concurrency, keyFn, fn);
     }

@@ -16,15 +16,15 @@ import kotlinx.coroutines.flow.Flow;
  */
 final class Partitioned {
 
-    private Partitioned() {
-    }
+    private Partitioned() {}
 
-    private record Step<T>(T value, Object key, CompletableFuture<Void> previous, CompletableFuture<Void> done) {
-    }
+    private record Step<T>(T value, Object key, CompletableFuture<Void> previous, CompletableFuture<Void> done) {}
 
-    static <T, K, R> AsyncFlow<R> mapAsyncPartitioned(Flow<? extends T> upstream, int concurrency,
-                                                      ThrowingFunction<? super T, ? extends K> keyFn,
-                                                      ThrowingFunction<? super T, ? extends R> fn) {
+    static <T, K, R> AsyncFlow<R> mapAsyncPartitioned(
+            Flow<? extends T> upstream,
+            int concurrency,
+            ThrowingFunction<? super T, ? extends K> keyFn,
+            ThrowingFunction<? super T, ? extends R> fn) {
         return AsyncFlow.defer(() -> {
             Map<Object, CompletableFuture<Void>> last = new ConcurrentHashMap<>();
             return AsyncFlow.<T>from(upstream)

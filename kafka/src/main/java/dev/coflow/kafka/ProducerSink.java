@@ -1,8 +1,8 @@
 package dev.coflow.kafka;
 
 import dev.coflow.AsyncFlow;
-import dev.coflow.bridge.Suspend;
 import dev.coflow.Emitter;
+import dev.coflow.bridge.Suspend;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Properties;
@@ -16,12 +16,14 @@ import org.apache.kafka.common.serialization.Serializer;
 /** {@link KafkaFlows#produce}: one producer per collection, a FIFO of the sends awaiting the broker. */
 final class ProducerSink {
 
-    private ProducerSink() {
-    }
+    private ProducerSink() {}
 
-    static <K, V> AsyncFlow<RecordMetadata> produce(Properties props, Flow<? extends ProducerRecord<K, V>> records,
-                                                    Serializer<K> keySerializer, Serializer<V> valueSerializer,
-                                                    int maxInFlight) {
+    static <K, V> AsyncFlow<RecordMetadata> produce(
+            Properties props,
+            Flow<? extends ProducerRecord<K, V>> records,
+            Serializer<K> keySerializer,
+            Serializer<V> valueSerializer,
+            int maxInFlight) {
         return AsyncFlow.defer(() -> {
             KafkaProducer<K, V> producer = new KafkaProducer<>(props, keySerializer, valueSerializer);
             ArrayDeque<CompletableFuture<RecordMetadata>> inFlight = new ArrayDeque<>();

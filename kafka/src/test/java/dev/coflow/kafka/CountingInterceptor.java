@@ -17,7 +17,8 @@ public final class CountingInterceptor implements ConsumerInterceptor<Object, Ob
 
     @Override
     public void configure(Map<String, ?> configs) {
-        count = POLLED.computeIfAbsent(String.valueOf(configs.get(ConsumerConfig.CLIENT_ID_CONFIG)), k -> new AtomicInteger());
+        count = POLLED.computeIfAbsent(
+                String.valueOf(configs.get(ConsumerConfig.CLIENT_ID_CONFIG)), k -> new AtomicInteger());
     }
 
     @Override
@@ -27,10 +28,8 @@ public final class CountingInterceptor implements ConsumerInterceptor<Object, Ob
     }
 
     @Override
-    public void onCommit(Map<TopicPartition, OffsetAndMetadata> offsets) {
-    }
+    public void onCommit(Map<TopicPartition, OffsetAndMetadata> offsets) {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

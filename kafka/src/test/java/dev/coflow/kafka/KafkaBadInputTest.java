@@ -33,7 +33,8 @@ class KafkaBadInputTest {
         Properties p = group();
         p.put("enable.auto.commit", "true");
         var e = assertThrows(IllegalArgumentException.class, () -> KafkaFlows.consume(p, List.of("t")));
-        assertTrue(e.getMessage().contains("enable.auto.commit") && e.getMessage().contains("false"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("enable.auto.commit") && e.getMessage().contains("false"), e.getMessage());
     }
 
     @Test
@@ -49,7 +50,8 @@ class KafkaBadInputTest {
     @Test
     void aConsumerThatCannotStartFailsTheFlowWithKafkasOwnError() {
         // no key.deserializer: KafkaConsumer's constructor refuses the configuration on the consumer thread
-        var e = assertThrows(org.apache.kafka.common.config.ConfigException.class,
+        var e = assertThrows(
+                org.apache.kafka.common.config.ConfigException.class,
                 () -> KafkaFlows.consume(group(), List.of("t")).take(1).toList());
         assertTrue(e.getMessage().contains("key.deserializer"), e.getMessage());
     }
@@ -57,21 +59,29 @@ class KafkaBadInputTest {
     @Test
     void optionsAreChecked() {
         ConsumeOptions d = ConsumeOptions.defaults();
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> d.maxBuffered(0)).getMessage().contains("maxBuffered"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> d.maxBuffered(0))
+                .getMessage()
+                .contains("maxBuffered"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> d.commitEvery(0, Duration.ofSeconds(1)))
-                .getMessage().contains("commitBatchSize"));
+                .getMessage()
+                .contains("commitBatchSize"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> d.commitEvery(1, Duration.ZERO))
-                .getMessage().contains("commitInterval"));
+                .getMessage()
+                .contains("commitInterval"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> d.revocationTimeout(Duration.ofSeconds(-1)))
-                .getMessage().contains("revocationTimeout"));
-        assertEquals("listener", assertThrows(NullPointerException.class, () -> d.listener(null)).getMessage());
+                .getMessage()
+                .contains("revocationTimeout"));
+        assertEquals(
+                "listener",
+                assertThrows(NullPointerException.class, () -> d.listener(null)).getMessage());
         assertTrue(d.deliverAtMostOnce().atMostOnce());
         assertEquals(7, d.maxBuffered(7).maxBuffered());
     }
 
     @Test
     void produceBoundsItsInFlightSends() {
-        var e = assertThrows(IllegalArgumentException.class,
+        var e = assertThrows(
+                IllegalArgumentException.class,
                 () -> KafkaFlows.produce(new Properties(), AsyncFlow.empty(), null, null, 0));
         assertTrue(e.getMessage().contains("maxInFlight"), e.getMessage());
     }

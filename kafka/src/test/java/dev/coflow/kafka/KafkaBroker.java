@@ -52,38 +52,43 @@ final class KafkaBroker implements AutoCloseable {
         int controllerPort = freePort();
         String bootstrap = "127.0.0.1:" + brokerPort;
         Path config = dir.resolve("server.properties");
-        Files.writeString(config, String.join("\n",
-                "process.roles=broker,controller",
-                "node.id=1",
-                "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                "listeners=PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://" + bootstrap,
-                "controller.listener.names=CONTROLLER",
-                "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-                "log.dirs=" + dir.resolve("logs"),
-                "num.partitions=1",
-                "auto.create.topics.enable=false",
-                "offsets.topic.replication.factor=1",
-                "offsets.topic.num.partitions=1",
-                "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1",
-                "share.coordinator.state.topic.replication.factor=1",
-                "share.coordinator.state.topic.min.isr=1",
-                "group.initial.rebalance.delay.ms=0",
-                "num.network.threads=2",
-                "num.io.threads=2",
-                "") );
+        Files.writeString(
+                config,
+                String.join(
+                        "\n",
+                        "process.roles=broker,controller",
+                        "node.id=1",
+                        "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+                        "listeners=PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                        "advertised.listeners=PLAINTEXT://" + bootstrap,
+                        "controller.listener.names=CONTROLLER",
+                        "inter.broker.listener.name=PLAINTEXT",
+                        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                        "log.dirs=" + dir.resolve("logs"),
+                        "num.partitions=1",
+                        "auto.create.topics.enable=false",
+                        "offsets.topic.replication.factor=1",
+                        "offsets.topic.num.partitions=1",
+                        "transaction.state.log.replication.factor=1",
+                        "transaction.state.log.min.isr=1",
+                        "share.coordinator.state.topic.replication.factor=1",
+                        "share.coordinator.state.topic.min.isr=1",
+                        "group.initial.rebalance.delay.ms=0",
+                        "num.network.threads=2",
+                        "num.io.threads=2",
+                        ""));
         Path log = dir.resolve("broker.log");
         // formatting runs in this JVM (one child JVM start less): Kafka's own storage tool
         java.io.ByteArrayOutputStream formatOut = new java.io.ByteArrayOutputStream();
         int formatted;
-        try (java.io.PrintStream out = new java.io.PrintStream(formatOut, true, java.nio.charset.StandardCharsets.UTF_8)) {
-            formatted = kafka.tools.StorageTool.execute(new String[] {
-                    "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()}, out);
+        try (java.io.PrintStream out =
+                new java.io.PrintStream(formatOut, true, java.nio.charset.StandardCharsets.UTF_8)) {
+            formatted = kafka.tools.StorageTool.execute(
+                    new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()}, out);
         }
         if (formatted != 0) {
-            throw new IllegalStateException("could not format the Kafka broker's storage (exit " + formatted + "): " + formatOut);
+            throw new IllegalStateException(
+                    "could not format the Kafka broker's storage (exit " + formatted + "): " + formatOut);
         }
         Process broker = launch(dir, log, "kafka.Kafka", config.toString());
         KafkaBroker b = null;
@@ -105,11 +110,21 @@ final class KafkaBroker implements AutoCloseable {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(List.of("-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Djava.net.preferIPv4Stack=true", "-cp", classPath, mainClass));
+        cmd.addAll(List.of(
+                "-Xms128m",
+                "-Xmx512m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Djava.net.preferIPv4Stack=true",
+                "-cp",
+                classPath,
+                mainClass));
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        return new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
     }
 
     private static void awaitReady(Process broker, String bootstrap, Path log) throws Exception {
@@ -125,15 +140,18 @@ final class KafkaBroker implements AutoCloseable {
                             + " before it was ready: " + tail(log));
                 }
                 try {
-                    if (!admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty()) {
+                    if (!admin.describeCluster()
+                            .nodes()
+                            .get(2, TimeUnit.SECONDS)
+                            .isEmpty()) {
                         return;
                     }
                 } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException notYet) {
                     // not listening yet: the admin client's own retry backoff paces this loop
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the Kafka broker did not answer on " + bootstrap
-                            + " within 120 s: " + tail(log));
+                    throw new IllegalStateException(
+                            "the Kafka broker did not answer on " + bootstrap + " within 120 s: " + tail(log));
                 }
             }
         }

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -56,10 +55,14 @@ class KafkaFlowsTest {
         try {
             broker = KafkaBroker.start();
         } catch (Exception e) {
-            throw new IllegalStateException("coflow-kafka's tests need a Kafka broker and could not start one"
-                    + " (a KRaft process from the kafka_2.13 jars on the test class path, loopback only): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "coflow-kafka's tests need a Kafka broker and could not start one"
+                            + " (a KRaft process from the kafka_2.13 jars on the test class path, loopback only): "
+                            + e.getMessage(),
+                    e);
         }
-        System.out.println("[coflow-kafka] KRaft broker started in " + broker.startup().toMillis() + " ms");
+        System.out.println(
+                "[coflow-kafka] KRaft broker started in " + broker.startup().toMillis() + " ms");
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         admin = Admin.create(p);
@@ -83,25 +86,28 @@ class KafkaFlowsTest {
         List<RecordMetadata> sent = produce(topic, 3000);
         assertEquals(3000, sent.size());
 
-        List<ConsumerRecord<String, String>> got = KafkaFlows.<String, String>consume(consumerProps("g-order"), List.of(topic))
+        List<ConsumerRecord<String, String>> got = KafkaFlows.<String, String>consume(
+                        consumerProps("g-order"), List.of(topic))
                 .take(3000)
                 .toList();
 
         assertEquals(3000, got.size());
         Map<Integer, List<String>> sentPerPartition = new HashMap<>();
         for (int i = 0; i < sent.size(); i++) {
-            sentPerPartition.computeIfAbsent(sent.get(i).partition(), k -> new ArrayList<>()).add("v" + i);
+            sentPerPartition
+                    .computeIfAbsent(sent.get(i).partition(), k -> new ArrayList<>())
+                    .add("v" + i);
         }
         Map<Integer, List<String>> gotPerPartition = new HashMap<>();
         for (ConsumerRecord<String, String> r : got) {
             List<String> values = gotPerPartition.computeIfAbsent(r.partition(), k -> new ArrayList<>());
-            assertEquals(values.size(), r.offset(), "offsets of partition " + r.partition() + " in order, none skipped");
+            assertEquals(
+                    values.size(), r.offset(), "offsets of partition " + r.partition() + " in order, none skipped");
             values.add(r.value());
         }
         assertEquals(sentPerPartition, gotPerPartition);
         assertEquals(3, gotPerPartition.size(), "keys spread over every partition");
     }
-
 
     @Test
     void aSlowDownstreamPausesThePartitionsAndBoundsTheBuffer() throws Exception {
@@ -131,13 +137,19 @@ class KafkaFlowsTest {
         AtomicInteger polledWhileHeld = new AtomicInteger(-1);
         Map<Integer, Long> lastOffset = new HashMap<>();
 
-        long n = KafkaFlows.consume(props, List.of(topic), new StringDeserializer(), new StringDeserializer(),
+        long n = KafkaFlows.consume(
+                        props,
+                        List.of(topic),
+                        new StringDeserializer(),
+                        new StringDeserializer(),
                         ConsumeOptions.defaults().maxBuffered(maxBuffered).listener(listener))
                 .onEach(r -> {
                     if (polledWhileHeld.get() < 0) {
                         // the downstream is stuck on its first record until the consumer has paused
-                        assertTrue(paused.await(60, TimeUnit.SECONDS), "the consumer never paused for a stuck downstream");
-                        polledWhileHeld.set(CountingInterceptor.POLLED.get("slow-" + topic).get());
+                        assertTrue(
+                                paused.await(60, TimeUnit.SECONDS), "the consumer never paused for a stuck downstream");
+                        polledWhileHeld.set(
+                                CountingInterceptor.POLLED.get("slow-" + topic).get());
                     }
                     Long before = lastOffset.put(r.partition(), r.offset());
                     assertEquals(before == null ? 0 : before + 1, r.offset(), "partition order");
@@ -148,9 +160,13 @@ class KafkaFlowsTest {
         assertEquals(2000, n);
         assertTrue(resumed.await(0, TimeUnit.SECONDS), "the consumer resumed once the downstream caught up");
         int bound = maxBuffered + maxPoll;
-        assertTrue(bufferedAtPause.stream().allMatch(b -> b >= maxBuffered && b <= bound), "buffered at pauses: " + bufferedAtPause);
-        assertTrue(polledWhileHeld.get() <= bound + 1,
-                "while the downstream held one record the consumer fetched " + polledWhileHeld.get() + " of 2000 (bound " + bound + ")");
+        assertTrue(
+                bufferedAtPause.stream().allMatch(b -> b >= maxBuffered && b <= bound),
+                "buffered at pauses: " + bufferedAtPause);
+        assertTrue(
+                polledWhileHeld.get() <= bound + 1,
+                "while the downstream held one record the consumer fetched " + polledWhileHeld.get()
+                        + " of 2000 (bound " + bound + ")");
     }
 
     @Test
@@ -181,17 +197,28 @@ class KafkaFlowsTest {
         };
         ConsumeOptions aOptions = ConsumeOptions.defaults().revocationTimeout(Duration.ofSeconds(1));
         AtomicInteger aCount = new AtomicInteger();
-        Member a = new Member(KafkaFlows.consume(consumerProps(group), List.of(topic), new StringDeserializer(),
-                new StringDeserializer(), aOptions), r -> {
-            record(r, seen, deliveries, total, allSeen);
-            if (aCount.incrementAndGet() == 300) {
-                aHeld.countDown();
-                new CountDownLatch(1).await();     // stuck until cancelled: this record stays unfinished
-            }
-        });
+        Member a = new Member(
+                KafkaFlows.consume(
+                        consumerProps(group),
+                        List.of(topic),
+                        new StringDeserializer(),
+                        new StringDeserializer(),
+                        aOptions),
+                r -> {
+                    record(r, seen, deliveries, total, allSeen);
+                    if (aCount.incrementAndGet() == 300) {
+                        aHeld.countDown();
+                        new CountDownLatch(1).await(); // stuck until cancelled: this record stays unfinished
+                    }
+                });
         assertTrue(aHeld.await(60, TimeUnit.SECONDS), "member A never reached its 300th record");
-        Member b = new Member(KafkaFlows.consume(consumerProps(group), List.of(topic), new StringDeserializer(),
-                new StringDeserializer(), ConsumeOptions.defaults().listener(bListener)),
+        Member b = new Member(
+                KafkaFlows.consume(
+                        consumerProps(group),
+                        List.of(topic),
+                        new StringDeserializer(),
+                        new StringDeserializer(),
+                        ConsumeOptions.defaults().listener(bListener)),
                 r -> record(r, seen, deliveries, total, allSeen));
         assertTrue(bAssigned.await(60, TimeUnit.SECONDS), "member B never got a partition");
 
@@ -219,15 +246,21 @@ class KafkaFlowsTest {
         AtomicReference<ConsumerRecord<String, String>> inFlight = new AtomicReference<>();
         AtomicInteger count = new AtomicInteger();
         CountDownLatch held = new CountDownLatch(1);
-        Member m = new Member(KafkaFlows.consume(consumerProps(group), List.of(topic), new StringDeserializer(),
-                new StringDeserializer(), ConsumeOptions.defaults().commitEvery(1_000_000, Duration.ofHours(1))), r -> {
-            if (count.incrementAndGet() == 450) {
-                inFlight.set(r);
-                held.countDown();
-                new CountDownLatch(1).await();    // the 450th record is in flight when the stop comes
-            }
-            lastFinished.put(new TopicPartition(r.topic(), r.partition()), r.offset());
-        });
+        Member m = new Member(
+                KafkaFlows.consume(
+                        consumerProps(group),
+                        List.of(topic),
+                        new StringDeserializer(),
+                        new StringDeserializer(),
+                        ConsumeOptions.defaults().commitEvery(1_000_000, Duration.ofHours(1))),
+                r -> {
+                    if (count.incrementAndGet() == 450) {
+                        inFlight.set(r);
+                        held.countDown();
+                        new CountDownLatch(1).await(); // the 450th record is in flight when the stop comes
+                    }
+                    lastFinished.put(new TopicPartition(r.topic(), r.partition()), r.offset());
+                });
         assertTrue(held.await(60, TimeUnit.SECONDS), "consumed " + count.get() + " of 450");
         m.cancel();
 
@@ -235,10 +268,19 @@ class KafkaFlowsTest {
         Map<TopicPartition, Long> expected = new HashMap<>();
         lastFinished.forEach((tp, o) -> expected.put(tp, o + 1));
         TopicPartition held450 = new TopicPartition(topic, inFlight.get().partition());
-        assertEquals(inFlight.get().offset(), expected.getOrDefault(held450, 0L), "the unfinished record is next on its partition");
+        assertEquals(
+                inFlight.get().offset(),
+                expected.getOrDefault(held450, 0L),
+                "the unfinished record is next on its partition");
         assertEquals(expected, committed(group));
         assertEquals(449, expected.values().stream().mapToLong(Long::longValue).sum());
-        assertTrue(admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group).members().isEmpty(),
+        assertTrue(
+                admin.describeConsumerGroups(List.of(group))
+                        .all()
+                        .get(30, TimeUnit.SECONDS)
+                        .get(group)
+                        .members()
+                        .isEmpty(),
                 "the consumer left the group before the terminal returned");
     }
 
@@ -250,13 +292,19 @@ class KafkaFlowsTest {
         Map<TopicPartition, Long> last = new ConcurrentHashMap<>();
         AtomicInteger count = new AtomicInteger();
         CountDownLatch all = new CountDownLatch(1);
-        Member m = new Member(KafkaFlows.consume(consumerProps(group), List.of(topic), new StringDeserializer(),
-                new StringDeserializer(), ConsumeOptions.defaults().commitEvery(1_000_000, Duration.ofHours(1))), r -> {
-            last.put(new TopicPartition(r.topic(), r.partition()), r.offset());
-            if (count.incrementAndGet() == 300) {
-                all.countDown();
-            }
-        });
+        Member m = new Member(
+                KafkaFlows.consume(
+                        consumerProps(group),
+                        List.of(topic),
+                        new StringDeserializer(),
+                        new StringDeserializer(),
+                        ConsumeOptions.defaults().commitEvery(1_000_000, Duration.ofHours(1))),
+                r -> {
+                    last.put(new TopicPartition(r.topic(), r.partition()), r.offset());
+                    if (count.incrementAndGet() == 300) {
+                        all.countDown();
+                    }
+                });
         assertTrue(all.await(60, TimeUnit.SECONDS), "consumed " + count.get() + " of 300");
         m.cancel();
         Map<TopicPartition, Long> expected = new HashMap<>();
@@ -264,7 +312,13 @@ class KafkaFlowsTest {
         assertEquals(3, expected.size());
         assertEquals(expected, committed(group));
         assertEquals(endOffsets(topic), committed(group));
-        assertTrue(admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group).members().isEmpty(),
+        assertTrue(
+                admin.describeConsumerGroups(List.of(group))
+                        .all()
+                        .get(30, TimeUnit.SECONDS)
+                        .get(group)
+                        .members()
+                        .isEmpty(),
                 "the consumer left the group before the terminal returned");
     }
 
@@ -277,15 +331,19 @@ class KafkaFlowsTest {
         CountDownLatch all = new CountDownLatch(20);
         Thread t = new Thread(() -> {
             try {
-                KafkaFlows.consumeWithAck(consumerProps(group), List.of(topic), new StringDeserializer(),
-                                new StringDeserializer(), ConsumeOptions.defaults().commitEvery(1, Duration.ofHours(1)))
+                KafkaFlows.consumeWithAck(
+                                consumerProps(group),
+                                List.of(topic),
+                                new StringDeserializer(),
+                                new StringDeserializer(),
+                                ConsumeOptions.defaults().commitEvery(1, Duration.ofHours(1)))
                         .mapAsyncUnordered(4, r -> r)
                         .forEach(r -> {
                             if (r.record().offset() == 5) {
-                                unacked.add(r);           // never acknowledged: offsets 6.. stay uncommitted
+                                unacked.add(r); // never acknowledged: offsets 6.. stay uncommitted
                             } else {
                                 r.ack();
-                                r.ack();                  // idempotent
+                                r.ack(); // idempotent
                             }
                             all.countDown();
                         });
@@ -299,7 +357,7 @@ class KafkaFlowsTest {
         t.join(60_000);
         assertFalse(t.isAlive());
         assertEquals(Map.of(new TopicPartition(topic, 0), 5L), committed(group));
-        unacked.get(0).ack();                             // after the flow ended: ignored
+        unacked.get(0).ack(); // after the flow ended: ignored
         assertEquals(Map.of(new TopicPartition(topic, 0), 5L), committed(group));
     }
 
@@ -309,13 +367,19 @@ class KafkaFlowsTest {
         produce(topic, 10);
         String group = "g-amo";
         CountDownLatch held = new CountDownLatch(1);
-        Member m = new Member(KafkaFlows.consume(consumerProps(group), List.of(topic), new StringDeserializer(),
-                new StringDeserializer(), ConsumeOptions.defaults().deliverAtMostOnce()), r -> {
-            if (r.offset() == 3) {
-                held.countDown();
-                new CountDownLatch(1).await();
-            }
-        });
+        Member m = new Member(
+                KafkaFlows.consume(
+                        consumerProps(group),
+                        List.of(topic),
+                        new StringDeserializer(),
+                        new StringDeserializer(),
+                        ConsumeOptions.defaults().deliverAtMostOnce()),
+                r -> {
+                    if (r.offset() == 3) {
+                        held.countDown();
+                        new CountDownLatch(1).await();
+                    }
+                });
         assertTrue(held.await(60, TimeUnit.SECONDS));
         m.cancel();
         long committed = committed(group).get(new TopicPartition(topic, 0));
@@ -337,12 +401,16 @@ class KafkaFlowsTest {
         produce(topic, n);
         double plain = 0;
         double flow = 0;
-        for (int round = 0; round < 2; round++) {       // the first round warms both up
+        for (int round = 0; round < 2; round++) { // the first round warms both up
             plain = plainLoop(topic, n, "g-plain-" + round);
             long[] first = {0};
             AtomicInteger sum = new AtomicInteger();
-            long end = KafkaFlows.consume(consumerProps("g-flow-" + round), List.of(topic), new StringDeserializer(),
-                            new StringDeserializer(), ConsumeOptions.defaults().commitEvery(100, Duration.ofSeconds(1)))
+            long end = KafkaFlows.consume(
+                            consumerProps("g-flow-" + round),
+                            List.of(topic),
+                            new StringDeserializer(),
+                            new StringDeserializer(),
+                            ConsumeOptions.defaults().commitEvery(100, Duration.ofSeconds(1)))
                     .map(r -> {
                         if (first[0] == 0) {
                             first[0] = System.nanoTime();
@@ -355,8 +423,10 @@ class KafkaFlowsTest {
             assertEquals(n, end);
             flow = n / ((System.nanoTime() - first[0]) / 1e9);
         }
-        System.out.printf("[coflow-kafka] throughput, %d records of 4 partitions: consume->map->commit %.0f records/s,"
-                + " plain poll loop %.0f records/s (%.2fx)%n", n, flow, plain, flow / plain);
+        System.out.printf(
+                "[coflow-kafka] throughput, %d records of 4 partitions: consume->map->commit %.0f records/s,"
+                        + " plain poll loop %.0f records/s (%.2fx)%n",
+                n, flow, plain, flow / plain);
         assertTrue(flow > 0 && plain > 0);
     }
 
@@ -394,18 +464,27 @@ class KafkaFlowsTest {
     void aFailedSendFailsTheProducingFlow() {
         Properties props = producerProps();
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "1000");
-        Throwable t = assertThrows(Throwable.class, () -> KafkaFlows.produce(props,
-                        AsyncFlow.of(new ProducerRecord<>("no-such-topic-" + System.nanoTime(), "k", "v")),
-                        new StringSerializer(), new StringSerializer(), 4)
-                .toList());
-        assertInstanceOf(org.apache.kafka.common.errors.TimeoutException.class, t,
-                "the send's own error is the flow's error");
+        Throwable t = assertThrows(
+                Throwable.class,
+                () -> KafkaFlows.produce(
+                                props,
+                                AsyncFlow.of(new ProducerRecord<>("no-such-topic-" + System.nanoTime(), "k", "v")),
+                                new StringSerializer(),
+                                new StringSerializer(),
+                                4)
+                        .toList());
+        assertInstanceOf(
+                org.apache.kafka.common.errors.TimeoutException.class, t, "the send's own error is the flow's error");
     }
 
     // ---------------------------------------------------------------------------------------------
 
-    private static void record(ConsumerRecord<String, String> r, Set<Long> seen, AtomicInteger deliveries, int total,
-                               CountDownLatch allSeen) {
+    private static void record(
+            ConsumerRecord<String, String> r,
+            Set<Long> seen,
+            AtomicInteger deliveries,
+            int total,
+            CountDownLatch allSeen) {
         deliveries.incrementAndGet();
         seen.add(((long) r.partition() << 32) | r.offset());
         if (seen.size() == total) {
@@ -418,14 +497,18 @@ class KafkaFlowsTest {
         final Thread thread;
         final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-        Member(AsyncFlow<ConsumerRecord<String, String>> flow, dev.coflow.function.ThrowingConsumer<ConsumerRecord<String, String>> action) {
-            thread = new Thread(() -> {
-                try {
-                    flow.forEach(action);
-                } catch (Throwable t) {
-                    failure.set(t);
-                }
-            }, "member");
+        Member(
+                AsyncFlow<ConsumerRecord<String, String>> flow,
+                dev.coflow.function.ThrowingConsumer<ConsumerRecord<String, String>> action) {
+            thread = new Thread(
+                    () -> {
+                        try {
+                            flow.forEach(action);
+                        } catch (Throwable t) {
+                            failure.set(t);
+                        }
+                    },
+                    "member");
             thread.start();
         }
 
@@ -438,7 +521,9 @@ class KafkaFlowsTest {
 
     private static Map<TopicPartition, Long> committed(String group) throws Exception {
         Map<TopicPartition, Long> out = new HashMap<>();
-        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
+        admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS)
                 .forEach((tp, o) -> {
                     if (o != null) {
                         out.put(tp, o.offset());
@@ -448,7 +533,12 @@ class KafkaFlowsTest {
     }
 
     private static Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
-        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
+        int partitions = admin.describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS)
+                .get(topic)
+                .partitions()
+                .size();
         Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
         for (int p = 0; p < partitions; p++) {
             specs.put(new TopicPartition(topic, p), OffsetSpec.latest());
@@ -460,15 +550,20 @@ class KafkaFlowsTest {
 
     private static String createTopic(String name, int partitions) throws Exception {
         String topic = name + "-" + System.nanoTime();
-        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
+        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+                .all()
+                .get(60, TimeUnit.SECONDS);
         return topic;
     }
 
     /** Sends "v0".."v(n-1)" with keys "k(i % 30)" through {@link KafkaFlows#produce}. */
     private static List<RecordMetadata> produce(String topic, int n) {
-        return KafkaFlows.produce(producerProps(),
+        return KafkaFlows.produce(
+                        producerProps(),
                         AsyncFlow.range(0, n).map(i -> new ProducerRecord<>(topic, "k" + (i % 30), "v" + i)),
-                        new StringSerializer(), new StringSerializer(), 64)
+                        new StringSerializer(),
+                        new StringSerializer(),
+                        64)
                 .toList();
     }
 

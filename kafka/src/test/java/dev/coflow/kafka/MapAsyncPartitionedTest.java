@@ -28,43 +28,54 @@ class MapAsyncPartitionedTest {
         CompletableFuture<Void> barrier = new CompletableFuture<>();
 
         List<Integer> out = KafkaFlows.mapAsyncPartitioned(AsyncFlow.range(0, 200), 4, i -> i % 5, i -> {
-            int now = inFlightPerKey.computeIfAbsent(i % 5, k -> new AtomicInteger()).incrementAndGet();
-            maxPerKey.accumulateAndGet(now, Math::max);
-            callOrder.computeIfAbsent(i % 5, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(i);
-            try {
-                if (i < 2) {
-                    if (arrived.incrementAndGet() == 2) {
-                        barrier.complete(null);
+                    int now = inFlightPerKey
+                            .computeIfAbsent(i % 5, k -> new AtomicInteger())
+                            .incrementAndGet();
+                    maxPerKey.accumulateAndGet(now, Math::max);
+                    callOrder
+                            .computeIfAbsent(i % 5, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                            .add(i);
+                    try {
+                        if (i < 2) {
+                            if (arrived.incrementAndGet() == 2) {
+                                barrier.complete(null);
+                            }
+                            Suspend.await(barrier.orTimeout(20, TimeUnit.SECONDS));
+                        }
+                        return i * 10;
+                    } finally {
+                        inFlightPerKey.get(i % 5).decrementAndGet();
                     }
-                    Suspend.await(barrier.orTimeout(20, TimeUnit.SECONDS));
-                }
-                return i * 10;
-            } finally {
-                inFlightPerKey.get(i % 5).decrementAndGet();
-            }
-        }).toList();
+                })
+                .toList();
 
         assertEquals(IntStream.range(0, 200).map(i -> i * 10).boxed().toList(), out, "results in upstream order");
         assertEquals(1, maxPerKey.get(), "never two calls of one key at once");
-        callOrder.forEach((k, calls) -> assertEquals(calls.stream().sorted().toList(), calls, "key " + k + " called in order"));
+        callOrder.forEach(
+                (k, calls) -> assertEquals(calls.stream().sorted().toList(), calls, "key " + k + " called in order"));
         assertTrue(barrier.isDone(), "two keys ran at the same time");
     }
 
     @Test
     void aFailingCallFailsTheFlowAndBadArgumentsAreRefused() {
-        var e = assertThrows(IllegalStateException.class, () -> KafkaFlows.mapAsyncPartitioned(AsyncFlow.range(0, 10), 2,
-                i -> i % 2, i -> {
-                    if (i == 5) {
-                        throw new IllegalStateException("boom");
-                    }
-                    return i;
-                }).toList());
+        var e = assertThrows(
+                IllegalStateException.class,
+                () -> KafkaFlows.mapAsyncPartitioned(AsyncFlow.range(0, 10), 2, i -> i % 2, i -> {
+                            if (i == 5) {
+                                throw new IllegalStateException("boom");
+                            }
+                            return i;
+                        })
+                        .toList());
         assertEquals("boom", e.getMessage());
-        var c = assertThrows(IllegalArgumentException.class,
+        var c = assertThrows(
+                IllegalArgumentException.class,
                 () -> KafkaFlows.mapAsyncPartitioned(AsyncFlow.range(0, 1), 0, i -> i, i -> i));
         assertTrue(c.getMessage().contains("concurrency"), c.getMessage());
-        var k = assertThrows(NullPointerException.class,
-                () -> KafkaFlows.mapAsyncPartitioned(AsyncFlow.range(0, 1), 1, i -> null, i -> i).toList());
+        var k = assertThrows(
+                NullPointerException.class,
+                () -> KafkaFlows.mapAsyncPartitioned(AsyncFlow.range(0, 1), 1, i -> null, i -> i)
+                        .toList());
         assertTrue(k.getMessage().contains("keyFn"), k.getMessage());
     }
 }

@@ -70,21 +70,26 @@ public final class JavaCatalog {
             if (page >= pages) {
                 return List.of();
             }
-            return IntStream.range(0, perPage).mapToObj(i -> "p" + page + "-" + i).toList();
+            return IntStream.range(0, perPage)
+                    .mapToObj(i -> "p" + page + "-" + i)
+                    .toList();
         });
     }
 
     /** A counting resource: {@link #closes} tells how often it was closed. */
     public final AtomicInteger opens = new AtomicInteger();
+
     public final AtomicInteger closes = new AtomicInteger();
 
     /** Elements 1..n read "from" a resource that {@code using} opens and closes once per collection. */
     public AsyncFlow<Integer> fromResource(int n) {
-        return AsyncFlow.using(() -> {
-            opens.incrementAndGet();
-            AutoCloseable resource = closes::incrementAndGet;
-            return resource;
-        }, resource -> AsyncFlow.range(1, n + 1));
+        return AsyncFlow.using(
+                () -> {
+                    opens.incrementAndGet();
+                    AutoCloseable resource = closes::incrementAndGet;
+                    return resource;
+                },
+                resource -> AsyncFlow.range(1, n + 1));
     }
 
     /** The lines of a file, read lazily by coflow's blocking reader. */

@@ -43,24 +43,28 @@ class JavaUsesKotlinTest {
 
     @Test
     void kotlinExceptionsReachJavaWithTheirTypeAndFields() {
-        BookNotFoundException missing = assertThrows(BookNotFoundException.class, () -> Suspend.<String>call(c -> repo.title(-7, c)));
+        BookNotFoundException missing =
+                assertThrows(BookNotFoundException.class, () -> Suspend.<String>call(c -> repo.title(-7, c)));
         assertEquals(-7, missing.getId());
         // Kotlin declares no checked exceptions; the IOException still arrives as itself
         Exception cover = assertThrows(Exception.class, () -> Suspend.call(c -> repo.cover(5, c)));
         assertInstanceOf(IOException.class, cover);
         assertEquals("cover of book 5 is unreadable", cover.getMessage());
         // a blocking run wraps a checked failure as every blocking terminal does (docs/semantics.md §5)
-        UncheckedIOException inRun = assertThrows(UncheckedIOException.class,
-                () -> Coroutines.run(scope -> Suspend.call(c -> repo.cover(6, c))));
+        UncheckedIOException inRun = assertThrows(
+                UncheckedIOException.class, () -> Coroutines.run(scope -> Suspend.call(c -> repo.cover(6, c))));
         assertInstanceOf(IOException.class, inRun.getCause());
         assertEquals("cover of book 6 is unreadable", inRun.getCause().getMessage());
     }
 
     @Test
     void aKotlinCancellationExceptionStaysACancellation() {
-        CancellationException direct = assertThrows(CancellationException.class, () -> Suspend.<String>call(c -> repo.withdrawn(4, c)));
+        CancellationException direct =
+                assertThrows(CancellationException.class, () -> Suspend.<String>call(c -> repo.withdrawn(4, c)));
         assertEquals("book 4 was withdrawn", direct.getMessage());
-        assertThrows(CancellationException.class, () -> Coroutines.run(scope -> Suspend.<String>call(c -> repo.withdrawn(5, c))));
+        assertThrows(
+                CancellationException.class,
+                () -> Coroutines.run(scope -> Suspend.<String>call(c -> repo.withdrawn(5, c))));
         CompletableFuture<String> future = Coroutines.start(scope -> Suspend.<String>call(c -> repo.withdrawn(6, c)));
         assertThrows(CancellationException.class, () -> future.get(BOUND_SECONDS, TimeUnit.SECONDS));
         assertTrue(future.isCancelled(), "a cancelled future, not a failed one");
@@ -68,21 +72,29 @@ class JavaUsesKotlinTest {
 
     @Test
     void kotlinFlowsThroughJavaOperatorsAndBlockingTerminals() {
-        assertEquals(List.of(7, 7, 7), AsyncFlow.from(repo.titles(3)).map(String::length).toList());
+        assertEquals(
+                List.of(7, 7, 7),
+                AsyncFlow.from(repo.titles(3)).map(String::length).toList());
         assertEquals(Optional.of("title-1"), AsyncFlow.from(repo.titles(3)).first());
         assertEquals(3, AsyncFlow.from(repo.titles(3)).count());
-        BookNotFoundException missing = assertThrows(BookNotFoundException.class,
+        BookNotFoundException missing = assertThrows(
+                BookNotFoundException.class,
                 () -> AsyncFlow.from(repo.titlesThenMissing(2)).toList());
         assertEquals(3, missing.getId());
-        assertEquals(List.of("title-1", "title-2", "none"),
+        assertEquals(
+                List.of("title-1", "title-2", "none"),
                 AsyncFlow.from(repo.titlesThenMissing(2)).onErrorReturn("none").toList());
     }
 
     @Test
     void kotlinFlowsThroughAsyncTerminals() throws Exception {
-        assertEquals(List.of("title-1", "title-2"), AsyncFlow.from(repo.titles(2)).toListAsync().get(BOUND_SECONDS, TimeUnit.SECONDS));
-        CompletableFuture<List<String>> failing = AsyncFlow.from(repo.titlesThenMissing(1)).toListAsync();
-        ExecutionException e = assertThrows(ExecutionException.class, () -> failing.get(BOUND_SECONDS, TimeUnit.SECONDS));
+        assertEquals(
+                List.of("title-1", "title-2"),
+                AsyncFlow.from(repo.titles(2)).toListAsync().get(BOUND_SECONDS, TimeUnit.SECONDS));
+        CompletableFuture<List<String>> failing =
+                AsyncFlow.from(repo.titlesThenMissing(1)).toListAsync();
+        ExecutionException e =
+                assertThrows(ExecutionException.class, () -> failing.get(BOUND_SECONDS, TimeUnit.SECONDS));
         assertInstanceOf(BookNotFoundException.class, e.getCause(), "the async terminal keeps the original");
     }
 
@@ -95,7 +107,7 @@ class JavaUsesKotlinTest {
 
     @Test
     void cancellingAJavaFutureCancelsTheKotlinFlowAndItSeesCancellation() throws Exception {
-        CompletableFuture<Void> all = AsyncFlow.from(repo.endless()).forEachAsync(i -> { });
+        CompletableFuture<Void> all = AsyncFlow.from(repo.endless()).forEachAsync(i -> {});
         assertTrue(repo.getEndlessStarted().await(BOUND_SECONDS, TimeUnit.SECONDS));
         assertTrue(all.cancel(true));
         assertTrue(repo.getEndlessEnded().await(BOUND_SECONDS, TimeUnit.SECONDS), "the Kotlin finally ran");
@@ -113,7 +125,8 @@ class JavaUsesKotlinTest {
     void aKotlinMutableStateFlowObservedFromJava() throws Exception {
         AsyncStateFlow<Integer> stock = AsyncStateFlow.from(repo.getStock());
         assertEquals(0, stock.value());
-        CompletableFuture<Optional<Integer>> threeOrMore = stock.asFlow().filter(n -> n >= 3).firstAsync();
+        CompletableFuture<Optional<Integer>> threeOrMore =
+                stock.asFlow().filter(n -> n >= 3).firstAsync();
         repo.restock(1);
         repo.restock(2);
         assertEquals(Optional.of(3), threeOrMore.get(BOUND_SECONDS, TimeUnit.SECONDS));
@@ -128,6 +141,7 @@ class JavaUsesKotlinTest {
         assertTrue(repo.publish("sold"));
         AsyncSharedFlow<String> events = AsyncSharedFlow.from(repo.getEvents());
         assertEquals(List.of("restocked", "sold"), events.replayCache());
-        assertEquals(List.of("restocked", "sold"), events.asFlow().take(2).toList(), "a new subscriber gets the replay");
+        assertEquals(
+                List.of("restocked", "sold"), events.asFlow().take(2).toList(), "a new subscriber gets the replay");
     }
 }

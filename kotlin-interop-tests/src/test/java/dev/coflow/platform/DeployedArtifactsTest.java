@@ -41,8 +41,13 @@ class DeployedArtifactsTest {
     @Test
     void theCheckSeesKotlinCompiledClassesWhereThereAreSome() throws Exception {
         Path kotlinx = ReactorBuild.jarOf(kotlinx.coroutines.flow.Flow.class);
-        assertFalse(kotlinCompiled(kotlinx).isEmpty(), "the marker check finds nothing in kotlinx itself: it is broken");
-        Path repository = Path.of(BookRepository.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+        assertFalse(
+                kotlinCompiled(kotlinx).isEmpty(), "the marker check finds nothing in kotlinx itself: it is broken");
+        Path repository = Path.of(BookRepository.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
                 .resolve("dev/coflow/kotlin/BookRepository.class");
         assertTrue(hasMarker(Files.readAllBytes(repository)), "this module's own Kotlin class is not seen as Kotlin");
     }
@@ -50,8 +55,18 @@ class DeployedArtifactsTest {
     @Test
     void theDeployedPomsNeedNoKotlinTooling() {
         List<Path> poms = ReactorBuild.deployedPoms();
-        List<String> names = poms.stream().map(p -> ReactorBuild.root().relativize(p).toString()).toList();
-        assertEquals(List.of("pom.xml", "bom/pom.xml", "coroutine-bridge/pom.xml", "java-api/pom.xml", "tests/pom.xml", "kafka/pom.xml"), names,
+        List<String> names = poms.stream()
+                .map(p -> ReactorBuild.root().relativize(p).toString())
+                .toList();
+        assertEquals(
+                List.of(
+                        "pom.xml",
+                        "bom/pom.xml",
+                        "coroutine-bridge/pom.xml",
+                        "java-api/pom.xml",
+                        "tests/pom.xml",
+                        "kafka/pom.xml"),
+                names,
                 "the deployed POMs changed: check the new one here");
         for (Path pom : poms) {
             Element project = ReactorBuild.parse(pom).getDocumentElement();
@@ -59,8 +74,10 @@ class DeployedArtifactsTest {
             for (int i = 0; i < groups.getLength(); i++) {
                 String group = groups.item(i).getTextContent().trim();
                 String parent = ((Element) groups.item(i).getParentNode()).getTagName();
-                assertFalse(group.equals("org.jetbrains.kotlin"),
-                        pom + " names org.jetbrains.kotlin (in a " + parent + "): Kotlin tooling and direct Kotlin artifacts stay out of deployed POMs");
+                assertFalse(
+                        group.equals("org.jetbrains.kotlin"),
+                        pom + " names org.jetbrains.kotlin (in a " + parent
+                                + "): Kotlin tooling and direct Kotlin artifacts stay out of deployed POMs");
             }
             assertFalse(ReactorBuild.read(pom).contains("kotlin-maven-plugin"), pom + " names kotlin-maven-plugin");
         }
@@ -68,9 +85,11 @@ class DeployedArtifactsTest {
 
     @Test
     void theBomAlignsWithWhatTheBuildUses() {
-        Element root = ReactorBuild.parse(ReactorBuild.root().resolve("pom.xml")).getDocumentElement();
+        Element root =
+                ReactorBuild.parse(ReactorBuild.root().resolve("pom.xml")).getDocumentElement();
         Element props = ReactorBuild.child(root, "properties");
-        Element bom = ReactorBuild.parse(ReactorBuild.root().resolve("bom/pom.xml")).getDocumentElement();
+        Element bom =
+                ReactorBuild.parse(ReactorBuild.root().resolve("bom/pom.xml")).getDocumentElement();
         assertNull(ReactorBuild.child(bom, "parent"), "the BOM must not inherit the parent's build-only management");
         assertEquals(ReactorBuild.version(), ReactorBuild.text(bom, "version"), "bom/pom.xml's version");
         List<String> managed = new ArrayList<>();
@@ -81,24 +100,37 @@ class DeployedArtifactsTest {
             String version = ReactorBuild.text(d, "version");
             managed.add(id);
             switch (id) {
-                case "kotlinx-coroutines-bom" -> assertEquals(ReactorBuild.text(props, "kotlinx.coroutines.version"), version, id);
+                case "kotlinx-coroutines-bom" ->
+                    assertEquals(ReactorBuild.text(props, "kotlinx.coroutines.version"), version, id);
                 case "junit-bom" -> assertEquals(ReactorBuild.text(props, "junit.version"), version, id);
                 default -> assertEquals("${project.version}", version, id);
             }
         }
-        assertEquals(List.of("coflow-bridge", "coflow-api", "coflow-test", "coflow-kafka", "kotlinx-coroutines-bom", "junit-bom"), managed);
+        assertEquals(
+                List.of(
+                        "coflow-bridge",
+                        "coflow-api",
+                        "coflow-test",
+                        "coflow-kafka",
+                        "kotlinx-coroutines-bom",
+                        "junit-bom"),
+                managed);
     }
 
     private static List<String> classesIn(Path jar) throws IOException {
         try (JarFile file = new JarFile(jar.toFile())) {
-            return file.stream().map(JarEntry::getName).filter(n -> n.endsWith(".class")).toList();
+            return file.stream()
+                    .map(JarEntry::getName)
+                    .filter(n -> n.endsWith(".class"))
+                    .toList();
         }
     }
 
     private static List<String> kotlinCompiled(Path jar) throws IOException {
         List<String> found = new ArrayList<>();
         try (JarFile file = new JarFile(jar.toFile())) {
-            for (JarEntry e : file.stream().filter(e -> e.getName().endsWith(".class")).toList()) {
+            for (JarEntry e :
+                    file.stream().filter(e -> e.getName().endsWith(".class")).toList()) {
                 try (InputStream in = file.getInputStream(e)) {
                     if (hasMarker(in.readAllBytes())) {
                         found.add(e.getName());

@@ -21,12 +21,12 @@ import org.w3c.dom.Node;
  * class path, which holds them under {@code mvn verify}).
  */
 final class ReactorBuild {
-    private ReactorBuild() {
-    }
+    private ReactorBuild() {}
 
     static Path root() {
         String root = System.getProperty("coflow.root");
-        assertNotNull(root, "system property coflow.root is not set; run through the reactor (mvn verify from the root)");
+        assertNotNull(
+                root, "system property coflow.root is not set; run through the reactor (mvn verify from the root)");
         return Path.of(root).toAbsolutePath().normalize();
     }
 
@@ -55,10 +55,12 @@ final class ReactorBuild {
     /** The jar that holds {@code type}; aborts the test when it is a classes folder ({@code mvn test}, not {@code verify}). */
     static Path jarOf(Class<?> type) {
         try {
-            Path location = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Assumptions.assumeTrue(Files.isRegularFile(location),
-                    () -> type.getName() + " comes from " + location + ", not a jar: the deployed jars exist only after "
-                            + "package; run mvn verify");
+            Path location = Path.of(
+                    type.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Assumptions.assumeTrue(
+                    Files.isRegularFile(location),
+                    () -> type.getName() + " comes from " + location
+                            + ", not a jar: the deployed jars exist only after " + "package; run mvn verify");
             return location;
         } catch (URISyntaxException e) {
             throw new AssertionError(e);

@@ -95,7 +95,8 @@ class UserBuildTest {
     @Test
     void theReadmeTestSetupBuildsAsWritten() {
         String pom = ReactorBuild.read(users.resolve("readme-user/pom.xml"));
-        assertTrue(pom.contains("<version>" + ReactorBuild.version() + "</version>"),
+        assertTrue(
+                pom.contains("<version>" + ReactorBuild.version() + "</version>"),
                 "the README's pom.xml must import coflow-bom " + ReactorBuild.version());
         assertFalse(pom.contains("kotlin"), "the README's setup needs no Kotlin tooling");
         assertTestsPassed(users.resolve("readme-user"), "SlowNumbersTest", 4);
@@ -209,10 +210,12 @@ import org.junit.jupiter.api.Test;
                     <activeProfile>developer-local-repository</activeProfile>
                   </activeProfiles>
                 </settings>
-                """.formatted(repo, Path.of(required("coflow.m2")).toUri()));
+                """.formatted(
+                        repo, Path.of(required("coflow.m2")).toUri()));
         Path mvn = Path.of(required("coflow.maven.home"), "bin", "mvn");
         Path log = dir.resolve("build.log");
-        List<String> command = new java.util.ArrayList<>(List.of(mvn.toString(), "-B", "-ntp", "-s", settings.toString()));
+        List<String> command =
+                new java.util.ArrayList<>(List.of(mvn.toString(), "-B", "-ntp", "-s", settings.toString()));
         if ("offline-true".equals(System.getProperty("coflow.offline"))) {
             // offline like the outer build; the file repository stays reachable
             command.addAll(List.of("-o", "-Daether.offline.protocols=file"));
@@ -251,14 +254,20 @@ import org.junit.jupiter.api.Test;
         Path root = ReactorBuild.root();
         stage(repo, "coflow-parent", version, root.resolve("pom.xml"), null);
         stage(repo, "coflow-bom", version, root.resolve("bom/pom.xml"), null);
-        stage(repo, "coflow-bridge", version, root.resolve("coroutine-bridge/pom.xml"), ReactorBuild.jarOf(Suspend.class));
+        stage(
+                repo,
+                "coflow-bridge",
+                version,
+                root.resolve("coroutine-bridge/pom.xml"),
+                ReactorBuild.jarOf(Suspend.class));
         stage(repo, "coflow-api", version, root.resolve("java-api/pom.xml"), ReactorBuild.jarOf(AsyncFlow.class));
         stage(repo, "coflow-test", version, root.resolve("tests/pom.xml"), ReactorBuild.jarOf(CoflowTest.class));
         return repo;
     }
 
     private static void stage(Path repo, String artifact, String version, Path pom, Path jar) throws IOException {
-        Path dir = Files.createDirectories(repo.resolve("dev/coflow").resolve(artifact).resolve(version));
+        Path dir = Files.createDirectories(
+                repo.resolve("dev/coflow").resolve(artifact).resolve(version));
         Files.copy(pom, dir.resolve(artifact + "-" + version + ".pom"), StandardCopyOption.REPLACE_EXISTING);
         if (jar != null) {
             Files.copy(jar, dir.resolve(artifact + "-" + version + ".jar"), StandardCopyOption.REPLACE_EXISTING);

@@ -30,28 +30,34 @@ public final class NamedModuleMain {
      */
     public static void main(String[] args) {
         System.out.println("named " + AsyncFlow.class.getModule().getName() + " "
-                + Suspend.class.getModule().getName() + " " + NamedModuleMain.class.getModule().getName());
+                + Suspend.class.getModule().getName() + " "
+                + NamedModuleMain.class.getModule().getName());
 
         String generator = VirtualTime.call(scope -> {
             List<Integer> squares = AsyncFlow.<Integer>generate(e -> {
-                for (int i = 1; i <= 3; i++) {
-                    e.emit(i);
-                }
-            }).map(i -> {
-                Suspend.delay(Duration.ofSeconds(10));
-                return i * i;
-            }).toList();
+                        for (int i = 1; i <= 3; i++) {
+                            e.emit(i);
+                        }
+                    })
+                    .map(i -> {
+                        Suspend.delay(Duration.ofSeconds(10));
+                        return i * i;
+                    })
+                    .toList();
             return squares + " at " + scope.currentTime() + " ms";
         });
         System.out.println("generator " + generator);
 
         List<Integer> channel = AsyncFlow.<Integer>channelFlow(p -> {
-            for (int i = 0; i < 5; i++) {
-                if (!p.trySend(i)) {
-                    throw new IllegalStateException("trySend refused " + i);
-                }
-            }
-        }).buffer().take(3).toList();
+                    for (int i = 0; i < 5; i++) {
+                        if (!p.trySend(i)) {
+                            throw new IllegalStateException("trySend refused " + i);
+                        }
+                    }
+                })
+                .buffer()
+                .take(3)
+                .toList();
         System.out.println("channel " + channel);
 
         System.out.println("internal " + internals());

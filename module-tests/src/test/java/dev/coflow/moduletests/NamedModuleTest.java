@@ -50,7 +50,8 @@ class NamedModuleTest {
                 entries.add(entry);
             }
         }
-        assertTrue(entries.stream().anyMatch(e -> Files.exists(Path.of(e, "module-info.class"))),
+        assertTrue(
+                entries.stream().anyMatch(e -> Files.exists(Path.of(e, "module-info.class"))),
                 () -> "this module's classes are not on the test class path: " + classPath);
         return String.join(File.pathSeparator, entries);
     }
@@ -87,7 +88,9 @@ class NamedModuleTest {
     }
 
     private static String line(List<String> output, String fact) {
-        return output.stream().filter(l -> l.startsWith(fact + " ")).findFirst()
+        return output.stream()
+                .filter(l -> l.startsWith(fact + " "))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no '" + fact + "' line in:\n" + String.join("\n", output)));
     }
 
@@ -97,7 +100,9 @@ class NamedModuleTest {
         assertEquals("named dev.coflow dev.coflow.bridge dev.coflow.moduletests", line(output, "named"));
         assertEquals("generator [1, 4, 9] at 30000 ms", line(output, "generator"));
         assertEquals("channel [0, 1, 2]", line(output, "channel"));
-        assertEquals("internal blocked", line(output, "internal"),
+        assertEquals(
+                "internal blocked",
+                line(output, "internal"),
                 "the bridge's internal package is exported to coflow's modules only, so reflection from here is refused");
     }
 
@@ -122,8 +127,9 @@ class NamedModuleTest {
     @Test
     void theSameModuleCompilesAgainstTheApi(@TempDir Path dir) throws IOException {
         List<Diagnostic<? extends JavaFileObject>> errors = compile(dir, "dev.coflow.bridge.Coroutines");
-        assertTrue(errors.isEmpty(), () -> errors.stream().map(d -> d.getMessage(Locale.ROOT))
-                .collect(Collectors.joining("\n")));
+        assertTrue(
+                errors.isEmpty(),
+                () -> errors.stream().map(d -> d.getMessage(Locale.ROOT)).collect(Collectors.joining("\n")));
     }
 
     /** Compiles a module {@code user.app} that requires dev.coflow and imports {@code type}; returns the errors. */
@@ -131,20 +137,32 @@ class NamedModuleTest {
         Path src = dir.resolve("src");
         Path pkg = Files.createDirectories(src.resolve("user/app"));
         Files.writeString(src.resolve("module-info.java"), "module user.app { requires dev.coflow; }\n");
-        Files.writeString(pkg.resolve("App.java"), "package user.app;\n\nimport " + type + ";\n\n"
-                + "public class App {\n    static String name() { return " + type.substring(type.lastIndexOf('.') + 1)
-                + ".class.getName(); }\n}\n");
+        Files.writeString(
+                pkg.resolve("App.java"),
+                "package user.app;\n\nimport " + type + ";\n\n"
+                        + "public class App {\n    static String name() { return "
+                        + type.substring(type.lastIndexOf('.') + 1)
+                        + ".class.getName(); }\n}\n");
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-        try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
-            Iterable<? extends JavaFileObject> units = files.getJavaFileObjects(
-                    src.resolve("module-info.java"), pkg.resolve("App.java"));
+        try (StandardJavaFileManager files =
+                javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
+            Iterable<? extends JavaFileObject> units =
+                    files.getJavaFileObjects(src.resolve("module-info.java"), pkg.resolve("App.java"));
             // An empty class path: javac would otherwise default to this JVM's, which has coflow too.
-            List<String> options = List.of("--module-path", modulePath(),
-                    "--class-path", Files.createDirectories(dir.resolve("empty")).toString(),
-                    "-d", Files.createDirectories(dir.resolve("out")).toString(), "--release", "21");
+            List<String> options = List.of(
+                    "--module-path",
+                    modulePath(),
+                    "--class-path",
+                    Files.createDirectories(dir.resolve("empty")).toString(),
+                    "-d",
+                    Files.createDirectories(dir.resolve("out")).toString(),
+                    "--release",
+                    "21");
             javac.getTask(null, files, diagnostics, options, null, units).call();
         }
-        return diagnostics.getDiagnostics().stream().filter(d -> d.getKind() == Diagnostic.Kind.ERROR).toList();
+        return diagnostics.getDiagnostics().stream()
+                .filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
+                .toList();
     }
 }

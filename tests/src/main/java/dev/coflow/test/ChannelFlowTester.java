@@ -41,6 +41,7 @@ final class ChannelFlowTester<T> implements FlowTester<T> {
     private volatile boolean cancelRequested;
     /** The collecting coroutine; settling waits a little for it to finish. */
     private volatile Job collector;
+
     private boolean remainingAllowed;
     private FlowEvent<T> terminal;
 
@@ -77,10 +78,14 @@ final class ChannelFlowTester<T> implements FlowTester<T> {
             if (cancelRequested) {
                 return Unit.INSTANCE;
             }
-            return events.send(cause == null ? new FlowEvent.Complete<>() : new FlowEvent.Error<>(Failures.original(cause)), c);
+            return events.send(
+                    cause == null ? new FlowEvent.Complete<>() : new FlowEvent.Error<>(Failures.original(cause)), c);
         });
-        collector = BuildersKt.launch(CoroutineScopeKt.CoroutineScope(context), EmptyCoroutineContext.INSTANCE,
-                CoroutineStart.DEFAULT, (s, c) -> observed.collect((value, c2) -> events.send(new FlowEvent.Item<>(value), c2), c));
+        collector = BuildersKt.launch(
+                CoroutineScopeKt.CoroutineScope(context),
+                EmptyCoroutineContext.INSTANCE,
+                CoroutineStart.DEFAULT,
+                (s, c) -> observed.collect((value, c2) -> events.send(new FlowEvent.Item<>(value), c2), c));
     }
 
     // ---- awaiting ------------------------------------------------------------------------------
@@ -185,10 +190,15 @@ final class ChannelFlowTester<T> implements FlowTester<T> {
             rest.add(e);
         }
         if (!rest.isEmpty()) {
-            Throwable cause = rest.stream().filter(e -> e instanceof FlowEvent.Error<T>)
-                    .map(e -> ((FlowEvent.Error<T>) e).error()).findFirst().orElse(null);
-            throw failure("Unconsumed events at the end of the test: " + rest + ". Assert them with awaitItem(), "
-                    + "awaitComplete() or awaitError(), or end with cancelAndIgnoreRemainingEvents()", cause);
+            Throwable cause = rest.stream()
+                    .filter(e -> e instanceof FlowEvent.Error<T>)
+                    .map(e -> ((FlowEvent.Error<T>) e).error())
+                    .findFirst()
+                    .orElse(null);
+            throw failure(
+                    "Unconsumed events at the end of the test: " + rest + ". Assert them with awaitItem(), "
+                            + "awaitComplete() or awaitError(), or end with cancelAndIgnoreRemainingEvents()",
+                    cause);
         }
     }
 
@@ -200,7 +210,8 @@ final class ChannelFlowTester<T> implements FlowTester<T> {
     @SuppressWarnings("unchecked")
     private FlowEvent<T> next(String expected) {
         if (terminal != null) {
-            throw failure("Expected " + expected + " but " + describe(terminal) + " before (a flow ends only once)",
+            throw failure(
+                    "Expected " + expected + " but " + describe(terminal) + " before (a flow ends only once)",
                     terminal instanceof FlowEvent.Error<T> e ? e.error() : null);
         }
         if (cancelRequested) {
@@ -209,9 +220,13 @@ final class ChannelFlowTester<T> implements FlowTester<T> {
         long millis = Math.max(1, timeout.toMillis());
         Object got = Suspend.call(c -> TimeoutKt.withTimeoutOrNull(millis, (s, c2) -> events.receive(c2), c));
         if (got == null) {
-            throw failure("Expected " + expected + " but no event arrived within " + millis + " ms"
-                    + (scheduler != null ? " of virtual time (pass a longer timeout to FlowTester.test(flow, Duration, body) "
-                            + "for a flow that waits longer)" : ""), null);
+            throw failure(
+                    "Expected " + expected + " but no event arrived within " + millis + " ms"
+                            + (scheduler != null
+                                    ? " of virtual time (pass a longer timeout to FlowTester.test(flow, Duration, body) "
+                                            + "for a flow that waits longer)"
+                                    : ""),
+                    null);
         }
         return record((FlowEvent<T>) got);
     }
@@ -256,7 +271,8 @@ final class ChannelFlowTester<T> implements FlowTester<T> {
     private static final long SETTLE_NANOS = 200_000_000L;
 
     private AssertionError unexpected(String expected, FlowEvent<T> got) {
-        return failure("Expected " + expected + " but " + describe(got),
+        return failure(
+                "Expected " + expected + " but " + describe(got),
                 got instanceof FlowEvent.Error<T> e ? e.error() : null);
     }
 

@@ -44,8 +44,10 @@ import org.junit.platform.commons.support.AnnotationSupport;
  *
  * <p>kotlinx counterpart: {@code runTest} in every test, plus its check for unfinished coroutines.
  */
-public final class CoflowExtension implements BeforeEachCallback, AfterEachCallback, ParameterResolver, InvocationInterceptor {
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(CoflowExtension.class);
+public final class CoflowExtension
+        implements BeforeEachCallback, AfterEachCallback, ParameterResolver, InvocationInterceptor {
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(CoflowExtension.class);
     private static final String BODIES_BEFORE = "activeBodiesBefore";
 
     /** The grace period of the leak check in milliseconds; {@code null}: the system property, else 2 s. */
@@ -135,7 +137,8 @@ public final class CoflowExtension implements BeforeEachCallback, AfterEachCallb
         if (before == null) {
             return;
         }
-        long graceMillis = this.graceMillis != null ? this.graceMillis : Long.getLong("coflow.test.leakGraceMillis", 2_000);
+        long graceMillis =
+                this.graceMillis != null ? this.graceMillis : Long.getLong("coflow.test.leakGraceMillis", 2_000);
         int now = awaitAtMost(before, graceMillis);
         if (now > before) {
             throw new HarnessAssertionError((now - before) + " coroutine bod" + (now - before == 1 ? "y" : "ies")
@@ -184,19 +187,25 @@ public final class CoflowExtension implements BeforeEachCallback, AfterEachCallb
     }
 
     @Override
-    public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
-            ExtensionContext extensionContext) throws Throwable {
+    public void interceptTestMethod(
+            Invocation<Void> invocation,
+            ReflectiveInvocationContext<Method> invocationContext,
+            ExtensionContext extensionContext)
+            throws Throwable {
         runMaybeVirtual(invocation, invocationContext);
     }
 
     @Override
-    public void interceptTestTemplateMethod(Invocation<Void> invocation,
-            ReflectiveInvocationContext<Method> invocationContext, ExtensionContext extensionContext) throws Throwable {
+    public void interceptTestTemplateMethod(
+            Invocation<Void> invocation,
+            ReflectiveInvocationContext<Method> invocationContext,
+            ExtensionContext extensionContext)
+            throws Throwable {
         runMaybeVirtual(invocation, invocationContext);
     }
 
-    private static void runMaybeVirtual(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext)
-            throws Throwable {
+    private static void runMaybeVirtual(
+            Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext) throws Throwable {
         DeferredVirtualTimeScope deferred = null;
         for (Object arg : invocationContext.getArguments()) {
             if (arg instanceof DeferredVirtualTimeScope d) {
@@ -208,7 +217,8 @@ public final class CoflowExtension implements BeforeEachCallback, AfterEachCallb
             return;
         }
         long millis = AnnotationSupport.findAnnotation(invocationContext.getExecutable(), CoflowTest.class)
-                .map(CoflowTest::timeoutMillis).orElse(VirtualTime.DEFAULT_TIMEOUT.toMillis());
+                .map(CoflowTest::timeoutMillis)
+                .orElse(VirtualTime.DEFAULT_TIMEOUT.toMillis());
         if (millis <= 0) {
             throw new IllegalArgumentException("@CoflowTest(timeoutMillis) must be positive, was " + millis);
         }

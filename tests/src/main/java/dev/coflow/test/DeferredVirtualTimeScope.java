@@ -30,18 +30,65 @@ final class DeferredVirtualTimeScope implements VirtualTimeScope {
         return s;
     }
 
-    @Override public long currentTime() { return d().currentTime(); }
-    @Override public void advanceTimeBy(long millis) { d().advanceTimeBy(millis); }
-    @Override public void advanceTimeBy(Duration duration) { d().advanceTimeBy(duration); }
-    @Override public void advanceUntilIdle() { d().advanceUntilIdle(); }
-    @Override public void runCurrent() { d().runCurrent(); }
-    @Override public Task<Void> launch(SuspendRunnable body) { return d().launch(body); }
-    @Override public <T> Task<T> async(SuspendBody<T> body) { return d().async(body); }
-    @Override public Job launchBackground(SuspendRunnable body) { return d().launchBackground(body); }
-    @Override public CoroutineScope backgroundScope() { return d().backgroundScope(); }
-    @Override public TaskScope taskScope() { return d().taskScope(); }
-    @Override public CoroutineContext context() { return d().context(); }
-    @Override public TestCoroutineScheduler scheduler() { return d().scheduler(); }
+    @Override
+    public long currentTime() {
+        return d().currentTime();
+    }
+
+    @Override
+    public void advanceTimeBy(long millis) {
+        d().advanceTimeBy(millis);
+    }
+
+    @Override
+    public void advanceTimeBy(Duration duration) {
+        d().advanceTimeBy(duration);
+    }
+
+    @Override
+    public void advanceUntilIdle() {
+        d().advanceUntilIdle();
+    }
+
+    @Override
+    public void runCurrent() {
+        d().runCurrent();
+    }
+
+    @Override
+    public Task<Void> launch(SuspendRunnable body) {
+        return d().launch(body);
+    }
+
+    @Override
+    public <T> Task<T> async(SuspendBody<T> body) {
+        return d().async(body);
+    }
+
+    @Override
+    public Job launchBackground(SuspendRunnable body) {
+        return d().launchBackground(body);
+    }
+
+    @Override
+    public CoroutineScope backgroundScope() {
+        return d().backgroundScope();
+    }
+
+    @Override
+    public TaskScope taskScope() {
+        return d().taskScope();
+    }
+
+    @Override
+    public CoroutineContext context() {
+        return d().context();
+    }
+
+    @Override
+    public TestCoroutineScheduler scheduler() {
+        return d().scheduler();
+    }
 
     @Override
     public String toString() {

@@ -64,7 +64,8 @@ public interface FlowTester<T> {
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(body, "body");
         if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive (for example Duration.ofSeconds(3)), was " + timeout);
+            throw new IllegalArgumentException(
+                    "timeout must be positive (for example Duration.ofSeconds(3)), was " + timeout);
         }
         ChannelFlowTester.run(flow, timeout, body);
     }

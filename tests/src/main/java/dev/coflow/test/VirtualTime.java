@@ -90,8 +90,8 @@ public final class VirtualTime {
     private static Duration checkTimeout(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive (a wall-clock limit such as Duration.ofSeconds(10)), was "
-                    + timeout);
+            throw new IllegalArgumentException(
+                    "timeout must be positive (a wall-clock limit such as Duration.ofSeconds(10)), was " + timeout);
         }
         return timeout;
     }

@@ -55,29 +55,37 @@ final class VirtualTimeRunner {
         CoroutineContext base = dispatcher.plus(scheduler).plus(handler);
         CompletableJob rootJob = JobKt.Job(null);
         CompletableJob backgroundJob = SupervisorKt.SupervisorJob(null);
-        CoroutineScope background = CoroutineScopeKt.CoroutineScope(base.plus(BACKGROUND_WORK).plus(backgroundJob));
+        CoroutineScope background =
+                CoroutineScopeKt.CoroutineScope(base.plus(BACKGROUND_WORK).plus(backgroundJob));
         VirtualTimeScopeImpl scope = new VirtualTimeScopeImpl(scheduler, background);
 
-        Deferred<T> result = BuildersKt.async(CoroutineScopeKt.CoroutineScope(base.plus(rootJob)),
-                EmptyCoroutineContext.INSTANCE, CoroutineStart.DEFAULT,
-                (s, c) -> Coroutines.runSuspending(() -> Coroutines.run(taskScope -> {
-                    scope.attach(taskScope);
-                    return body.call(scope);
-                }), c));
+        Deferred<T> result = BuildersKt.async(
+                CoroutineScopeKt.CoroutineScope(base.plus(rootJob)),
+                EmptyCoroutineContext.INSTANCE,
+                CoroutineStart.DEFAULT,
+                (s, c) -> Coroutines.runSuspending(
+                        () -> Coroutines.run(taskScope -> {
+                            scope.attach(taskScope);
+                            return body.call(scope);
+                        }),
+                        c));
 
         Thread driver = Thread.currentThread();
         AtomicBoolean timedOut = new AtomicBoolean();
         long deadline = System.nanoTime() + limit.toNanos();
-        Thread watchdog = Thread.ofVirtual().name("coflow-virtual-time-watchdog").start(() -> {
-            long left;
-            while (!result.isCompleted() && (left = deadline - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(left);
-            }
-            if (!result.isCompleted()) {
-                timedOut.set(true);
-                rootJob.cancel(new CancellationException("virtual-time test exceeded its wall-clock limit of " + limit));
-            }
-        });
+        Thread watchdog = Thread.ofVirtual()
+                .name("coflow-virtual-time-watchdog")
+                .start(() -> {
+                    long left;
+                    while (!result.isCompleted() && (left = deadline - System.nanoTime()) > 0) {
+                        LockSupport.parkNanos(left);
+                    }
+                    if (!result.isCompleted()) {
+                        timedOut.set(true);
+                        rootJob.cancel(new CancellationException(
+                                "virtual-time test exceeded its wall-clock limit of " + limit));
+                    }
+                });
         result.invokeOnCompletion(cause -> {
             LockSupport.unpark(driver);
             LockSupport.unpark(watchdog);
@@ -107,11 +115,15 @@ final class VirtualTimeRunner {
 
         Throwable failure = result.getCompletionExceptionOrNull();
         if (timedOut.get()) {
-            throw (AssertionError) withSuppressed(new HarnessAssertionError("VirtualTime: the test body did not finish within " + limit
-                    + " of wall-clock time (virtual clock at " + endTime + " ms). It waits for something that never "
-                    + "happens (a receive nobody sends to, a future nobody completes, background work alone, which "
-                    + "does not move the clock) or loops forever. If it is only slow, pass a longer limit: "
-                    + "VirtualTime.run(Duration.ofSeconds(60), scope -> ...)."), uncaught, drainFailure);
+            throw (AssertionError) withSuppressed(
+                    new HarnessAssertionError("VirtualTime: the test body did not finish within " + limit
+                            + " of wall-clock time (virtual clock at " + endTime
+                            + " ms). It waits for something that never "
+                            + "happens (a receive nobody sends to, a future nobody completes, background work alone, which "
+                            + "does not move the clock) or loops forever. If it is only slow, pass a longer limit: "
+                            + "VirtualTime.run(Duration.ofSeconds(60), scope -> ...)."),
+                    uncaught,
+                    drainFailure);
         }
         if (failure != null) {
             throw Failures.sneaky(withSuppressed(Failures.original(failure), uncaught, drainFailure));
@@ -167,7 +179,7 @@ final class VirtualTimeRunner {
     private static void joinQuietly(Thread t) {
         LockSupport.unpark(t);
         boolean interrupted = false;
-        for (;;) {
+        for (; ; ) {
             try {
                 t.join();
                 break;
@@ -181,8 +193,11 @@ final class VirtualTimeRunner {
     }
 
     private static CoroutineContext backgroundWorkElement() {
-        CoroutineContext bg = TestScopeKt.TestScope(EmptyCoroutineContext.INSTANCE).getBackgroundScope().getCoroutineContext();
-        return bg.<CoroutineContext>fold(EmptyCoroutineContext.INSTANCE, (acc, element) ->
-                KotlinxInternals.isBackgroundWork(element) ? element : acc);
+        CoroutineContext bg = TestScopeKt.TestScope(EmptyCoroutineContext.INSTANCE)
+                .getBackgroundScope()
+                .getCoroutineContext();
+        return bg.<CoroutineContext>fold(
+                EmptyCoroutineContext.INSTANCE,
+                (acc, element) -> KotlinxInternals.isBackgroundWork(element) ? element : acc);
     }
 }

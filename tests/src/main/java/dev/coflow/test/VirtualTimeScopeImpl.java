@@ -49,7 +49,8 @@ final class VirtualTimeScopeImpl implements VirtualTimeScope {
     public void advanceTimeBy(Duration duration) {
         Objects.requireNonNull(duration, "duration");
         if (duration.isNegative()) {
-            throw new IllegalArgumentException("duration must not be negative (the clock only moves forward), was " + duration);
+            throw new IllegalArgumentException(
+                    "duration must not be negative (the clock only moves forward), was " + duration);
         }
         long millis;
         try {
@@ -85,11 +86,16 @@ final class VirtualTimeScopeImpl implements VirtualTimeScope {
     @Override
     public Job launchBackground(SuspendRunnable body) {
         Objects.requireNonNull(body, "body");
-        return BuildersKt.launch(background, EmptyCoroutineContext.INSTANCE, CoroutineStart.DEFAULT,
-                (s, c) -> Coroutines.runSuspending(() -> {
-                    body.run();
-                    return Unit.INSTANCE;
-                }, c));
+        return BuildersKt.launch(
+                background,
+                EmptyCoroutineContext.INSTANCE,
+                CoroutineStart.DEFAULT,
+                (s, c) -> Coroutines.runSuspending(
+                        () -> {
+                            body.run();
+                            return Unit.INSTANCE;
+                        },
+                        c));
     }
 
     @Override
@@ -101,7 +107,8 @@ final class VirtualTimeScopeImpl implements VirtualTimeScope {
     public TaskScope taskScope() {
         TaskScope s = taskScope;
         if (s == null) {
-            throw new IllegalStateException("the virtual-time test body has not started yet; use the scope inside the body");
+            throw new IllegalStateException(
+                    "the virtual-time test body has not started yet; use the scope inside the body");
         }
         return s;
     }

@@ -41,11 +41,19 @@ class CoflowExtensionTest {
 
     @CoflowTest
     void childrenAndFlowTesterInsideAVirtualTestMethod(VirtualTimeScope scope) {
-        Task<Integer> slow = scope.async(() -> { Suspend.delay(5_000); return 5; });
-        FlowTester.test(JavaGenerator.<String>generate(e -> { Suspend.delay(1_000); e.emit("x"); }), t -> {
-            assertEquals("x", t.awaitItem());
-            t.awaitComplete();
+        Task<Integer> slow = scope.async(() -> {
+            Suspend.delay(5_000);
+            return 5;
         });
+        FlowTester.test(
+                JavaGenerator.<String>generate(e -> {
+                    Suspend.delay(1_000);
+                    e.emit("x");
+                }),
+                t -> {
+                    assertEquals("x", t.awaitItem());
+                    t.awaitComplete();
+                });
         assertEquals(1_000, scope.currentTime());
         assertEquals(5, slow.await());
         assertEquals(5_000, scope.currentTime());
@@ -88,7 +96,8 @@ class CoflowExtensionTest {
             assertEquals(1, s.getTotalFailureCount());
             Throwable e = s.getFailures().get(0).getException();
             assertInstanceOf(AssertionError.class, e);
-            assertTrue(e.getMessage().contains("1 coroutine body started by leaks() still running 0 ms after it ended"),
+            assertTrue(
+                    e.getMessage().contains("1 coroutine body started by leaks() still running 0 ms after it ended"),
                     e.getMessage());
         } finally {
             LeakingCase.cleanUp();
@@ -119,8 +128,8 @@ class CoflowExtensionTest {
         });
         try {
             running.await();
-            AssertionError e = assertThrows(AssertionError.class,
-                    () -> CoflowExtension.assertNoBodiesRunning(Duration.ofMillis(50)));
+            AssertionError e = assertThrows(
+                    AssertionError.class, () -> CoflowExtension.assertNoBodiesRunning(Duration.ofMillis(50)));
             assertTrue(e.getMessage().startsWith("1 coroutine body still running 50 ms after"), e.getMessage());
         } finally {
             f.cancel(true);
@@ -132,8 +141,8 @@ class CoflowExtensionTest {
     void badGracesAreRejectedNamingTheArgument() {
         var npe = assertThrows(NullPointerException.class, () -> CoflowExtension.withLeakGrace(null));
         assertTrue(npe.getMessage().startsWith("withLeakGrace(grace) must not be null"), npe.getMessage());
-        var iae = assertThrows(IllegalArgumentException.class,
-                () -> CoflowExtension.assertNoBodiesRunning(Duration.ofMillis(-1)));
+        var iae = assertThrows(
+                IllegalArgumentException.class, () -> CoflowExtension.assertNoBodiesRunning(Duration.ofMillis(-1)));
         assertEquals("assertNoBodiesRunning(within) must be zero or positive, was PT-0.001S", iae.getMessage());
     }
 
@@ -157,7 +166,11 @@ class CoflowExtensionTest {
     private static TestExecutionSummary runCase(Class<?> testClass) {
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
-        launcher.execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(testClass)).build(), listener);
+        launcher.execute(
+                LauncherDiscoveryRequestBuilder.request()
+                        .selectors(selectClass(testClass))
+                        .build(),
+                listener);
         return listener.getSummary();
     }
 
@@ -173,8 +186,10 @@ class CoflowExtensionTest {
                 running.countDown();
                 return Suspend.await(new CompletableFuture<>());
             });
-            synchronized (LEAKED) { LEAKED.add(f); }
-            running.await();   // the body is running when the test method returns
+            synchronized (LEAKED) {
+                LEAKED.add(f);
+            }
+            running.await(); // the body is running when the test method returns
         }
 
         static void cleanUp() {
@@ -201,7 +216,11 @@ class CoflowExtensionTest {
 
         @Test
         void awaitsItsBody() {
-            Integer three = Coroutines.run(scope -> scope.async(() -> { Suspend.delay(1); return 3; }).await());
+            Integer three = Coroutines.run(scope -> scope.async(() -> {
+                        Suspend.delay(1);
+                        return 3;
+                    })
+                    .await());
             assertEquals(3, three);
         }
     }

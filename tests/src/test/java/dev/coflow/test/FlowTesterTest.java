@@ -105,23 +105,29 @@ class FlowTesterTest {
     @Test
     void cancellingStopsAnEndlessFlowAndRunsItsFinally() {
         List<String> log = new ArrayList<>();
-        VirtualTime.run(scope -> FlowTester.test(JavaGenerator.<Integer>generate(e -> {
-            try {
-                for (int i = 0; ; i++) {
-                    Suspend.delay(10);
-                    e.emit(i);
-                }
-            } catch (CancellationException ce) {
-                synchronized (log) { log.add("cancelled"); }
-                throw ce;
-            } finally {
-                synchronized (log) { log.add("finally"); }
-            }
-        }), t -> {
-            assertEquals(0, t.awaitItem());
-            assertEquals(1, t.awaitItem());
-            t.cancelAndIgnoreRemainingEvents();
-        }));
+        VirtualTime.run(scope -> FlowTester.test(
+                JavaGenerator.<Integer>generate(e -> {
+                    try {
+                        for (int i = 0; ; i++) {
+                            Suspend.delay(10);
+                            e.emit(i);
+                        }
+                    } catch (CancellationException ce) {
+                        synchronized (log) {
+                            log.add("cancelled");
+                        }
+                        throw ce;
+                    } finally {
+                        synchronized (log) {
+                            log.add("finally");
+                        }
+                    }
+                }),
+                t -> {
+                    assertEquals(0, t.awaitItem());
+                    assertEquals(1, t.awaitItem());
+                    t.cancelAndIgnoreRemainingEvents();
+                }));
         assertEquals(List.of("cancelled", "finally"), log);
     }
 
@@ -137,17 +143,20 @@ class FlowTesterTest {
 
     @Test
     void awaitItemOnACompletedFlowSaysCompleted() {
-        AssertionError e = assertThrows(AssertionError.class, () -> FlowTester.test(FlowKt.flowOf(1), t -> {
-            assertEquals(1, t.awaitItem());
-            t.awaitItem();
-        }));
+        AssertionError e = assertThrows(
+                AssertionError.class,
+                () -> FlowTester.test(FlowKt.flowOf(1), t -> {
+                    assertEquals(1, t.awaitItem());
+                    t.awaitItem();
+                }));
         assertTrue(e.getMessage().contains("Expected an item but the flow completed"), e.getMessage());
         assertTrue(e.getMessage().contains("[Item(1), Complete]"), "lists what arrived, in order: " + e.getMessage());
     }
 
     @Test
     void awaitItemOnAFailedFlowSaysErrorAndCarriesTheCause() {
-        AssertionError e = assertThrows(AssertionError.class,
+        AssertionError e = assertThrows(
+                AssertionError.class,
                 () -> FlowTester.test(failingAfter(0, new IllegalStateException("kaput")), FlowTester::awaitItem));
         assertTrue(e.getMessage().contains("error"), e.getMessage());
         assertTrue(e.getMessage().contains("kaput"), e.getMessage());
@@ -157,53 +166,66 @@ class FlowTesterTest {
 
     @Test
     void awaitCompleteOnAnItemNamesTheItem() {
-        AssertionError e = assertThrows(AssertionError.class,
-                () -> FlowTester.test(FlowKt.flowOf(42), FlowTester::awaitComplete));
+        AssertionError e =
+                assertThrows(AssertionError.class, () -> FlowTester.test(FlowKt.flowOf(42), FlowTester::awaitComplete));
         assertTrue(e.getMessage().contains("Expected completion but got item 42"), e.getMessage());
     }
 
     @Test
     void awaitErrorOnCompletionFails() {
-        AssertionError e = assertThrows(AssertionError.class,
-                () -> FlowTester.test(FlowKt.emptyFlow(), t -> { t.awaitError(); }));
+        AssertionError e = assertThrows(
+                AssertionError.class,
+                () -> FlowTester.test(FlowKt.emptyFlow(), t -> {
+                    t.awaitError();
+                }));
         assertTrue(e.getMessage().contains("Expected an error but the flow completed"), e.getMessage());
     }
 
     @Test
     void unconsumedEventsFailTheTestAndAreListed() {
-        AssertionError e = assertThrows(AssertionError.class, () -> FlowTester.test(FlowKt.flowOf(1, 2, 3), t -> {
-            assertEquals(1, t.awaitItem());
-        }));
-        assertTrue(e.getMessage().contains("Unconsumed events at the end of the test: [Item(2), Item(3), Complete]"),
+        AssertionError e = assertThrows(
+                AssertionError.class,
+                () -> FlowTester.test(FlowKt.flowOf(1, 2, 3), t -> {
+                    assertEquals(1, t.awaitItem());
+                }));
+        assertTrue(
+                e.getMessage().contains("Unconsumed events at the end of the test: [Item(2), Item(3), Complete]"),
                 e.getMessage());
     }
 
     @Test
     void expectNoEventsFailsOnAnArrivedItem() {
-        AssertionError e = assertThrows(AssertionError.class, () -> VirtualTime.run(scope ->
-                FlowTester.test(FlowKt.flowOf(7), FlowTester::expectNoEvents)));
+        AssertionError e = assertThrows(
+                AssertionError.class,
+                () -> VirtualTime.run(scope -> FlowTester.test(FlowKt.flowOf(7), FlowTester::expectNoEvents)));
         assertTrue(e.getMessage().contains("Expected no events but got item 7"), e.getMessage());
     }
 
     @Test
     void expectMostRecentItemFailsWithoutItems() {
-        AssertionError e = assertThrows(AssertionError.class, () -> VirtualTime.run(scope ->
-                FlowTester.test(ticking(1, 1_000), t -> { t.expectMostRecentItem(); })));
+        AssertionError e = assertThrows(
+                AssertionError.class,
+                () -> VirtualTime.run(scope -> FlowTester.test(ticking(1, 1_000), t -> {
+                    t.expectMostRecentItem();
+                })));
         assertTrue(e.getMessage().contains("at least one item"), e.getMessage());
     }
 
     @Test
     void skipItemsFailsWhenTheFlowEndsEarly() {
-        AssertionError e = assertThrows(AssertionError.class,
-                () -> FlowTester.test(FlowKt.flowOf(1), t -> t.skipItems(2)));
+        AssertionError e =
+                assertThrows(AssertionError.class, () -> FlowTester.test(FlowKt.flowOf(1), t -> t.skipItems(2)));
         assertTrue(e.getMessage().contains("Expected item 2 of 2 to skip but the flow completed"), e.getMessage());
     }
 
     @Test
     void virtualTimeoutFailsAtOnceInWallClockTerms() {
         long t0 = System.nanoTime();
-        AssertionError e = assertThrows(AssertionError.class, () -> VirtualTime.run(scope ->
-                FlowTester.test(ticking(1, 60_000), t -> { t.awaitItem(); })));
+        AssertionError e = assertThrows(
+                AssertionError.class,
+                () -> VirtualTime.run(scope -> FlowTester.test(ticking(1, 60_000), t -> {
+                    t.awaitItem();
+                })));
         assertTrue(e.getMessage().contains("no event arrived within 3000 ms of virtual time"), e.getMessage());
         assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "a virtual timeout must not wait in real time");
         VirtualTime.run(scope -> FlowTester.test(ticking(1, 60_000), Duration.ofMinutes(2), t -> {
@@ -214,33 +236,44 @@ class FlowTesterTest {
 
     @Test
     void wallClockTimeoutStandalone() {
-        AssertionError e = assertThrows(AssertionError.class,
+        AssertionError e = assertThrows(
+                AssertionError.class,
                 () -> FlowTester.test(FlowKt.emptyFlow(), Duration.ofMillis(50), t -> {
                     t.awaitComplete();
                     t.awaitItem();
                 }));
         assertTrue(e.getMessage().contains("the flow completed before"), e.getMessage());
-        AssertionError timeout = assertThrows(AssertionError.class,
-                () -> FlowTester.test(FlowKt.<Integer>flowOf(), Duration.ofMillis(50), t -> {}));
+        AssertionError timeout = assertThrows(
+                AssertionError.class, () -> FlowTester.test(FlowKt.<Integer>flowOf(), Duration.ofMillis(50), t -> {}));
         // an empty flow's completion is an unconsumed event
         assertTrue(timeout.getMessage().contains("Unconsumed events"), timeout.getMessage());
-        AssertionError never = assertThrows(AssertionError.class, () -> FlowTester.test(
-                JavaGenerator.<Integer>generate(em -> Suspend.await(new java.util.concurrent.CompletableFuture<Void>())),
-                Duration.ofMillis(50), t -> { t.awaitItem(); }));
+        AssertionError never = assertThrows(
+                AssertionError.class,
+                () -> FlowTester.test(
+                        JavaGenerator.<Integer>generate(
+                                em -> Suspend.await(new java.util.concurrent.CompletableFuture<Void>())),
+                        Duration.ofMillis(50),
+                        t -> {
+                            t.awaitItem();
+                        }));
         assertTrue(never.getMessage().contains("no event arrived within 50 ms"), never.getMessage());
     }
 
     @Test
     void bodyFailuresPassThroughUnchanged() {
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> FlowTester.test(FlowKt.flowOf(1), t -> { throw new IllegalStateException("mine"); }));
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> FlowTester.test(FlowKt.flowOf(1), t -> {
+                    throw new IllegalStateException("mine");
+                }));
         assertEquals("mine", e.getMessage());
     }
 
     @Test
     void rejectsBadArguments() {
         assertThrows(NullPointerException.class, () -> FlowTester.test(null, t -> {}));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> FlowTester.test(FlowKt.flowOf(1), Duration.ofSeconds(-1), t -> {}));
         assertTrue(e.getMessage().contains("timeout must be positive"));
     }

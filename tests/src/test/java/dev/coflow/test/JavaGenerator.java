@@ -32,9 +32,11 @@ final class JavaGenerator<T> implements Flow<T> {
 
     @Override
     public Object collect(FlowCollector<? super T> collector, Continuation<? super Unit> continuation) {
-        return Coroutines.runSuspending(() -> {
-            body.run(value -> Suspend.call(c -> collector.emit(value, c)));
-            return Unit.INSTANCE;
-        }, continuation);
+        return Coroutines.runSuspending(
+                () -> {
+                    body.run(value -> Suspend.call(c -> collector.emit(value, c)));
+                    return Unit.INSTANCE;
+                },
+                continuation);
     }
 }

@@ -62,14 +62,14 @@ record CaseLine(String caseName, String coflow, String anchor, String target) {
 
     private double bound() {
         if (!target.startsWith("<=") && !target.startsWith(">=")) {
-            throw new IllegalArgumentException("target '" + target + "' of case " + caseName
-                    + ": write <=x, >=x or - (no target)");
+            throw new IllegalArgumentException(
+                    "target '" + target + "' of case " + caseName + ": write <=x, >=x or - (no target)");
         }
         try {
             return Double.parseDouble(target.substring(2));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("target '" + target + "' of case " + caseName
-                    + ": the bound after <= or >= must be a number", e);
+            throw new IllegalArgumentException(
+                    "target '" + target + "' of case " + caseName + ": the bound after <= or >= must be a number", e);
         }
     }
 }

@@ -65,7 +65,7 @@ final class Json {
             pos++;
             return map;
         }
-        for (;;) {
+        for (; ; ) {
             skipSpace();
             String key = string();
             skipSpace();
@@ -89,7 +89,7 @@ final class Json {
             pos++;
             return list;
         }
-        for (;;) {
+        for (; ; ) {
             list.add(value());
             skipSpace();
             if (peek() == ',') {
@@ -104,7 +104,7 @@ final class Json {
     private String string() {
         expect('"');
         StringBuilder sb = new StringBuilder();
-        for (;;) {
+        for (; ; ) {
             if (pos >= text.length()) {
                 throw error("unterminated string");
             }

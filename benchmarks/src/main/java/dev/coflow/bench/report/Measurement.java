@@ -25,8 +25,15 @@ import java.util.TreeMap;
  *     memory result (JSON {@code scoreUnit} {@code B/<unit>}, from {@code MemoryProbe}) the values
  *     are bytes, not nanoseconds, and {@code per} is {@code "<unit> (bytes)"}
  */
-record Measurement(String name, Map<String, String> params, double ns, double error,
-                   double min, double max, int iterations, String per) {
+record Measurement(
+        String name,
+        Map<String, String> params,
+        double ns,
+        double error,
+        double min,
+        double max,
+        int iterations,
+        String per) {
     /** Suffix of {@link #per} for a memory measurement, e.g. {@code "collection (bytes)"}. */
     static final String BYTES = "(bytes)";
 
@@ -72,8 +79,8 @@ record Measurement(String name, Map<String, String> params, double ns, double er
         return withRawData(name, params, metric, toNs / divisor, per);
     }
 
-    private static Measurement withRawData(String name, Map<String, String> params, Map<?, ?> metric,
-                                           double scale, String per) {
+    private static Measurement withRawData(
+            String name, Map<String, String> params, Map<?, ?> metric, double scale, String per) {
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         int iterations = 0;
@@ -90,10 +97,15 @@ record Measurement(String name, Map<String, String> params, double ns, double er
         if (iterations == 0) {
             min = max = Json.number(metric.get("score"));
         }
-        return new Measurement(name, params,
+        return new Measurement(
+                name,
+                params,
                 Json.number(metric.get("score")) * scale,
                 Json.number(metric.get("scoreError")) * scale,
-                min * scale, max * scale, iterations, per);
+                min * scale,
+                max * scale,
+                iterations,
+                per);
     }
 
     private static double nanosPer(String unit) {
@@ -103,8 +115,9 @@ record Measurement(String name, Map<String, String> params, double ns, double er
             case "us" -> 1e3;
             case "ms" -> 1e6;
             case "s" -> 1e9;
-            default -> throw new IllegalArgumentException(
-                    "unsupported JMH unit '" + unit + "': use Mode.AverageTime with a time unit");
+            default ->
+                throw new IllegalArgumentException(
+                        "unsupported JMH unit '" + unit + "': use Mode.AverageTime with a time unit");
         };
     }
 
@@ -126,6 +139,8 @@ record Measurement(String name, Map<String, String> params, double ns, double er
 
     /** {@code name} plus parameters, e.g. {@code PipelineBench.kotlinx[n=100000]}. */
     String label() {
-        return params.isEmpty() ? name : name + params.toString().replace('{', '[').replace('}', ']').replace(", ", ",");
+        return params.isEmpty()
+                ? name
+                : name + params.toString().replace('{', '[').replace('}', ']').replace(", ", ",");
     }
 }

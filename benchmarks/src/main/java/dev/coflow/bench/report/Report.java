@@ -49,7 +49,9 @@ public final class Report {
             List<CaseLine> pending = new ArrayList<>();
             List<String> problems = new ArrayList<>();
             for (CaseLine line : lines) {
-                List<Measurement> coflows = results.stream().filter(m -> m.name().equals(line.coflow())).toList();
+                List<Measurement> coflows = results.stream()
+                        .filter(m -> m.name().equals(line.coflow()))
+                        .toList();
                 if (coflows.isEmpty()) {
                     pending.add(line);
                     continue;
@@ -57,10 +59,11 @@ public final class Report {
                 for (Measurement c : coflows) {
                     Measurement a = results.stream()
                             .filter(m -> m.name().equals(line.anchor()) && c.sameShared(m))
-                            .findFirst().orElse(null);
+                            .findFirst()
+                            .orElse(null);
                     if (a == null) {
-                        problems.add("case " + line.caseName() + ": anchor " + line.anchor()
-                                + " was not run (with " + c.params() + "); include it in the JMH selection");
+                        problems.add("case " + line.caseName() + ": anchor " + line.anchor() + " was not run (with "
+                                + c.params() + "); include it in the JMH selection");
                     } else {
                         rows.add(new Row(line, c, a));
                     }
@@ -113,7 +116,8 @@ public final class Report {
         String md = markdown(table, results, info, label);
         Path notes = out.resolve("NOTES.md");
         if (Files.exists(notes)) { // hand-written: what limits the rows that miss, and what would close the gap
-            md += "\n## Notes (from `benchmarks/NOTES.md`)\n\n" + Files.readString(notes).replaceFirst("^# [^\n]*\n+", "");
+            md += "\n## Notes (from `benchmarks/NOTES.md`)\n\n"
+                    + Files.readString(notes).replaceFirst("^# [^\n]*\n+", "");
         }
         Files.writeString(out.resolve("RESULTS.md"), md);
         System.out.println("wrote " + out.resolve("RESULTS.md") + " and " + out.resolve("results.csv"));
@@ -124,32 +128,76 @@ public final class Report {
     static String csv(Table t) {
         StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
         for (Row r : t.rows()) {
-            sb.append(String.join(",", r.line().caseName(), num(r.coflow().ns()), r.line().anchor(),
-                    num(r.anchor().ns()), num(r.ratio()), r.line().target(), r.line().met(r.ratio()))).append('\n');
+            sb.append(String.join(
+                            ",",
+                            r.line().caseName(),
+                            num(r.coflow().ns()),
+                            r.line().anchor(),
+                            num(r.anchor().ns()),
+                            num(r.ratio()),
+                            r.line().target(),
+                            r.line().met(r.ratio())))
+                    .append('\n');
         }
         return sb.toString();
     }
 
     static String text(Table t, List<Measurement> results) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-20s %-38s %18s  %-30s %18s %18s %7s %4s%n",
-                "case", "coflow", "ns", "anchor", "ns", "ratio", "target", "met"));
+        sb.append(String.format(
+                Locale.ROOT,
+                "%-20s %-38s %18s  %-30s %18s %18s %7s %4s%n",
+                "case",
+                "coflow",
+                "ns",
+                "anchor",
+                "ns",
+                "ratio",
+                "target",
+                "met"));
         for (Row r : t.rows()) {
-            sb.append(String.format(Locale.ROOT, "%-20s %-38s %18s  %-30s %18s %18s %7s %4s%n",
-                    r.line().caseName(), r.coflow().name(), show(r.coflow()),
-                    r.line().anchor(), show(r.anchor()),
-                    pm(r.ratio(), r.ratioError()) + "x", r.line().target(), metMark(r)));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-20s %-38s %18s  %-30s %18s %18s %7s %4s%n",
+                    r.line().caseName(),
+                    r.coflow().name(),
+                    show(r.coflow()),
+                    r.line().anchor(),
+                    show(r.anchor()),
+                    pm(r.ratio(), r.ratioError()) + "x",
+                    r.line().target(),
+                    metMark(r)));
         }
         for (CaseLine p : t.pending()) {
-            sb.append(String.format(Locale.ROOT, "%-20s %-38s %18s  %-30s %18s %18s %7s %4s%n",
-                    p.caseName(), p.coflow(), exists(p.coflow()) ? "(not run)" : "(not written yet)",
-                    p.anchor(), anchorNs(p, results), "", p.target(), ""));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-20s %-38s %18s  %-30s %18s %18s %7s %4s%n",
+                    p.caseName(),
+                    p.coflow(),
+                    exists(p.coflow()) ? "(not run)" : "(not written yet)",
+                    p.anchor(),
+                    anchorNs(p, results),
+                    "",
+                    p.target(),
+                    ""));
         }
         t.problems().forEach(p -> sb.append("PROBLEM: ").append(p).append('\n'));
-        sb.append('\n').append(String.format(Locale.ROOT, "%-44s %22s %-8s %24s%n", "benchmark", "ns ± 99.9% error", "per", "iterations min..max"));
+        sb.append('\n')
+                .append(String.format(
+                        Locale.ROOT,
+                        "%-44s %22s %-8s %24s%n",
+                        "benchmark",
+                        "ns ± 99.9% error",
+                        "per",
+                        "iterations min..max"));
         for (Measurement m : results) {
-            sb.append(String.format(Locale.ROOT, "%-44s %22s %-8s %24s%n",
-                    m.label(), show(m), m.per(), num(m.min()) + ".." + num(m.max())));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-44s %22s %-8s %24s%n",
+                    m.label(),
+                    show(m),
+                    m.per(),
+                    num(m.min()) + ".." + num(m.max())));
         }
         return sb.toString();
     }
@@ -157,28 +205,51 @@ public final class Report {
     static String markdown(Table t, List<Measurement> results, RunInfo info, String label) {
         StringBuilder sb = new StringBuilder();
         sb.append("# coflow benchmark results\n\n");
-        sb.append("Generated by `benchmarks/run` ").append(label.isEmpty() ? "" : "(" + label + ") ")
-                .append("on ").append(ZonedDateTime.now().truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).append(".\n")
-                .append("Times are nanoseconds per element (per call for the bridge, per task for mapAsync, per invocation where noted); ")
-                .append("values ending in B are bytes per suspended collection (the memory probe, not JMH: see README). ")
+        sb.append("Generated by `benchmarks/run` ")
+                .append(label.isEmpty() ? "" : "(" + label + ") ")
+                .append("on ")
+                .append(ZonedDateTime.now()
+                        .truncatedTo(ChronoUnit.SECONDS)
+                        .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
+                .append(".\n")
+                .append(
+                        "Times are nanoseconds per element (per call for the bridge, per task for mapAsync, per invocation where noted); ")
+                .append(
+                        "values ending in B are bytes per suspended collection (the memory probe, not JMH: see README). ")
                 .append("Each is the ")
                 .append("mean ± a 99.9% confidence half-width (JMH's). Ratio = coflow / anchor, lower is better; ")
                 .append("its error is propagated from both. Absolute times on a shared machine mean little: ")
                 .append("compare ratios from the same run.\n\n");
         sb.append("- JDK: ").append(info.jdk()).append('\n');
-        sb.append("- JVM flags: `").append(info.jvmArgs().isEmpty() ? "(none)" : info.jvmArgs()).append("`\n");
-        sb.append("- coflow fast paths (`-Dcoflow.*`): ").append(info.coflowFlags().isEmpty() ? "none, defaults" : "`" + info.coflowFlags() + "`").append('\n');
+        sb.append("- JVM flags: `")
+                .append(info.jvmArgs().isEmpty() ? "(none)" : info.jvmArgs())
+                .append("`\n");
+        sb.append("- coflow fast paths (`-Dcoflow.*`): ")
+                .append(info.coflowFlags().isEmpty() ? "none, defaults" : "`" + info.coflowFlags() + "`")
+                .append('\n');
         sb.append("- JMH: ").append(info.settings()).append("\n\n");
 
         sb.append("## Ratios\n\n");
         sb.append("| case | coflow | ns | anchor | ns | ratio | target | met |\n");
         sb.append("| --- | --- | ---: | --- | ---: | ---: | --- | --- |\n");
         for (Row r : t.rows()) {
-            sb.append("| ").append(r.line().caseName())
-                    .append(" | `").append(r.coflow().label()).append("` | ").append(show(r.coflow()))
-                    .append(" | `").append(r.line().anchor()).append("` | ").append(show(r.anchor()))
-                    .append(" | ").append(pm(r.ratio(), r.ratioError())).append("x | ").append(md(r.line().target()))
-                    .append(" | ").append(metMark(r)).append(" |\n");
+            sb.append("| ")
+                    .append(r.line().caseName())
+                    .append(" | `")
+                    .append(r.coflow().label())
+                    .append("` | ")
+                    .append(show(r.coflow()))
+                    .append(" | `")
+                    .append(r.line().anchor())
+                    .append("` | ")
+                    .append(show(r.anchor()))
+                    .append(" | ")
+                    .append(pm(r.ratio(), r.ratioError()))
+                    .append("x | ")
+                    .append(md(r.line().target()))
+                    .append(" | ")
+                    .append(metMark(r))
+                    .append(" |\n");
         }
         if (t.rows().isEmpty()) {
             sb.append("| (no coflow benchmark in this run) | | | | | | | |\n");
@@ -187,11 +258,22 @@ public final class Report {
                 .append("so this run cannot decide it.\n\n");
         if (!t.pending().isEmpty()) {
             sb.append("## Pending rows (coflow benchmark not written yet, or not selected in this run)\n\n");
-            sb.append("| case | coflow benchmark | status | anchor | anchor ns | target |\n| --- | --- | --- | --- | ---: | --- |\n");
+            sb.append(
+                    "| case | coflow benchmark | status | anchor | anchor ns | target |\n| --- | --- | --- | --- | ---: | --- |\n");
             for (CaseLine p : t.pending()) {
-                sb.append("| ").append(p.caseName()).append(" | `").append(p.coflow()).append("` | ")
-                        .append(exists(p.coflow()) ? "not run" : "not written yet").append(" | `").append(p.anchor())
-                        .append("` | ").append(anchorNs(p, results)).append(" | ").append(md(p.target())).append(" |\n");
+                sb.append("| ")
+                        .append(p.caseName())
+                        .append(" | `")
+                        .append(p.coflow())
+                        .append("` | ")
+                        .append(exists(p.coflow()) ? "not run" : "not written yet")
+                        .append(" | `")
+                        .append(p.anchor())
+                        .append("` | ")
+                        .append(anchorNs(p, results))
+                        .append(" | ")
+                        .append(md(p.target()))
+                        .append(" |\n");
             }
             sb.append('\n');
         }
@@ -203,9 +285,19 @@ public final class Report {
         sb.append("## Every measurement\n\n");
         sb.append("| benchmark | ns | per | iterations min..max | n |\n| --- | ---: | --- | --- | ---: |\n");
         for (Measurement m : results) {
-            sb.append("| `").append(m.label()).append("` | ").append(show(m)).append(" | ").append(m.per())
-                    .append(" | ").append(num(m.min())).append("..").append(num(m.max())).append(" | ")
-                    .append(m.iterations()).append(" |\n");
+            sb.append("| `")
+                    .append(m.label())
+                    .append("` | ")
+                    .append(show(m))
+                    .append(" | ")
+                    .append(m.per())
+                    .append(" | ")
+                    .append(num(m.min()))
+                    .append("..")
+                    .append(num(m.max()))
+                    .append(" | ")
+                    .append(m.iterations())
+                    .append(" |\n");
         }
         sb.append("\nA wide min..max (say 10x) means the benchmark switched between two regimes during the run ")
                 .append("(for the bridge: spinning handoff vs park/unpark when both cores are busy); the mean then ")
@@ -226,8 +318,11 @@ public final class Report {
     }
 
     private static String anchorNs(CaseLine p, List<Measurement> results) {
-        return results.stream().filter(m -> m.name().equals(p.anchor())).findFirst()
-                .map(Report::show).orElse("(not run)");
+        return results.stream()
+                .filter(m -> m.name().equals(p.anchor()))
+                .findFirst()
+                .map(Report::show)
+                .orElse("(not run)");
     }
 
     /** True if {@code Class.method} names a method of a class in {@code dev.coflow.bench}. */
@@ -237,7 +332,8 @@ public final class Report {
             return false;
         }
         try {
-            Class<?> type = Class.forName("dev.coflow.bench." + benchmark.substring(0, dot), false, Report.class.getClassLoader());
+            Class<?> type = Class.forName(
+                    "dev.coflow.bench." + benchmark.substring(0, dot), false, Report.class.getClassLoader());
             String method = benchmark.substring(dot + 1);
             for (var m : type.getMethods()) {
                 if (m.getName().equals(method)) {
@@ -285,7 +381,8 @@ public final class Report {
             if (first.get("jvmArgs") instanceof List<?> l) {
                 l.forEach(a -> args.add(String.valueOf(a)));
             }
-            String coflow = String.join(" ", args.stream().filter(a -> a.startsWith("-Dcoflow.")).toList());
+            String coflow = String.join(
+                    " ", args.stream().filter(a -> a.startsWith("-Dcoflow.")).toList());
             String jdk = first.get("vmName") + " " + first.get("jdkVersion") + " (" + first.get("vmVersion") + ")";
             String settings = "forks " + str(first.get("forks")) + ", warmup " + str(first.get("warmupIterations"))
                     + " x " + first.get("warmupTime") + ", measurement " + str(first.get("measurementIterations"))

@@ -20,11 +20,14 @@ class ReportTest {
              "secondaryMetrics":{}}""".formatted(name, params, score, error, raw);
     }
 
-    private static final String JSON = "[" + String.join(",",
-            result("PipelineBench.coflow", "\"n\":\"1000\"", 12_000, "1200", "11000.0,13000.0"),
-            result("PipelineBench.kotlinx", "\"n\":\"1000\"", 10_000, "500", "9500.0,10500.0"),
-            result("CallOverheadBench.kotlinx", "", 900, "\"NaN\"", "900.0"),
-            result("BridgeBench.delayJavaBody", "\"k\":\"100\"", 50_000, "0", "50000.0,50000.0")) + "]";
+    private static final String JSON = "["
+            + String.join(
+                    ",",
+                    result("PipelineBench.coflow", "\"n\":\"1000\"", 12_000, "1200", "11000.0,13000.0"),
+                    result("PipelineBench.kotlinx", "\"n\":\"1000\"", 10_000, "500", "9500.0,10500.0"),
+                    result("CallOverheadBench.kotlinx", "", 900, "\"NaN\"", "900.0"),
+                    result("BridgeBench.delayJavaBody", "\"k\":\"100\"", 50_000, "0", "50000.0,50000.0"))
+            + "]";
 
     @Test
     void normalisesByNOrK() {
@@ -46,9 +49,12 @@ class ReportTest {
 
     @Test
     void normalisesMapAsyncByTasksAndLeavesBytesUndivided() {
-        String json = "[" + result("MapAsyncBench.coflow", "\"tasks\":\"2000\"", 40_000_000, "2000000", "38000000.0,42000000.0") + ","
+        String json = "["
+                + result("MapAsyncBench.coflow", "\"tasks\":\"2000\"", 40_000_000, "2000000", "38000000.0,42000000.0")
+                + ","
                 + result("MemoryProbe.coflowGenerators", "\"count\":\"100000\"", 1500, "30", "1490.0,1510.0")
-                .replace("\"ns/op\"", "\"B/collection\"") + "]";
+                        .replace("\"ns/op\"", "\"B/collection\"")
+                + "]";
         List<Measurement> ms = Measurement.fromJmhJson(json);
         assertEquals("task", ms.get(0).per());
         assertEquals(20_000.0, ms.get(0).ns(), 1e-9);
@@ -74,9 +80,12 @@ class ReportTest {
         assertEquals(1.2, row.ratio(), 1e-9);
         // relative errors 10% and 5% -> sqrt(0.01 + 0.0025) * 1.2
         assertEquals(1.2 * Math.sqrt(0.0125), row.ratioError(), 1e-9);
-        assertEquals(List.of("call"), t.pending().stream().map(CaseLine::caseName).toList());
-        assertEquals("case,coflow_ns,anchor,anchor_ns,ratio,target,met\n"
-                + "range,12.0,PipelineBench.kotlinx,10.0,1.20,<=1.0,no\n", Report.csv(t));
+        assertEquals(
+                List.of("call"), t.pending().stream().map(CaseLine::caseName).toList());
+        assertEquals(
+                "case,coflow_ns,anchor,anchor_ns,ratio,target,met\n"
+                        + "range,12.0,PipelineBench.kotlinx,10.0,1.20,<=1.0,no\n",
+                Report.csv(t));
     }
 
     @Test
@@ -85,7 +94,9 @@ class ReportTest {
         Report.Table t = Report.Table.of(lines, Measurement.fromJmhJson(JSON));
         assertEquals(0, t.rows().size());
         assertEquals(1, t.problems().size());
-        assertTrue(t.problems().get(0).contains("PipelineBench.reactor"), t.problems().get(0));
+        assertTrue(
+                t.problems().get(0).contains("PipelineBench.reactor"),
+                t.problems().get(0));
     }
 
     @Test
@@ -102,11 +113,11 @@ class ReportTest {
 
     @Test
     void rejectsMalformedCases() {
-        IllegalArgumentException fields = assertThrows(IllegalArgumentException.class,
-                () -> CaseLine.parse("range PipelineBench.coflow <=1.0\n"));
+        IllegalArgumentException fields = assertThrows(
+                IllegalArgumentException.class, () -> CaseLine.parse("range PipelineBench.coflow <=1.0\n"));
         assertTrue(fields.getMessage().contains("line 1"), fields.getMessage());
-        IllegalArgumentException target = assertThrows(IllegalArgumentException.class,
-                () -> CaseLine.parse("range a b 1.5\n"));
+        IllegalArgumentException target =
+                assertThrows(IllegalArgumentException.class, () -> CaseLine.parse("range a b 1.5\n"));
         assertTrue(target.getMessage().contains("<=x"), target.getMessage());
     }
 
@@ -122,7 +133,10 @@ class ReportTest {
         assertTrue(md.contains("`-Dcoflow.fast=true`"), md);
         assertTrue(md.contains("| range | `PipelineBench.coflow[n=1000]` | 12.0 ± 1.20 |"), md);
         assertTrue(md.contains("1.20 ± 0.134x | &lt;=1.0 | no |"), md);
-        assertTrue(md.contains("`CallOverheadBench.notWrittenYet` | not written yet | `CallOverheadBench.kotlinx` | 900 ± ?"), md);
+        assertTrue(
+                md.contains(
+                        "`CallOverheadBench.notWrittenYet` | not written yet | `CallOverheadBench.kotlinx` | 900 ± ?"),
+                md);
     }
 
     @Test

@@ -12,8 +12,7 @@ import java.util.concurrent.CancellationException;
  * <p>Not part of coflow's API: public only so that the java-api module can use it.
  */
 public final class Interrupts {
-    private Interrupts() {
-    }
+    private Interrupts() {}
 
     /**
      * The cancellation for an interrupt of the current thread.

@@ -222,7 +222,8 @@ public final class KotlinxInternals {
         return PUBLIC.findStatic(channelResult, IS_SUCCESS_NAME, MethodType.methodType(boolean.class, Object.class));
     }
 
-    private static MethodHandle getScheduler(Class<?> dispatcher, Class<?> scheduler) throws ReflectiveOperationException {
+    private static MethodHandle getScheduler(Class<?> dispatcher, Class<?> scheduler)
+            throws ReflectiveOperationException {
         return PUBLIC.findVirtual(dispatcher, "getScheduler", MethodType.methodType(scheduler));
     }
 
@@ -239,8 +240,8 @@ public final class KotlinxInternals {
     }
 
     private static MethodHandle tryRunNextTaskUnless(Class<?> scheduler) throws ReflectiveOperationException {
-        return PUBLIC.findVirtual(scheduler, TRY_RUN_NEXT_TASK_UNLESS,
-                MethodType.methodType(boolean.class, Function0.class));
+        return PUBLIC.findVirtual(
+                scheduler, TRY_RUN_NEXT_TASK_UNLESS, MethodType.methodType(boolean.class, Function0.class));
     }
 
     private static MethodHandle isIdle(Class<?> scheduler) throws ReflectiveOperationException {
@@ -314,8 +315,10 @@ public final class KotlinxInternals {
     }
 
     private static IllegalStateException missing(String symbol, Throwable cause) {
-        return new IllegalStateException("coflow needs the kotlinx-coroutines " + KOTLINX_VERSION
-                + " internal symbol " + symbol + ", which this kotlinx-coroutines does not have"
-                + (cause == null ? "" : ": " + cause), cause);
+        return new IllegalStateException(
+                "coflow needs the kotlinx-coroutines " + KOTLINX_VERSION
+                        + " internal symbol " + symbol + ", which this kotlinx-coroutines does not have"
+                        + (cause == null ? "" : ": " + cause),
+                cause);
     }
 }

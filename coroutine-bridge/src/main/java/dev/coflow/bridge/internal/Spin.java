@@ -21,8 +21,7 @@ public final class Spin {
     /** Returned by {@link #step} once the spin is over. */
     public static final long DONE = Long.MIN_VALUE;
 
-    private Spin() {
-    }
+    private Spin() {}
 
     /**
      * One step of a bounded spin: pauses the CPU once and, every 32 steps, checks the clock.

@@ -9,8 +9,7 @@ import kotlin.coroutines.Continuation;
  * <p>Not part of coflow's API: public only so that the java-api module can use it.
  */
 public final class SuspendCalls {
-    private SuspendCalls() {
-    }
+    private SuspendCalls() {}
 
     /**
      * Invokes {@code call} with the continuation {@code c}, rethrowing a checked exception as it

@@ -71,11 +71,11 @@ public final class ComprehensionsExample {
         System.out.println("  Got " + getCheckoutsNew().size() + " checkouts");
         System.out.println();
 
-        List<Integer> values = generateRecords().map(Sample::value).toList();           // [r['value'] async for r in ...]
+        List<Integer> values = generateRecords().map(Sample::value).toList(); // [r['value'] async for r in ...]
         System.out.println("List: " + values);
-        Set<String> categories = generateRecords().map(Sample::category).toSet();       // {r['category'] async for r in ...}
+        Set<String> categories = generateRecords().map(Sample::category).toSet(); // {r['category'] async for r in ...}
         System.out.println("Set: " + categories);
-        Map<Integer, Integer> idToValue = generateRecords()                             // {r['id']: r['value'] async for r in ...}
+        Map<Integer, Integer> idToValue = generateRecords() // {r['id']: r['value'] async for r in ...}
                 .collect(Collectors.toMap(Sample::id, Sample::value, (a, b) -> b, LinkedHashMap::new));
         System.out.println("Dict: " + idToValue);
     }

@@ -36,7 +36,7 @@ public final class ContextManagerExample {
         /** {@code __aenter__}. */
         static DatabaseConnection open() throws SQLException {
             System.out.println("  Opening database connection...");
-            Suspend.delay(100);                                     // connection time
+            Suspend.delay(100); // connection time
             Connection c = DriverManager.getConnection("jdbc:h2:mem:");
             try (Statement s = c.createStatement()) {
                 s.execute("create table books(id int primary key, title varchar(50))");
@@ -51,7 +51,8 @@ public final class ContextManagerExample {
             }
             Suspend.delay(50);
             List<String> results = new ArrayList<>();
-            try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            try (Statement s = connection.createStatement();
+                    ResultSet rs = s.executeQuery(sql)) {
                 while (rs.next()) {
                     results.add(rs.getString("title"));
                 }
@@ -63,7 +64,7 @@ public final class ContextManagerExample {
         @Override
         public void close() throws SQLException {
             System.out.println("  Closing database connection...");
-            Suspend.nonCancellable(() -> Suspend.delay(100));       // cleanup that waits, even if cancelled
+            Suspend.nonCancellable(() -> Suspend.delay(100)); // cleanup that waits, even if cancelled
             connection.close();
         }
     }

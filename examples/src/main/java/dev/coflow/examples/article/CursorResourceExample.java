@@ -31,7 +31,7 @@ public final class CursorResourceExample {
     /** A query's open cursor and the connection it needs. */
     record Cursor(Connection connection, ResultSet rows) implements AutoCloseable {
         static Cursor open(String sql) throws SQLException {
-            Connection c = DriverManager.getConnection("jdbc:h2:mem:");    // a private in-memory database
+            Connection c = DriverManager.getConnection("jdbc:h2:mem:"); // a private in-memory database
             try (Statement s = c.createStatement()) {
                 s.execute("create table books(id int primary key, title varchar(50))");
                 s.execute("insert into books select x - 1, 'Book ' || (x - 1) from system_range(1, 5)");
@@ -41,7 +41,8 @@ public final class CursorResourceExample {
 
         @Override
         public void close() throws SQLException {
-            try (connection; rows) {
+            try (connection;
+                    rows) {
                 // closes the result set, then the connection
             }
         }
@@ -51,21 +52,24 @@ public final class CursorResourceExample {
 
     static AsyncFlow<Book> fetchBooks() {
         return AsyncFlow.using(
-                () -> {                                             // __aenter__
+                () -> { // __aenter__
                     System.out.println("  Opening cursor...");
                     Suspend.delay(100);
                     return Cursor.open("select id, title from books order by id");
                 },
                 cursor -> {
                     System.out.println("Fetching books:");
-                    return AsyncFlow.generate(out -> {              // __anext__
-                        while (cursor.rows().next()) {
-                            Suspend.delay(50);                      // fetch time
-                            out.emit(new Book(cursor.rows().getInt(1), cursor.rows().getString(2)));
-                        }
-                    });
+                    return AsyncFlow.generate(
+                            out -> { // __anext__
+                                while (cursor.rows().next()) {
+                                    Suspend.delay(50); // fetch time
+                                    out.emit(new Book(
+                                            cursor.rows().getInt(1),
+                                            cursor.rows().getString(2)));
+                                }
+                            });
                 },
-                cursor -> {                                         // __aexit__
+                cursor -> { // __aexit__
                     System.out.println("  Closing cursor...");
                     cursor.close();
                     Suspend.delay(100);

@@ -32,10 +32,7 @@ public final class OverdueBooksExample {
     }
 
     static List<String> getOverdueBooks() {
-        return readCheckoutLog()
-                .filter(Checkout::overdue)
-                .map(Checkout::book)
-                .toList();
+        return readCheckoutLog().filter(Checkout::overdue).map(Checkout::book).toList();
     }
 
     public static void main(String[] args) {

@@ -29,7 +29,7 @@ public final class PaginationExample {
 
     /** {@code async def fetch_page(page_number, page_size=10)}: a slow API call. */
     static List<Book> fetchPage(int pageNumber, int pageSize) {
-        Suspend.delay(200);                                   // network delay
+        Suspend.delay(200); // network delay
         int totalBooks = 35;
         int start = pageNumber * pageSize;
         int end = Math.min(start + pageSize, totalBooks);
@@ -37,7 +37,7 @@ public final class PaginationExample {
         for (int i = start; i < end; i++) {
             books.add(new Book(i, "Book " + i));
         }
-        return books;                                         // empty after the last page
+        return books; // empty after the last page
     }
 
     public static void main(String[] args) {

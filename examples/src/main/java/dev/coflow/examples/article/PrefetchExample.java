@@ -26,7 +26,7 @@ public final class PrefetchExample {
     static AsyncFlow<Integer> slowDataSource(long millis) {
         return AsyncFlow.generate(out -> {
             for (int i = 0; i < 10; i++) {
-                Suspend.delay(millis);                 // slow!
+                Suspend.delay(millis); // slow!
                 out.emit(i);
             }
         });
@@ -35,7 +35,7 @@ public final class PrefetchExample {
     /** Takes 3 items, working {@code millis} on each, and returns the elapsed milliseconds. */
     static long consumeThree(AsyncFlow<Integer> source, long millis) {
         long start = System.nanoTime();
-        source.take(3).forEach(item -> Thread.sleep(millis));   // the consumer's own (blocking) work
+        source.take(3).forEach(item -> Thread.sleep(millis)); // the consumer's own (blocking) work
         return (System.nanoTime() - start) / 1_000_000;
     }
 

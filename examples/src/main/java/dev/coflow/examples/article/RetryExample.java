@@ -54,15 +54,15 @@ public final class RetryExample {
         System.out.println("Processing with recovery:");
         int[] processed = {0};
         retryDataSource(new AtomicInteger(), 1)
-                .retryWhen((e, retry) -> {                 // retry = 0 for the first retry
+                .retryWhen((e, retry) -> { // retry = 0 for the first retry
                     System.out.println("  ERROR: " + e.getMessage());
                     if (retry + 1 < MAX_RETRIES) {
                         System.out.printf("  Retrying... (attempt %d/%d)%n", retry + 2, MAX_RETRIES);
-                        Suspend.delay(1_000);              // back-off, on the coroutine clock
+                        Suspend.delay(1_000); // back-off, on the coroutine clock
                         return true;
                     }
                     System.out.println("  Max retries reached. Processed " + processed[0] + " records.");
-                    return false;                           // the error reaches the caller
+                    return false; // the error reaches the caller
                 })
                 .forEach(record -> {
                     System.out.println("  Processing: " + record.data());

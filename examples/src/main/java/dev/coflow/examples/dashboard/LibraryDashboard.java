@@ -46,8 +46,8 @@ public final class LibraryDashboard implements AutoCloseable {
         public Options {
             Objects.requireNonNull(eventInterval, "eventInterval");
             if (eventInterval.isNegative() || eventInterval.isZero()) {
-                throw new IllegalArgumentException("eventInterval must be positive, e.g. Duration.ofMillis(40), was "
-                        + eventInterval);
+                throw new IllegalArgumentException(
+                        "eventInterval must be positive, e.g. Duration.ofMillis(40), was " + eventInterval);
             }
         }
 
@@ -64,8 +64,8 @@ public final class LibraryDashboard implements AutoCloseable {
     private final Stats opening;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private LibraryDashboard(LibraryDb db, FlowScope scope, AsyncStateFlow<Stats> stats, StatsServer server,
-            Stats opening) {
+    private LibraryDashboard(
+            LibraryDb db, FlowScope scope, AsyncStateFlow<Stats> stats, StatsServer server, Stats opening) {
         this.opening = opening;
         this.db = db;
         this.scope = scope;
@@ -88,9 +88,9 @@ public final class LibraryDashboard implements AutoCloseable {
             Activity opening = Activity.start(OPENING);
             Stats initial = db.snapshot(opening);
             AsyncStateFlow<Stats> stats = new Simulator(db, OPENING, options.eventInterval(), options.seed())
-                    .events()                                   // generator: Suspend.delay + JDBC writes
-                    .scan(opening, Activity::record)            // counters and events/s, no I/O
-                    .mapAsync(1, db::snapshot)                  // JDBC reads: may block, so not in map
+                    .events() // generator: Suspend.delay + JDBC writes
+                    .scan(opening, Activity::record) // counters and events/s, no I/O
+                    .mapAsync(1, db::snapshot) // JDBC reads: may block, so not in map
                     .stateIn(scope, SharingStarted.EAGERLY, initial);
             return new LibraryDashboard(db, scope, stats, StatsServer.start(stats), initial);
         } catch (Exception | Error e) {
@@ -154,7 +154,9 @@ public final class LibraryDashboard implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        try (db; server; scope) {
+        try (db;
+                server;
+                scope) {
             scope.cancel(); // stop the simulation first, then close server and database
         }
     }
@@ -175,9 +177,13 @@ public final class LibraryDashboard implements AutoCloseable {
         out.println("========================");
         LibraryDashboard dashboard = start(Options.defaults());
         try {
-            out.printf("Database: H2 in memory, %d books, %d members, %d on loan (%d overdue) on %s%n",
-                    dashboard.opening.booksTotal(), dashboard.db.memberCount(), dashboard.opening.booksOut(),
-                    dashboard.opening.overdue(), dashboard.opening.day());
+            out.printf(
+                    "Database: H2 in memory, %d books, %d members, %d on loan (%d overdue) on %s%n",
+                    dashboard.opening.booksTotal(),
+                    dashboard.db.memberCount(),
+                    dashboard.opening.booksOut(),
+                    dashboard.opening.overdue(),
+                    dashboard.opening.day());
             out.println();
             dashboard.printCatalog(out);
             out.println();
@@ -187,10 +193,7 @@ public final class LibraryDashboard implements AutoCloseable {
                 return;
             }
             out.println("Simulating checkouts and returns, one every 40 ms; live view once a second:");
-            dashboard.stats().asFlow()
-                    .sample(Duration.ofSeconds(1))
-                    .take(3)
-                    .forEach(s -> out.println("  " + s.line()));
+            dashboard.stats().asFlow().sample(Duration.ofSeconds(1)).take(3).forEach(s -> out.println("  " + s.line()));
             out.println();
             dashboard.callItself(out);
         } catch (Exception | Error e) {
@@ -209,24 +212,33 @@ public final class LibraryDashboard implements AutoCloseable {
         out.println("Catalogue, read with AsyncFlow.paginate over JDBC, " + PAGE_SIZE + " books per page:");
         AtomicInteger fetches = new AtomicInteger();
         List<Book> books = catalog((page, n) -> {
-            fetches.incrementAndGet();
-            out.printf("  fetch %d: page %d -> %d books%s%n", fetches.get(), page, n, n == 0 ? " (end)" : "");
-        }).toList();
-        out.printf("  first: #%d %s (%s)%n", books.getFirst().id(), books.getFirst().title(), books.getFirst().author());
-        out.printf("  last:  #%d %s (%s)%n", books.getLast().id(), books.getLast().title(), books.getLast().author());
+                    fetches.incrementAndGet();
+                    out.printf("  fetch %d: page %d -> %d books%s%n", fetches.get(), page, n, n == 0 ? " (end)" : "");
+                })
+                .toList();
+        out.printf(
+                "  first: #%d %s (%s)%n",
+                books.getFirst().id(),
+                books.getFirst().title(),
+                books.getFirst().author());
+        out.printf(
+                "  last:  #%d %s (%s)%n",
+                books.getLast().id(), books.getLast().title(), books.getLast().author());
         out.printf("  %d books in %d fetches%n", books.size(), fetches.get());
     }
 
     private void callItself(PrintStream out) throws Exception {
         try (HttpClient client = HttpClient.newHttpClient()) {
-            HttpResponse<String> stats = client.send(HttpRequest.newBuilder(uri().resolve("stats")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            out.println("GET /stats -> " + stats.statusCode() + " " + stats.headers().firstValue("content-type").orElse("?"));
+            HttpResponse<String> stats = client.send(
+                    HttpRequest.newBuilder(uri().resolve("stats")).build(), HttpResponse.BodyHandlers.ofString());
+            out.println("GET /stats -> " + stats.statusCode() + " "
+                    + stats.headers().firstValue("content-type").orElse("?"));
             stats.body().lines().forEach(line -> out.println("  " + line));
             out.println();
 
             HttpResponse<Stream<String>> events = client.send(
-                    HttpRequest.newBuilder(uri().resolve("events?limit=3")).build(), HttpResponse.BodyHandlers.ofLines());
+                    HttpRequest.newBuilder(uri().resolve("events?limit=3")).build(),
+                    HttpResponse.BodyHandlers.ofLines());
             out.println("GET /events?limit=3 -> " + events.statusCode() + " "
                     + events.headers().firstValue("content-type").orElse("?"));
             try (Stream<String> lines = events.body()) {
@@ -270,9 +282,12 @@ public final class LibraryDashboard implements AutoCloseable {
         }));
         out.println("Try: curl " + dashboard.uri() + "stats   or   curl -N " + dashboard.uri() + "events");
         out.println("Serving until Ctrl-C; live view every 5 seconds:");
-        Thread.ofVirtual().start(() -> dashboard.stats().asFlow()
-                .sample(Duration.ofSeconds(5))
-                .forEach(s -> out.println("  " + s.line())));
+        Thread.ofVirtual()
+                .start(() -> dashboard
+                        .stats()
+                        .asFlow()
+                        .sample(Duration.ofSeconds(5))
+                        .forEach(s -> out.println("  " + s.line())));
         stopped.await();
     }
 

@@ -71,12 +71,15 @@ public final class LibraryDb implements AutoCloseable {
     public static final int SEEDED_BOOKS = 35;
 
     private void seed(LocalDate today) throws SQLException {
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-            s.execute("create table books(id int primary key, title varchar(200) not null, author varchar(100) not null)");
+        try (Connection c = pool.getConnection();
+                Statement s = c.createStatement()) {
+            s.execute(
+                    "create table books(id int primary key, title varchar(200) not null, author varchar(100) not null)");
             s.execute("create table members(id int primary key, name varchar(100) not null)");
-            s.execute("create table checkouts(id int auto_increment primary key, book_id int not null references books(id),"
-                    + " member_id int not null references members(id), checked_out date not null, due date not null,"
-                    + " returned date)");
+            s.execute(
+                    "create table checkouts(id int auto_increment primary key, book_id int not null references books(id),"
+                            + " member_id int not null references members(id), checked_out date not null, due date not null,"
+                            + " returned date)");
             try (PreparedStatement p = c.prepareStatement("insert into books values (?, ?, ?)")) {
                 for (int i = 0; i < BOOKS.length; i++) {
                     p.setInt(1, i + 1);
@@ -115,8 +118,8 @@ public final class LibraryDb implements AutoCloseable {
         try (Connection c = pool.getConnection()) {
             List<Integer> available = new ArrayList<>();
             try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("select id from books where id not in"
-                         + " (select book_id from checkouts where returned is null) order by id")) {
+                    ResultSet rs = s.executeQuery("select id from books where id not in"
+                            + " (select book_id from checkouts where returned is null) order by id")) {
                 while (rs.next()) {
                     available.add(rs.getInt(1));
                 }
@@ -142,9 +145,9 @@ public final class LibraryDb implements AutoCloseable {
         try (Connection c = pool.getConnection()) {
             List<String[]> open = new ArrayList<>();
             try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("select c.id, m.name, b.title from checkouts c"
-                         + " join members m on m.id = c.member_id join books b on b.id = c.book_id"
-                         + " where c.returned is null order by c.id")) {
+                    ResultSet rs = s.executeQuery("select c.id, m.name, b.title from checkouts c"
+                            + " join members m on m.id = c.member_id join books b on b.id = c.book_id"
+                            + " where c.returned is null order by c.id")) {
                 while (rs.next()) {
                     open.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
                 }
@@ -176,14 +179,21 @@ public final class LibraryDb implements AutoCloseable {
             int overdue = count(c, "select count(*) from checkouts where returned is null and due < ?", activity.day());
             List<Borrower> top = new ArrayList<>();
             try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("select m.name, count(*) n from checkouts c join members m"
-                         + " on m.id = c.member_id group by m.name order by n desc, m.name limit 3")) {
+                    ResultSet rs = s.executeQuery("select m.name, count(*) n from checkouts c join members m"
+                            + " on m.id = c.member_id group by m.name order by n desc, m.name limit 3")) {
                 while (rs.next()) {
                     top.add(new Borrower(rs.getString(1), rs.getInt(2)));
                 }
             }
-            return new Stats(activity.day().toString(), total, out, overdue, List.copyOf(top),
-                    activity.events(), activity.eventsPerSecond(), activity.last());
+            return new Stats(
+                    activity.day().toString(),
+                    total,
+                    out,
+                    overdue,
+                    List.copyOf(top),
+                    activity.events(),
+                    activity.eventsPerSecond(),
+                    activity.last());
         }
     }
 
@@ -197,7 +207,8 @@ public final class LibraryDb implements AutoCloseable {
      */
     public List<Book> catalogPage(int page, int size) throws SQLException {
         try (Connection c = pool.getConnection();
-             PreparedStatement p = c.prepareStatement("select id, title, author from books order by id limit ? offset ?")) {
+                PreparedStatement p =
+                        c.prepareStatement("select id, title, author from books order by id limit ? offset ?")) {
             p.setInt(1, size);
             p.setInt(2, page * size);
             List<Book> books = new ArrayList<>();
@@ -219,14 +230,15 @@ public final class LibraryDb implements AutoCloseable {
      */
     public List<String> overdueBooks(LocalDate today) throws SQLException {
         try (Connection c = pool.getConnection();
-             PreparedStatement p = c.prepareStatement("select b.title, m.name, c.due from checkouts c"
-                     + " join books b on b.id = c.book_id join members m on m.id = c.member_id"
-                     + " where c.returned is null and c.due < ? order by c.due, b.title")) {
+                PreparedStatement p = c.prepareStatement("select b.title, m.name, c.due from checkouts c"
+                        + " join books b on b.id = c.book_id join members m on m.id = c.member_id"
+                        + " where c.returned is null and c.due < ? order by c.due, b.title")) {
             p.setDate(1, Date.valueOf(today));
             List<String> lines = new ArrayList<>();
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
-                    lines.add(rs.getString(1) + " (" + rs.getString(2) + ", due " + rs.getDate(3).toLocalDate() + ")");
+                    lines.add(rs.getString(1) + " (" + rs.getString(2) + ", due "
+                            + rs.getDate(3).toLocalDate() + ")");
                 }
             }
             return lines;
@@ -246,7 +258,8 @@ public final class LibraryDb implements AutoCloseable {
     /** Closes every connection; the in-memory database disappears. */
     @Override
     public void close() throws SQLException {
-        try (keepAlive; Statement s = keepAlive.createStatement()) {
+        try (keepAlive;
+                Statement s = keepAlive.createStatement()) {
             s.execute("shutdown");
         } finally {
             pool.dispose();
@@ -254,8 +267,8 @@ public final class LibraryDb implements AutoCloseable {
     }
 
     private static void insertCheckout(Connection c, int bookId, int memberId, LocalDate day) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement(
-                "insert into checkouts(book_id, member_id, checked_out, due) values (?, ?, ?, ?)")) {
+        try (PreparedStatement p =
+                c.prepareStatement("insert into checkouts(book_id, member_id, checked_out, due) values (?, ?, ?, ?)")) {
             p.setInt(1, bookId);
             p.setInt(2, memberId);
             p.setDate(3, Date.valueOf(day));

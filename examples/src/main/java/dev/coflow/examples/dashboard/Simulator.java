@@ -31,12 +31,12 @@ final class Simulator {
     /** The events; each collection continues the simulation from the database's current state. */
     AsyncFlow<LibraryEvent> events() {
         return AsyncFlow.generate(out -> {
-            Random random = new Random(seed);                // the same story on every run
+            Random random = new Random(seed); // the same story on every run
             for (long n = 0; ; n++) {
-                Suspend.delay(interval);                       // asyncio.sleep between events
+                Suspend.delay(interval); // asyncio.sleep between events
                 LocalDate day = opening.plusDays(n / EVENTS_PER_DAY);
                 LibraryEvent event = random.nextInt(100) < 60 ? borrow(random, day) : giveBack(random, day);
-                if (event == null) {                           // nothing to borrow, or nothing to return
+                if (event == null) { // nothing to borrow, or nothing to return
                     event = borrow(random, day);
                     if (event == null) {
                         event = giveBack(random, day);
@@ -51,13 +51,15 @@ final class Simulator {
         // Some members read more than others: Alice and Bob borrow most.
         int memberId = Math.min(db.memberCount(), 1 + (int) Math.abs(random.nextGaussian() * 2));
         String title = db.checkout(memberId, random.nextInt(1_000), day);
-        return title == null ? null
+        return title == null
+                ? null
                 : new LibraryEvent(LibraryEvent.Kind.CHECKOUT, day, db.memberName(memberId), title, System.nanoTime());
     }
 
     private LibraryEvent giveBack(Random random, LocalDate day) throws java.sql.SQLException {
         String[] loan = db.giveBack(random.nextInt(1_000), day);
-        return loan == null ? null
+        return loan == null
+                ? null
                 : new LibraryEvent(LibraryEvent.Kind.RETURN, day, loan[0], loan[1], System.nanoTime());
     }
 }

@@ -15,13 +15,24 @@ import java.util.List;
  * @param eventsPerSecond events in the last second
  * @param lastEvent the latest event, or {@code "-"}
  */
-public record Stats(String day, int booksTotal, int booksOut, int overdue, List<Borrower> topBorrowers,
-        long events, double eventsPerSecond, String lastEvent) {
+public record Stats(
+        String day,
+        int booksTotal,
+        int booksOut,
+        int overdue,
+        List<Borrower> topBorrowers,
+        long events,
+        double eventsPerSecond,
+        String lastEvent) {
 
     /** One line for a terminal. */
     public String line() {
-        String top = topBorrowers.isEmpty() ? "-" : topBorrowers.getFirst().name() + " (" + topBorrowers.getFirst().checkouts() + ")";
-        return String.format("%s | out %2d/%d | overdue %2d | %4.0f events/s | %4d events | top borrower %s",
+        String top = topBorrowers.isEmpty()
+                ? "-"
+                : topBorrowers.getFirst().name() + " ("
+                        + topBorrowers.getFirst().checkouts() + ")";
+        return String.format(
+                "%s | out %2d/%d | overdue %2d | %4.0f events/s | %4d events | top borrower %s",
                 day, booksOut, booksTotal, overdue, eventsPerSecond, events, top);
     }
 }

@@ -85,7 +85,8 @@ final class StatsServer implements AutoCloseable {
         ex.getResponseHeaders().set("Cache-Control", "no-cache");
         ex.sendResponseHeaders(200, 0);
         clients.update(n -> n + 1);
-        try (ex; OutputStream out = ex.getResponseBody()) {
+        try (ex;
+                OutputStream out = ex.getResponseBody()) {
             // The latest snapshot, then each new one, while the server is open: a closing server
             // ends the stream cleanly instead of leaving the client hanging.
             AsyncFlow<Stats> feed = stats.asFlow()
@@ -95,10 +96,11 @@ final class StatsServer implements AutoCloseable {
             if (limit > 0) {
                 feed = feed.take(limit);
             }
-            feed.forEach(s -> {                        // blocking writes, on this client's own thread
-                out.write(("data: " + JSON.writeValueAsString(s) + "\n\n").getBytes(StandardCharsets.UTF_8));
-                out.flush();
-            });
+            feed.forEach(
+                    s -> { // blocking writes, on this client's own thread
+                        out.write(("data: " + JSON.writeValueAsString(s) + "\n\n").getBytes(StandardCharsets.UTF_8));
+                        out.flush();
+                    });
         } catch (IOException | UncheckedIOException gone) {
             // The client disconnected: the failed write ended (cancelled) its collection.
         } finally {

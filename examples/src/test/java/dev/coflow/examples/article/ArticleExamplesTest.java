@@ -57,8 +57,18 @@ class ArticleExamplesTest {
     void comprehensions() throws Exception {
         AtomicLong time = new AtomicLong();
         List<String> out = captureVirtual(() -> ComprehensionsExample.main(new String[0]), time);
-        assertEquals(List.of("Old way:", "  Got 5 checkouts", "", "New way:", "  Got 5 checkouts", "",
-                "List: [0, 10, 20, 30, 40]", "Set: [even, odd]", "Dict: {0=0, 1=10, 2=20, 3=30, 4=40}"), out);
+        assertEquals(
+                List.of(
+                        "Old way:",
+                        "  Got 5 checkouts",
+                        "",
+                        "New way:",
+                        "  Got 5 checkouts",
+                        "",
+                        "List: [0, 10, 20, 30, 40]",
+                        "Set: [even, odd]",
+                        "Dict: {0=0, 1=10, 2=20, 3=30, 4=40}"),
+                out);
         assertEquals(2 * 5 * 100 + 3 * 5 * 50, time.get(), "sequential: every delay counted once");
     }
 
@@ -73,16 +83,28 @@ class ArticleExamplesTest {
     @Test
     void streamingVsLoading() throws Exception {
         List<String> out = capture(() -> StreamingVsLoadingExample.main(new String[0]));
-        assertEquals(List.of("Loading everything into memory...", "Loaded 1000000 items", "Processing as a stream...",
-                "Processed 1000000 items", "Both got the same result: 499999500000"), out);
+        assertEquals(
+                List.of(
+                        "Loading everything into memory...",
+                        "Loaded 1000000 items",
+                        "Processing as a stream...",
+                        "Processed 1000000 items",
+                        "Both got the same result: 499999500000"),
+                out);
     }
 
     @Test
     void contextManager() throws Exception {
         AtomicLong time = new AtomicLong();
         List<String> out = captureVirtual(() -> ContextManagerExample.main(new String[0]), time);
-        assertEquals(List.of("  Opening database connection...", "Inside async with block", "Got 3 results",
-                "  Closing database connection...", "Outside async with block - connection closed"), out);
+        assertEquals(
+                List.of(
+                        "  Opening database connection...",
+                        "Inside async with block",
+                        "Got 3 results",
+                        "  Closing database connection...",
+                        "Outside async with block - connection closed"),
+                out);
         assertEquals(250, time.get());
     }
 
@@ -90,8 +112,18 @@ class ArticleExamplesTest {
     void cursorResource() throws Exception {
         AtomicLong time = new AtomicLong();
         List<String> out = captureVirtual(() -> CursorResourceExample.main(new String[0]), time);
-        assertEquals(List.of("  Opening cursor...", "Fetching books:", "  Book 0", "  Book 1", "  Book 2", "  Book 3",
-                "  Book 4", "  Closing cursor...", "Cursor automatically closed"), out);
+        assertEquals(
+                List.of(
+                        "  Opening cursor...",
+                        "Fetching books:",
+                        "  Book 0",
+                        "  Book 1",
+                        "  Book 2",
+                        "  Book 3",
+                        "  Book 4",
+                        "  Closing cursor...",
+                        "Cursor automatically closed"),
+                out);
         assertEquals(100 + 5 * 50 + 100, time.get());
     }
 
@@ -99,23 +131,41 @@ class ArticleExamplesTest {
     void errorHandling() throws Exception {
         AtomicLong time = new AtomicLong();
         List<String> out = captureVirtual(() -> ErrorHandlingExample.main(new String[0]), time);
-        assertEquals(List.of("Processing with error handling:", "  Processing: Record 0", "  Processing: Record 1",
-                "  Processing: Record 2", "  ERROR: Database error at record 3",
-                "  Successfully processed 3 records before error", "Finished (processed 3 records)"), out);
+        assertEquals(
+                List.of(
+                        "Processing with error handling:",
+                        "  Processing: Record 0",
+                        "  Processing: Record 1",
+                        "  Processing: Record 2",
+                        "  ERROR: Database error at record 3",
+                        "  Successfully processed 3 records before error",
+                        "Finished (processed 3 records)"),
+                out);
     }
 
     @Test
     void retry() throws Exception {
         AtomicLong time = new AtomicLong();
         List<String> out = captureVirtual(() -> RetryExample.main(new String[0]), time);
-        assertEquals(List.of("Processing with recovery:",
-                "  Processing: Record 0", "  Processing: Record 1", "  Processing: Record 2",
-                "  ERROR: Connection reset at record 3", "  Retrying... (attempt 2/3)",
-                "  Processing: Record 0", "  Processing: Record 1", "  Processing: Record 2",
-                "  Processing: Record 3", "  Processing: Record 4",
-                "Finished (processed 8 records)", "",
-                "With a Backoff policy:", "  attempt 1 failed: Connection reset at record 3",
-                "  Received 8 records in 2 attempts (the 3 before the failure are not taken back)"), out);
+        assertEquals(
+                List.of(
+                        "Processing with recovery:",
+                        "  Processing: Record 0",
+                        "  Processing: Record 1",
+                        "  Processing: Record 2",
+                        "  ERROR: Connection reset at record 3",
+                        "  Retrying... (attempt 2/3)",
+                        "  Processing: Record 0",
+                        "  Processing: Record 1",
+                        "  Processing: Record 2",
+                        "  Processing: Record 3",
+                        "  Processing: Record 4",
+                        "Finished (processed 8 records)",
+                        "",
+                        "With a Backoff policy:",
+                        "  attempt 1 failed: Connection reset at record 3",
+                        "  Received 8 records in 2 attempts (the 3 before the failure are not taken back)"),
+                out);
         // each run: 4 delays before failing, 1 s back-off, 5 delays to succeed
         assertEquals(2 * (400 + 1_000 + 500), time.get());
     }
@@ -124,12 +174,28 @@ class ArticleExamplesTest {
     void cleanup() throws Exception {
         AtomicLong time = new AtomicLong();
         List<String> out = captureVirtual(() -> CleanupExample.main(new String[0]), time);
-        assertEquals(List.of("Demo: Cleanup on error", "  [Generator] Starting", "  Got value: 0", "  Got value: 1",
-                "  [Generator] Cleanup running (finally block)", "  Caught error: Simulated error", "Finished", "",
-                "Demo: Cleanup that waits", "  Acquiring resource", "  Got: data", "  Closing resource...",
-                "  Resource closed", "",
-                "Demo: Cleanup when the consumer stops early (take(1))", "  Acquiring resource", "  Got: data 0",
-                "  Closing resource...", "  Resource closed"), out);
+        assertEquals(
+                List.of(
+                        "Demo: Cleanup on error",
+                        "  [Generator] Starting",
+                        "  Got value: 0",
+                        "  Got value: 1",
+                        "  [Generator] Cleanup running (finally block)",
+                        "  Caught error: Simulated error",
+                        "Finished",
+                        "",
+                        "Demo: Cleanup that waits",
+                        "  Acquiring resource",
+                        "  Got: data",
+                        "  Closing resource...",
+                        "  Resource closed",
+                        "",
+                        "Demo: Cleanup when the consumer stops early (take(1))",
+                        "  Acquiring resource",
+                        "  Got: data 0",
+                        "  Closing resource...",
+                        "  Resource closed"),
+                out);
         assertEquals(300 + 2 * (100 + 100), time.get(), "the cancelled cleanup still waited its 100 ms");
     }
 
@@ -152,9 +218,11 @@ class ArticleExamplesTest {
     void asyncFile() throws Exception {
         AtomicLong time = new AtomicLong();
         List<String> out = captureVirtual(() -> AsyncFileExample.main(new String[0]), time);
-        assertEquals(List.of("Setting up demo file...", "Reading with async I/O...", "  Line 1", "  Line 2", "  Line 3"),
+        assertEquals(
+                List.of("Setting up demo file...", "Reading with async I/O...", "  Line 1", "  Line 2", "  Line 3"),
                 out.stream().filter(l -> !l.startsWith("[Background")).toList());
-        assertEquals(List.of("[Background task 0]", "[Background task 1]", "[Background task 2]"),
+        assertEquals(
+                List.of("[Background task 0]", "[Background task 1]", "[Background task 2]"),
                 out.stream().filter(l -> l.startsWith("[Background")).toList());
         assertEquals(300, time.get(), "the background task's three waits ran alongside the file reading");
     }

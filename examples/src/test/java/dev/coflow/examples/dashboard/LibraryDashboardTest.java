@@ -28,39 +28,54 @@ import org.junit.jupiter.api.Test;
 /** The dashboard end to end on loopback: real database, real HTTP, everything closed afterwards. */
 class LibraryDashboardTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> KEYS = Set.of("day", "booksTotal", "booksOut", "overdue", "topBorrowers",
-            "events", "eventsPerSecond", "lastEvent");
+    private static final Set<String> KEYS = Set.of(
+            "day", "booksTotal", "booksOut", "overdue", "topBorrowers", "events", "eventsPerSecond", "lastEvent");
 
     @Test
     void servesStatsAndStreamsSnapshotsThenClosesEverything() throws Exception {
         int port;
-        try (LibraryDashboard dashboard = LibraryDashboard.start(new LibraryDashboard.Options(Duration.ofMillis(5), 7));
-             HttpClient client = HttpClient.newHttpClient()) {
+        try (LibraryDashboard dashboard =
+                        LibraryDashboard.start(new LibraryDashboard.Options(Duration.ofMillis(5), 7));
+                HttpClient client = HttpClient.newHttpClient()) {
             port = dashboard.port();
             assertEquals("127.0.0.1", dashboard.uri().getHost());
 
             // the simulation is running: wait (on the state flow itself) for a few events
-            Stats busy = dashboard.stats().asFlow().filter(s -> s.events() >= 3)
-                    .timeout(Duration.ofSeconds(5)).first().orElseThrow();
+            Stats busy = dashboard
+                    .stats()
+                    .asFlow()
+                    .filter(s -> s.events() >= 3)
+                    .timeout(Duration.ofSeconds(5))
+                    .first()
+                    .orElseThrow();
             assertEquals(LibraryDb.SEEDED_BOOKS, busy.booksTotal());
 
-            HttpResponse<String> stats = client.send(HttpRequest.newBuilder(dashboard.uri().resolve("stats")).build(),
+            HttpResponse<String> stats = client.send(
+                    HttpRequest.newBuilder(dashboard.uri().resolve("stats")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, stats.statusCode());
-            assertEquals("application/json", stats.headers().firstValue("content-type").orElseThrow());
+            assertEquals(
+                    "application/json",
+                    stats.headers().firstValue("content-type").orElseThrow());
             JsonNode json = JSON.readTree(stats.body());
             Set<String> keys = new TreeSet<>();
             json.fieldNames().forEachRemaining(keys::add);
             assertEquals(new TreeSet<>(KEYS), keys);
             assertEquals(35, json.get("booksTotal").asInt());
             assertTrue(json.get("events").asLong() >= 3, stats.body());
-            assertTrue(json.get("topBorrowers").isArray() && json.get("topBorrowers").size() > 0, stats.body());
+            assertTrue(
+                    json.get("topBorrowers").isArray()
+                            && json.get("topBorrowers").size() > 0,
+                    stats.body());
 
             // an endless /events stream: read two snapshots, then hang up
             HttpResponse<Stream<String>> events = client.send(
-                    HttpRequest.newBuilder(dashboard.uri().resolve("events")).build(), HttpResponse.BodyHandlers.ofLines());
+                    HttpRequest.newBuilder(dashboard.uri().resolve("events")).build(),
+                    HttpResponse.BodyHandlers.ofLines());
             assertEquals(200, events.statusCode());
-            assertEquals("text/event-stream", events.headers().firstValue("content-type").orElseThrow());
+            assertEquals(
+                    "text/event-stream",
+                    events.headers().firstValue("content-type").orElseThrow());
             List<JsonNode> snapshots = new ArrayList<>();
             try (Stream<String> lines = events.body()) {
                 Iterator<String> it = lines.iterator();
@@ -72,22 +87,34 @@ class LibraryDashboardTest {
                 }
             }
             assertEquals(2, snapshots.size());
-            assertTrue(snapshots.get(1).get("events").asLong() > snapshots.get(0).get("events").asLong(),
+            assertTrue(
+                    snapshots.get(1).get("events").asLong()
+                            > snapshots.get(0).get("events").asLong(),
                     "each event is a new snapshot: " + snapshots);
             // the server notices the hang-up at its next write and cancels that client's flow
-            assertEquals(0, dashboard.eventClients().asFlow().filter(n -> n == 0)
-                    .timeout(Duration.ofSeconds(5)).first().orElseThrow());
+            assertEquals(
+                    0,
+                    dashboard
+                            .eventClients()
+                            .asFlow()
+                            .filter(n -> n == 0)
+                            .timeout(Duration.ofSeconds(5))
+                            .first()
+                            .orElseThrow());
 
             // a bounded stream ends by itself
             HttpResponse<Stream<String>> three = client.send(
-                    HttpRequest.newBuilder(dashboard.uri().resolve("events?limit=3")).build(),
+                    HttpRequest.newBuilder(dashboard.uri().resolve("events?limit=3"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofLines());
             try (Stream<String> lines = three.body()) {
                 assertEquals(3, lines.filter(l -> l.startsWith("data: ")).count());
             }
         }
         CoflowExtension.assertNoBodiesRunning(Duration.ZERO); // the simulation's generator body has ended
-        assertThrows(IOException.class, () -> new Socket(InetAddress.getLoopbackAddress(), port).close(),
+        assertThrows(
+                IOException.class,
+                () -> new Socket(InetAddress.getLoopbackAddress(), port).close(),
                 "the server port is still open");
     }
 
@@ -96,11 +123,12 @@ class LibraryDashboardTest {
         LibraryDashboard dashboard = LibraryDashboard.start(new LibraryDashboard.Options(Duration.ofMillis(5), 1));
         try (HttpClient client = HttpClient.newHttpClient()) {
             HttpResponse<Stream<String>> events = client.send(
-                    HttpRequest.newBuilder(dashboard.uri().resolve("events")).build(), HttpResponse.BodyHandlers.ofLines());
+                    HttpRequest.newBuilder(dashboard.uri().resolve("events")).build(),
+                    HttpResponse.BodyHandlers.ofLines());
             try (Stream<String> lines = events.body()) {
                 Iterator<String> it = lines.iterator();
                 assertTrue(it.next().startsWith("data: "));
-                dashboard.close();                     // the open stream must end, not hang
+                dashboard.close(); // the open stream must end, not hang
                 while (it.hasNext()) {
                     it.next();
                 }

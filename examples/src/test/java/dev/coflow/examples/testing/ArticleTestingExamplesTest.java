@@ -31,7 +31,7 @@ class ArticleTestingExamplesTest {
     @CoflowTest
     void testAsyncGenerator(VirtualTimeScope scope) {
         List<Integer> results = new ArrayList<>();
-        sampleGenerator().forEach(results::add);      // a blocking terminal: virtual time inside the test
+        sampleGenerator().forEach(results::add); // a blocking terminal: virtual time inside the test
         assertEquals(List.of(0, 2, 4), results);
         assertEquals(30, scope.currentTime(), "three 10 ms sleeps, on the virtual clock");
     }
@@ -55,11 +55,11 @@ class ArticleTestingExamplesTest {
     void testErrorHandling(VirtualTimeScope scope) {
         AsyncFlow<Integer> failingGenerator = AsyncFlow.generate(out -> {
             out.emit(1);
-            throw new IllegalArgumentException("Test error");   // Python's ValueError
+            throw new IllegalArgumentException("Test error"); // Python's ValueError
         });
 
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> failingGenerator.forEach(v -> { }));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> failingGenerator.forEach(v -> {}));
         assertEquals("Test error", e.getMessage());
 
         FlowTester.test(failingGenerator, t -> {

@@ -42,7 +42,7 @@ class ReadmeTestingExampleTest {
     @CoflowTest
     void emitsOneNumberPerHour(VirtualTimeScope scope) {
         FlowTester.test(slowNumbers(), Duration.ofHours(2), t -> {
-            t.expectNoEvents();                      // nothing before the first hour
+            t.expectNoEvents(); // nothing before the first hour
             assertEquals(1, t.awaitItem());
             assertEquals(3_600_000, scope.currentTime());
             t.skipItems(1);
