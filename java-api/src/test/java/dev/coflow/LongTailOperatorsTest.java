@@ -1,6 +1,7 @@
 package dev.coflow;
 
 import static dev.coflow.OperatorTestBase.inVirtualTime;
+import static dev.coflow.OperatorTestBase.onDefault;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,13 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import kotlin.coroutines.EmptyCoroutineContext;
-import kotlinx.coroutines.CoroutineScopeKt;
-import kotlinx.coroutines.CoroutineStart;
-import kotlinx.coroutines.Dispatchers;
-import kotlinx.coroutines.flow.FlowKt;
-import kotlinx.coroutines.future.FutureKt;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -54,16 +48,6 @@ class LongTailOperatorsTest {
         return AsyncFlow.generate(out -> {
             throw new IllegalStateException(message);
         });
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> List<T> onDefault(AsyncFlow<T> flow) throws Exception {
-        return (List<T>) FutureKt.future(
-                        CoroutineScopeKt.CoroutineScope(Dispatchers.getDefault()),
-                        EmptyCoroutineContext.INSTANCE,
-                        CoroutineStart.DEFAULT,
-                        (s, c) -> FlowKt.toList(flow, new ArrayList<T>(), c))
-                .get(30, TimeUnit.SECONDS);
     }
 
     @Nested

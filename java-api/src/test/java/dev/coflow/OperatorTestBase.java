@@ -240,4 +240,15 @@ abstract class OperatorTestBase {
         });
         return got;
     }
+
+    /** Collects {@code flow} on {@code Dispatchers.Default} with kotlinx's own {@code toList}, as Kotlin code would. */
+    @SuppressWarnings("unchecked")
+    protected static <T> List<T> onDefault(AsyncFlow<T> flow) throws Exception {
+        return (List<T>) kotlinx.coroutines.future.FutureKt.future(
+                        kotlinx.coroutines.CoroutineScopeKt.CoroutineScope(kotlinx.coroutines.Dispatchers.getDefault()),
+                        kotlin.coroutines.EmptyCoroutineContext.INSTANCE,
+                        kotlinx.coroutines.CoroutineStart.DEFAULT,
+                        (s, c) -> kotlinx.coroutines.flow.FlowKt.toList(flow, new java.util.ArrayList<T>(), c))
+                .get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
 }

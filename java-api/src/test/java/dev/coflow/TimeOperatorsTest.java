@@ -1,6 +1,7 @@
 package dev.coflow;
 
 import static dev.coflow.OperatorTestBase.inVirtualTime;
+import static dev.coflow.OperatorTestBase.onDefault;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,14 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import kotlin.coroutines.EmptyCoroutineContext;
-import kotlinx.coroutines.CoroutineScopeKt;
-import kotlinx.coroutines.CoroutineStart;
-import kotlinx.coroutines.Dispatchers;
-import kotlinx.coroutines.flow.FlowKt;
-import kotlinx.coroutines.future.FutureKt;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -64,17 +58,6 @@ class TimeOperatorsTest {
         List<String> got = new ArrayList<>();
         flow.forEach(v -> got.add(v + "@" + (Suspend.clockMillis() - start)));
         return got;
-    }
-
-    /** Collects on Dispatchers.Default with kotlinx's own toList, as Kotlin code would. */
-    @SuppressWarnings("unchecked")
-    private static <T> List<T> onDefault(AsyncFlow<T> flow) throws Exception {
-        return (List<T>) FutureKt.future(
-                        CoroutineScopeKt.CoroutineScope(Dispatchers.getDefault()),
-                        EmptyCoroutineContext.INSTANCE,
-                        CoroutineStart.DEFAULT,
-                        (s, c) -> FlowKt.toList(flow, new ArrayList<T>(), c))
-                .get(30, TimeUnit.SECONDS);
     }
 
     /** kotlinx may rethrow a copy (stack-trace recovery) and coflow wraps checked exceptions: compare roots. */

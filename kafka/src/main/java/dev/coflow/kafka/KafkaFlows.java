@@ -122,26 +122,9 @@ public final class KafkaFlows {
             Deserializer<K> keyDeserializer,
             Deserializer<V> valueDeserializer,
             ConsumeOptions options) {
-        Properties props = consumerProperties(consumerProperties);
-        List<String> subscription = topics(topics);
-        Objects.requireNonNull(options, "options");
-        return AsyncFlow.generate(emitter -> {
-            ConsumerLoop<K, V> loop =
-                    new ConsumerLoop<>(props, subscription, keyDeserializer, valueDeserializer, options);
-            loop.start();
-            try {
-                while (true) {
-                    ConsumerRecord<K, V> r = loop.next();
-                    if (r == null) {
-                        Suspend.await(loop.waiter());
-                        continue;
-                    }
-                    emitter.emit(r);
-                    loop.ack(r);
-                }
-            } finally {
-                loop.close();
-            }
+        return members(consumerProperties, topics, keyDeserializer, valueDeserializer, options, (emitter, r, loop) -> {
+            emitter.emit(r);
+            loop.ack(r); // finished: its emit returned
         });
     }
 
@@ -181,6 +164,30 @@ public final class KafkaFlows {
             Deserializer<K> keyDeserializer,
             Deserializer<V> valueDeserializer,
             ConsumeOptions options) {
+        return members(
+                consumerProperties,
+                topics,
+                keyDeserializer,
+                valueDeserializer,
+                options,
+                (emitter, r, loop) -> emitter.emit(new KafkaRecord<>(r, loop)));
+    }
+
+    /** How one polled record reaches the downstream (and whether it counts as finished at once). */
+    @FunctionalInterface
+    private interface Delivery<K, V, T> {
+        void deliver(dev.coflow.Emitter<T> emitter, ConsumerRecord<K, V> record, ConsumerLoop<K, V> loop)
+                throws Exception;
+    }
+
+    /** A cold flow whose every collection is one group member running one {@link ConsumerLoop}. */
+    private static <K, V, T> AsyncFlow<T> members(
+            Properties consumerProperties,
+            Collection<String> topics,
+            Deserializer<K> keyDeserializer,
+            Deserializer<V> valueDeserializer,
+            ConsumeOptions options,
+            Delivery<K, V, T> delivery) {
         Properties props = consumerProperties(consumerProperties);
         List<String> subscription = topics(topics);
         Objects.requireNonNull(options, "options");
@@ -195,7 +202,7 @@ public final class KafkaFlows {
                         Suspend.await(loop.waiter());
                         continue;
                     }
-                    emitter.emit(new KafkaRecord<>(r, loop));
+                    delivery.deliver(emitter, r, loop);
                 }
             } finally {
                 loop.close();
