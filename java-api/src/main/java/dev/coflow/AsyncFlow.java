@@ -1059,6 +1059,27 @@ public final class AsyncFlow<T> implements Flow<T> {
     }
 
     /**
+     * Reports this stage to {@code listener}: each collection's start and end (its duration on the
+     * coroutine clock, and whether it completed, was cancelled or failed), every element, and the
+     * gauges of the {@code mapAsync*} and suspending {@code buffer} operators upstream of here
+     * (running transformations, waiting elements). The elements pass unchanged. kotlinx
+     * counterpart: none; Reactor {@code tap()} / {@code metrics()}.
+     *
+     * {@snippet :
+     * orders.mapAsync(8, this::enrich).metrics("enrich", micrometerMetrics).forEach(this::store);
+     * }
+     *
+     * @param stage the name every report carries, not null
+     * @param listener what receives the reports, not null
+     * @return the same flow, measured
+     */
+    public AsyncFlow<T> metrics(String stage, FlowMetrics listener) {
+        Objects.requireNonNull(stage, "stage");
+        Objects.requireNonNull(listener, "listener");
+        return new AsyncFlow<>(Metrics.metrics(flow, stage, listener));
+    }
+
+    /**
      * Logs the life of each collection at {@code INFO} through {@code System.Logger} (logger
      * {@code dev.coflow.AsyncFlow}; routed to SLF4J, Log4j or java.util.logging by your setup): the
      * start, every element, and the end (completed, cancelled, or failed with the cause). For

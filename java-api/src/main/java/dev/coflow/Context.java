@@ -58,9 +58,15 @@ final class Context {
         private final Flow<T> ring;
 
         private final int capacity;
+        /** The upstream and overflow of a {@code buffer} (null for {@code conflate}), for metrics. */
+        private final Flow<T> source;
+
+        private final BufferOverflow overflow;
 
         private Buffered(Flow<T> buffered, Flow<T> upstream, int capacity, BufferOverflow overflow) {
             this.buffered = buffered;
+            this.source = upstream;
+            this.overflow = overflow;
             this.ring = upstream != null && CallerBuffer.accepts(upstream, capacity, overflow) ? upstream : null;
             this.capacity = capacity;
             this.offCaller = FlowKt.flowOn(buffered, Dispatchers.getDefault());
@@ -69,6 +75,17 @@ final class Context {
         @Override
         public Object collect(FlowCollector<? super T> collector, Continuation<? super Unit> continuation) {
             Object interceptor = continuation.getContext().get(ContinuationInterceptor.Key);
+            if (continuation.getContext().get(Metrics.Listening.KEY) != null) {
+                Flow<T> metered = Metrics.bufferFill(
+                        continuation.getContext(),
+                        source,
+                        capacity,
+                        overflow,
+                        interceptor instanceof CallerThreadDispatcher);
+                if (metered != null) {
+                    return metered.collect(collector, continuation);
+                }
+            }
             if (interceptor instanceof CallerThreadDispatcher) {
                 return ring != null
                         ? CallerBuffer.collect(ring, capacity, collector, continuation)

@@ -74,9 +74,14 @@ final class MapAsync {
     }
 
     static <T, R> Flow<R> ordered(
-            String operator, Flow<T> upstream, int concurrency, Function2<T, Continuation<? super R>, Object> work) {
+            String operator,
+            Flow<T> upstream,
+            int concurrency,
+            Function2<T, Continuation<? super R>, Object> transformation) {
         return nonNullResults(
                 operator, (FlowCollector<? super R> collector, Continuation<? super Unit> continuation) -> {
+                    Function2<T, Continuation<? super R>, Object> work =
+                            Metrics.inFlight(continuation.getContext(), transformation);
                     Semaphore permits = SemaphoreKt.Semaphore(concurrency, 0);
                     Flow<T> admitted = FlowKt.onEach(upstream, (v, c) -> permits.acquire(c));
                     Flow<Deferred<R>> started = FlowKt.channelFlow(
@@ -102,12 +107,21 @@ final class MapAsync {
     }
 
     static <T, R> Flow<R> unordered(
-            String operator, Flow<T> upstream, int concurrency, Function2<T, Continuation<? super R>, Object> work) {
-        Flow<R> merged = FlowKt.flatMapMerge(
-                upstream,
-                concurrency,
-                (T v, Continuation<? super Flow<? extends R>> c) -> FlowKt.map(FlowKt.flowOf(v), work));
-        return nonNullResults(operator, FlowKt.buffer(merged, concurrency, BufferOverflow.SUSPEND));
+            String operator,
+            Flow<T> upstream,
+            int concurrency,
+            Function2<T, Continuation<? super R>, Object> transformation) {
+        return nonNullResults(
+                operator, (FlowCollector<? super R> collector, Continuation<? super Unit> continuation) -> {
+                    Function2<T, Continuation<? super R>, Object> work =
+                            Metrics.inFlight(continuation.getContext(), transformation);
+                    Flow<R> merged = FlowKt.flatMapMerge(
+                            upstream,
+                            concurrency,
+                            (T v, Continuation<? super Flow<? extends R>> c) -> FlowKt.map(FlowKt.flowOf(v), work));
+                    return FlowKt.buffer(merged, concurrency, BufferOverflow.SUSPEND)
+                            .collect(collector, continuation);
+                });
     }
 
     private static <R> Flow<R> nonNullResults(String operator, Flow<R> results) {
