@@ -2079,126 +2079,6 @@ public final class AsyncFlow<T> implements Flow<T> {
     }
 
     // endregion
-    // region publishers ---------------------------------------------------------------------------
-    // (fromPublisher, toPublisher: Reactive Streams interop, see Publishers.java)
-
-    /**
-     * Wraps a {@link java.util.concurrent.Flow.Publisher}: collecting the flow subscribes, requests
-     * elements as the collector takes them (64 up front, then 32 each time 32 were taken; a
-     * directly following {@link #buffer(int)} sets the batch), and an early end of the collection
-     * ({@code take}, a failure downstream, cancellation) cancels the subscription. coflow's
-     * subscriber passes the Reactive Streams TCK's subscriber verifications; the rules and the
-     * demand model are in {@code docs/reactive-streams.md}. kotlinx counterpart:
-     * {@code Publisher.asFlow()} (kotlinx-coroutines-jdk9).
-     *
-     * {@snippet :
-     * HttpResponse<Flow.Publisher<List<ByteBuffer>>> r = client.send(req, BodyHandlers.ofPublisher());
-     * long bytes = AsyncFlow.fromPublisher(r.body()).map(Buffers::size).fold(0L, Long::sum);
-     * }
-     *
-     * @param publisher the publisher, subscribed once per collection
-     * @param <T> the element type
-     * @return a cold flow
-     */
-    public static <T> AsyncFlow<T> fromPublisher(java.util.concurrent.Flow.Publisher<? extends T> publisher) {
-        Objects.requireNonNull(publisher, "publisher");
-        return new AsyncFlow<>(Publishers.asFlow(publisher));
-    }
-
-    /**
-     * This flow as a {@link java.util.concurrent.Flow.Publisher} that passes every rule of the
-     * Reactive Streams TCK: each subscriber starts its own collection when its {@code onSubscribe}
-     * has returned, and the collection runs only as far as requested ({@code emit} returns once
-     * its element was delivered and waits while there is no demand, so a generator never runs
-     * ahead of demand beyond what a {@code buffer} in the flow asks for); the end of the flow is
-     * signalled at once, without further demand; {@code request(n <= 0)} signals
-     * {@code IllegalArgumentException}; {@code Subscription.cancel()} cancels the collection (a
-     * generator's {@code finally} blocks run). The collection runs in
-     * {@code Dispatchers.Unconfined}: on the subscribing thread up to its first wait for demand,
-     * then on the thread that requests. See {@code docs/reactive-streams.md}. kotlinx counterpart:
-     * {@code Flow.asPublisher()}, which differs in that it holds back {@code onComplete} after
-     * exactly the requested elements and ignores {@code request(0)}.
-     *
-     * {@snippet :
-     * Flow.Publisher<Event> events = AsyncFlow.generate(this::poll).toPublisher();
-     * }
-     *
-     * @return a publisher of this flow's elements
-     */
-    public java.util.concurrent.Flow.Publisher<T> toPublisher() {
-        return toPublisher(kotlinx.coroutines.Dispatchers.getUnconfined());
-    }
-
-    /**
-     * Like {@link #toPublisher()}, collecting in the given context (a dispatcher, a name).
-     * kotlinx counterpart: {@code Flow.asPublisher(context)}.
-     *
-     * @param context where each subscriber's collection runs; must not contain a {@code Job}
-     * @return a publisher of this flow's elements
-     */
-    public java.util.concurrent.Flow.Publisher<T> toPublisher(CoroutineContext context) {
-        Objects.requireNonNull(context, "context");
-        if (context.get(kotlinx.coroutines.Job.Key) != null) {
-            throw new IllegalArgumentException("toPublisher: context must not contain a Job; each subscriber's "
-                    + "collection is cancelled through its Subscription");
-        }
-        return Publishers.asPublisher(flow, context);
-    }
-
-    /**
-     * Wraps an {@code org.reactivestreams.Publisher} (a Reactor {@code Flux} or {@code Mono}, an
-     * RxJava {@code Flowable}, an R2DBC result, a WebFlux body): the same as
-     * {@link #fromPublisher(java.util.concurrent.Flow.Publisher)} for the other interface, with the
-     * same subscriber (Reactive Streams TCK-verified, see {@code docs/reactive-streams.md}).
-     * kotlinx counterpart: {@code Publisher.asFlow()} (kotlinx-coroutines-reactive).
-     *
-     * {@snippet :
-     * Flux<Row> rows = Flux.from(connection.createStatement("SELECT ...").execute()).flatMap(this::rows);
-     * List<Row> firstTen = AsyncFlow.fromReactiveStreams(rows).take(10).toList(); // cancels the Flux after 10
-     * }
-     *
-     * @param publisher the publisher, subscribed once per collection
-     * @param <T> the element type
-     * @return a cold flow
-     */
-    public static <T> AsyncFlow<T> fromReactiveStreams(org.reactivestreams.Publisher<? extends T> publisher) {
-        Objects.requireNonNull(publisher, "publisher");
-        return new AsyncFlow<>(Publishers.asFlow(publisher));
-    }
-
-    /**
-     * This flow as an {@code org.reactivestreams.Publisher}, for Reactor, RxJava, R2DBC and
-     * Spring WebFlux: the same publisher as {@link #toPublisher()} for the other interface
-     * (Reactive Streams TCK-verified, see {@code docs/reactive-streams.md}). kotlinx counterpart:
-     * {@code Flow.asPublisher()} (kotlinx-coroutines-reactive).
-     *
-     * {@snippet :
-     * Flux<Event> events = Flux.from(AsyncFlow.generate(this::poll).toReactiveStreams());
-     * }
-     *
-     * @return a publisher of this flow's elements
-     */
-    public org.reactivestreams.Publisher<T> toReactiveStreams() {
-        return toReactiveStreams(kotlinx.coroutines.Dispatchers.getUnconfined());
-    }
-
-    /**
-     * Like {@link #toReactiveStreams()}, collecting in the given context (a dispatcher, a name).
-     * kotlinx counterpart: {@code Flow.asPublisher(context)} (kotlinx-coroutines-reactive).
-     *
-     * @param context where each subscriber's collection runs; must not contain a {@code Job}
-     * @return a publisher of this flow's elements
-     */
-    public org.reactivestreams.Publisher<T> toReactiveStreams(CoroutineContext context) {
-        Objects.requireNonNull(context, "context");
-        if (context.get(kotlinx.coroutines.Job.Key) != null) {
-            throw new IllegalArgumentException("toReactiveStreams: context must not contain a Job; each "
-                    + "subscriber's collection is cancelled through its Subscription");
-        }
-        return Publishers.asReactiveStreams(flow, context);
-    }
-
-    // endregion
     // region collect ------------------------------------------------------------------------------
     // (blocking terminals, see Collect.java and Reduce.java, run as a plain loop by Fused.java where they can;
     // then async terminals; then iterator and stream, see FlowIterator.java)
@@ -2550,6 +2430,126 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public Stream<T> stream() {
         return FlowIterator.stream(flow);
+    }
+
+    // endregion
+    // region publishers ---------------------------------------------------------------------------
+    // (fromPublisher, toPublisher: Reactive Streams interop, see Publishers.java)
+
+    /**
+     * Wraps a {@link java.util.concurrent.Flow.Publisher}: collecting the flow subscribes, requests
+     * elements as the collector takes them (64 up front, then 32 each time 32 were taken; a
+     * directly following {@link #buffer(int)} sets the batch), and an early end of the collection
+     * ({@code take}, a failure downstream, cancellation) cancels the subscription. coflow's
+     * subscriber passes the Reactive Streams TCK's subscriber verifications; the rules and the
+     * demand model are in {@code docs/reactive-streams.md}. kotlinx counterpart:
+     * {@code Publisher.asFlow()} (kotlinx-coroutines-jdk9).
+     *
+     * {@snippet :
+     * HttpResponse<Flow.Publisher<List<ByteBuffer>>> r = client.send(req, BodyHandlers.ofPublisher());
+     * long bytes = AsyncFlow.fromPublisher(r.body()).map(Buffers::size).fold(0L, Long::sum);
+     * }
+     *
+     * @param publisher the publisher, subscribed once per collection
+     * @param <T> the element type
+     * @return a cold flow
+     */
+    public static <T> AsyncFlow<T> fromPublisher(java.util.concurrent.Flow.Publisher<? extends T> publisher) {
+        Objects.requireNonNull(publisher, "publisher");
+        return new AsyncFlow<>(Publishers.asFlow(publisher));
+    }
+
+    /**
+     * This flow as a {@link java.util.concurrent.Flow.Publisher} that passes every rule of the
+     * Reactive Streams TCK: each subscriber starts its own collection when its {@code onSubscribe}
+     * has returned, and the collection runs only as far as requested ({@code emit} returns once
+     * its element was delivered and waits while there is no demand, so a generator never runs
+     * ahead of demand beyond what a {@code buffer} in the flow asks for); the end of the flow is
+     * signalled at once, without further demand; {@code request(n <= 0)} signals
+     * {@code IllegalArgumentException}; {@code Subscription.cancel()} cancels the collection (a
+     * generator's {@code finally} blocks run). The collection runs in
+     * {@code Dispatchers.Unconfined}: on the subscribing thread up to its first wait for demand,
+     * then on the thread that requests. See {@code docs/reactive-streams.md}. kotlinx counterpart:
+     * {@code Flow.asPublisher()}, which differs in that it holds back {@code onComplete} after
+     * exactly the requested elements and ignores {@code request(0)}.
+     *
+     * {@snippet :
+     * Flow.Publisher<Event> events = AsyncFlow.generate(this::poll).toPublisher();
+     * }
+     *
+     * @return a publisher of this flow's elements
+     */
+    public java.util.concurrent.Flow.Publisher<T> toPublisher() {
+        return toPublisher(kotlinx.coroutines.Dispatchers.getUnconfined());
+    }
+
+    /**
+     * Like {@link #toPublisher()}, collecting in the given context (a dispatcher, a name).
+     * kotlinx counterpart: {@code Flow.asPublisher(context)}.
+     *
+     * @param context where each subscriber's collection runs; must not contain a {@code Job}
+     * @return a publisher of this flow's elements
+     */
+    public java.util.concurrent.Flow.Publisher<T> toPublisher(CoroutineContext context) {
+        Objects.requireNonNull(context, "context");
+        if (context.get(kotlinx.coroutines.Job.Key) != null) {
+            throw new IllegalArgumentException("toPublisher: context must not contain a Job; each subscriber's "
+                    + "collection is cancelled through its Subscription");
+        }
+        return Publishers.asPublisher(flow, context);
+    }
+
+    /**
+     * Wraps an {@code org.reactivestreams.Publisher} (a Reactor {@code Flux} or {@code Mono}, an
+     * RxJava {@code Flowable}, an R2DBC result, a WebFlux body): the same as
+     * {@link #fromPublisher(java.util.concurrent.Flow.Publisher)} for the other interface, with the
+     * same subscriber (Reactive Streams TCK-verified, see {@code docs/reactive-streams.md}).
+     * kotlinx counterpart: {@code Publisher.asFlow()} (kotlinx-coroutines-reactive).
+     *
+     * {@snippet :
+     * Flux<Row> rows = Flux.from(connection.createStatement("SELECT ...").execute()).flatMap(this::rows);
+     * List<Row> firstTen = AsyncFlow.fromReactiveStreams(rows).take(10).toList(); // cancels the Flux after 10
+     * }
+     *
+     * @param publisher the publisher, subscribed once per collection
+     * @param <T> the element type
+     * @return a cold flow
+     */
+    public static <T> AsyncFlow<T> fromReactiveStreams(org.reactivestreams.Publisher<? extends T> publisher) {
+        Objects.requireNonNull(publisher, "publisher");
+        return new AsyncFlow<>(Publishers.asFlow(publisher));
+    }
+
+    /**
+     * This flow as an {@code org.reactivestreams.Publisher}, for Reactor, RxJava, R2DBC and
+     * Spring WebFlux: the same publisher as {@link #toPublisher()} for the other interface
+     * (Reactive Streams TCK-verified, see {@code docs/reactive-streams.md}). kotlinx counterpart:
+     * {@code Flow.asPublisher()} (kotlinx-coroutines-reactive).
+     *
+     * {@snippet :
+     * Flux<Event> events = Flux.from(AsyncFlow.generate(this::poll).toReactiveStreams());
+     * }
+     *
+     * @return a publisher of this flow's elements
+     */
+    public org.reactivestreams.Publisher<T> toReactiveStreams() {
+        return toReactiveStreams(kotlinx.coroutines.Dispatchers.getUnconfined());
+    }
+
+    /**
+     * Like {@link #toReactiveStreams()}, collecting in the given context (a dispatcher, a name).
+     * kotlinx counterpart: {@code Flow.asPublisher(context)} (kotlinx-coroutines-reactive).
+     *
+     * @param context where each subscriber's collection runs; must not contain a {@code Job}
+     * @return a publisher of this flow's elements
+     */
+    public org.reactivestreams.Publisher<T> toReactiveStreams(CoroutineContext context) {
+        Objects.requireNonNull(context, "context");
+        if (context.get(kotlinx.coroutines.Job.Key) != null) {
+            throw new IllegalArgumentException("toReactiveStreams: context must not contain a Job; each "
+                    + "subscriber's collection is cancelled through its Subscription");
+        }
+        return Publishers.asReactiveStreams(flow, context);
     }
 
     // endregion
