@@ -1181,10 +1181,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public static <T> AsyncFlow<T> merge(List<? extends Flow<? extends T>> flows) {
         Objects.requireNonNull(flows, "flows");
-        List<Flow<? extends T>> copy = new ArrayList<>(flows.size());
-        for (int i = 0; i < flows.size(); i++) {
-            copy.add(Objects.requireNonNull(flows.get(i), "flows[" + i + "]"));
-        }
+        List<Flow<? extends T>> copy = Checks.flows(flows);
         return new AsyncFlow<>(Merge.merge(copy));
     }
 
@@ -1220,10 +1217,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public static <T> AsyncFlow<T> concat(List<? extends Flow<? extends T>> flows) {
         Objects.requireNonNull(flows, "flows");
-        List<Flow<? extends T>> copy = new ArrayList<>(flows.size());
-        for (int i = 0; i < flows.size(); i++) {
-            copy.add(Objects.requireNonNull(flows.get(i), "flows[" + i + "]"));
-        }
+        List<Flow<? extends T>> copy = Checks.flows(flows);
         return new AsyncFlow<>(Merge.concat(copy));
     }
 
@@ -1448,10 +1442,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public static <T> AsyncFlow<List<T>> combine(List<? extends Flow<? extends T>> flows) {
         Objects.requireNonNull(flows, "flows");
-        List<Flow<? extends T>> copy = new ArrayList<>(flows.size());
-        for (int i = 0; i < flows.size(); i++) {
-            copy.add(Objects.requireNonNull(flows.get(i), "flows[" + i + "]"));
-        }
+        List<Flow<? extends T>> copy = Checks.flows(flows);
         return new AsyncFlow<>(Zip.combineAll(copy));
     }
 

@@ -66,4 +66,14 @@ final class Checks {
             throw new IllegalArgumentException(operator + ": concurrency must be >= 1, was " + concurrency);
         }
     }
+
+    /** A copy of a list of flows, none null, as {@code "flows[2]"} names the null one. */
+    static <T> java.util.List<kotlinx.coroutines.flow.Flow<? extends T>> flows(
+            java.util.List<? extends kotlinx.coroutines.flow.Flow<? extends T>> flows) {
+        java.util.List<kotlinx.coroutines.flow.Flow<? extends T>> copy = new java.util.ArrayList<>(flows.size());
+        for (int i = 0; i < flows.size(); i++) {
+            copy.add(Objects.requireNonNull(flows.get(i), "flows[" + i + "]"));
+        }
+        return copy;
+    }
 }
