@@ -24,17 +24,39 @@ import kotlin.coroutines.ContinuationInterceptor;
  * test thread) so the virtual clock cannot jump ahead of a body that is still computing; on any
  * other dispatcher it suspends after the spin so that blocking work in the body never holds a
  * dispatcher thread.
+ *
+ * <p><b>Lending</b> (ADR 0003): on dispatchers that promise exclusion but no thread identity (a
+ * {@code limitedParallelism} view of the shared pools, a standard test dispatcher) the waiting
+ * driver keeps its thread, and with it the dispatcher's permit, and the body makes its calls itself
+ * on its own thread meanwhile, as on {@code Dispatchers.Default}: the coroutine still runs one step at
+ * a time, and an {@code emit} that does not suspend costs no handoff. A call that suspends gives the
+ * permit back (the driver returns); on a view of the shared pools, so does a body that makes no call
+ * for {@link #LEND_NANOS} (plain blocking work never holds the permit for long).
  */
 final class Fiber extends BodyContext {
     private static final Object WAITING = new Object();
     private static final Object NULL_REPLY = new Object();
     private static final Object BORROWED = new Object();
+    /** The body is running a call itself while the driver blocks its thread (lending). */
+    private static final Object BORROWED_LENT = new Object();
+    /** How long a lending driver on a pool view waits for a body that makes no call; {@code coflow.lendNanos}. */
+    static final long LEND_NANOS = Long.getLong("coflow.lendNanos", 1_000_000L);
+
+    private static final boolean LENDING_ENABLED = !Boolean.getBoolean("coflow.noLending");
     private static final boolean DIRECT_ENABLED = !Boolean.getBoolean("coflow.noDirectCalls");
     private static final Class<?> TEST_DISPATCHER = KotlinxInternals.TestScheduler.DISPATCHER;
 
     private final boolean blockingWait;
     /** Whether the body thread may itself run calls on the driver's behalf; see {@link #perform}. */
     private final boolean directCalls;
+    /** Whether the waiting driver keeps its thread and lets the body make its calls (see the class doc). */
+    private final boolean lending;
+    /** Whether a lending driver takes its thread back from a body that makes no call for a while. */
+    private final boolean revocable;
+    /** Calls the body made while the driver lent it the thread; read by the driver to see progress. */
+    private int lentCalls;
+    /** True while a lending driver is blocked inside {@link #awaitMessage}. */
+    private volatile boolean driverLending;
 
     private final FiberDriver driver;
     private volatile Thread thread;
@@ -53,8 +75,16 @@ final class Fiber extends BodyContext {
     Fiber(Continuation<Object> completion) {
         super(completion.getContext());
         Object interceptor = context.get(ContinuationInterceptor.Key);
-        this.blockingWait = TEST_DISPATCHER != null && TEST_DISPATCHER.isInstance(interceptor);
+        boolean test = TEST_DISPATCHER != null && TEST_DISPATCHER.isInstance(interceptor);
         this.directCalls = DIRECT_ENABLED && FreeThreading.allows(context, interceptor);
+        this.revocable = !directCalls && KotlinxInternals.isLimitedViewOfSharedPools(interceptor);
+        this.lending = LENDING_ENABLED
+                && !directCalls
+                && (revocable
+                        || test
+                                && interceptor instanceof kotlinx.coroutines.CoroutineDispatcher d
+                                && d.isDispatchNeeded(context));
+        this.blockingWait = test && !lending;
         this.driver = new FiberDriver(completion, this);
     }
 
@@ -142,6 +172,12 @@ final class Fiber extends BodyContext {
                 throw ce;
             }
         }
+        if (lending && nonCancellableDepth == 0) {
+            Object cur = mail.get();
+            if (cur instanceof Thread lender && mail.compareAndSet(cur, BORROWED_LENT)) {
+                return performLent(op, lender);
+            }
+        }
         if (directCalls && nonCancellableDepth == 0 && mail.compareAndSet(WAITING, BORROWED)) {
             return performDirectly(op);
         }
@@ -177,6 +213,42 @@ final class Fiber extends BodyContext {
         }
         Object outcome = awaitReply();
         return outcome == NULL_REPLY ? null : Results.valueOrThrow(outcome);
+    }
+
+    /**
+     * The driver blocks its thread (lending): the body makes the call itself, as
+     * {@link #performDirectly} does, while the dispatcher's permit stays taken. A call that
+     * suspends gives the thread back to the dispatcher; its resumption hands the outcome back.
+     */
+    @SuppressWarnings("unchecked")
+    private Object performLent(SuspendCall<?> op, Thread lender) {
+        driver.beginBorrowedCall();
+        Object r;
+        try {
+            r = ((SuspendCall<Object>) op).invoke(driver);
+        } catch (Throwable t) {
+            r = Results.failure(t);
+        }
+        if (r != FiberDriver.SUSPENDED) {
+            driver.endBorrowedCall();
+            lentCalls++;
+            mail.set(lender);
+            return Results.valueOrThrow(r);
+        }
+        mail.set(BORROWED);
+        LockSupport.unpark(lender);
+        Object outcome = awaitReply();
+        return outcome == NULL_REPLY ? null : Results.valueOrThrow(outcome);
+    }
+
+    /**
+     * Called by a resumed driver before it touches its state: a lending driver that the body just
+     * released may still be on its way out of {@link #awaitMessage} on another thread of the pool.
+     */
+    void awaitLenderExit() {
+        while (driverLending) {
+            Thread.onSpinWait();
+        }
     }
 
     /** Called by the driver when a borrowed call resumed it: the mailbox is the driver's again. */
@@ -250,7 +322,7 @@ final class Fiber extends BodyContext {
         Object m;
         // With direct calls the driver suspends at once: a spinning driver would catch every
         // request as a handoff and the body would never get to make its calls itself.
-        long deadline = directCalls ? Spin.DONE : Spin.NOT_STARTED;
+        long deadline = directCalls || lending ? Spin.DONE : Spin.NOT_STARTED;
         for (int i = 0; deadline != Spin.DONE; i++) {
             m = mail.get();
             if (m != null) {
@@ -260,6 +332,9 @@ final class Fiber extends BodyContext {
             deadline = Spin.step(i, deadline);
         }
         Thread me = Thread.currentThread();
+        if (lending && me != thread) {
+            return lend(me);
+        }
         if (blockingWait && me != thread) {
             if (mail.compareAndSet(null, me)) {
                 while ((m = mail.get()) == me) {
@@ -273,6 +348,55 @@ final class Fiber extends BodyContext {
             return FiberDriver.SUSPENDED;
         }
         return mail.getAndSet(null);
+    }
+
+    /**
+     * The lending wait: the driver parks its thread (keeping the dispatcher's permit) with the
+     * mailbox holding that thread, so the body can make its calls itself. Returns the next message,
+     * or {@link FiberDriver#SUSPENDED} once a call of the body suspended (mailbox
+     * {@code BORROWED}) or a revocable lease ran out without a call (mailbox {@code WAITING}).
+     */
+    private Object lend(Thread me) {
+        Object m = mail.get();
+        if (m != null || !mail.compareAndSet(null, me)) {
+            return mail.getAndSet(null);
+        }
+        driverLending = true;
+        boolean interrupted = false;
+        try {
+            int seen = lentCalls;
+            for (; ; ) {
+                m = mail.get();
+                if (m == me || m == BORROWED_LENT) {
+                    if (revocable) {
+                        LockSupport.parkNanos(this, LEND_NANOS);
+                    } else {
+                        LockSupport.park(this);
+                    }
+                    if (Thread.interrupted()) {
+                        interrupted = true; // given back below: the thread is not ours
+                    }
+                    if (revocable) {
+                        int now = lentCalls;
+                        if ((now == seen || interrupted) && mail.compareAndSet(me, WAITING)) {
+                            return FiberDriver.SUSPENDED;
+                        }
+                        seen = now;
+                    }
+                    continue;
+                }
+                if (m == BORROWED) {
+                    return FiberDriver.SUSPENDED;
+                }
+                mail.set(null);
+                return m;
+            }
+        } finally {
+            driverLending = false;
+            if (interrupted) {
+                me.interrupt();
+            }
+        }
     }
 
     /** A suspend-like call to perform in the coroutine. */

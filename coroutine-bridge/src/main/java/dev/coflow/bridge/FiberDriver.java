@@ -51,6 +51,7 @@ final class FiberDriver extends ContinuationImpl {
 
     @Override
     protected Object invokeSuspend(Object result) {
+        fiber.awaitLenderExit();
         for (; ; ) {
             if (state == RUNNING_REQUEST) {
                 state = AWAITING_MESSAGE;

@@ -37,7 +37,10 @@ class KotlinxInternalsTest {
             "SendChannel.trySend-JP2dKIU",
             "ChannelResult.isSuccess-impl",
             "kotlinx.coroutines.flow.internal.FusibleFlow",
-            "kotlinx.coroutines.flow.internal.AbortFlowException");
+            "kotlinx.coroutines.flow.internal.AbortFlowException",
+            "kotlinx.coroutines.internal.LimitedDispatcher",
+            "LimitedDispatcher.access$getDispatcher$p",
+            "kotlinx.coroutines.scheduling.UnlimitedIoScheduler");
 
     @Test
     void everySymbolResolves() {

@@ -65,6 +65,12 @@ public final class KotlinxInternals {
     public static final String FLOW_INTERNAL_PACKAGE = "kotlinx.coroutines.flow.internal.";
     /** An internal flow exception {@link #isFlowInternal} must recognise. */
     public static final String ABORT_FLOW_EXCEPTION = FLOW_INTERNAL_PACKAGE + "AbortFlowException";
+    /** The dispatcher behind {@code limitedParallelism(n)}: a view over another dispatcher. */
+    public static final String LIMITED_DISPATCHER = "kotlinx.coroutines.internal.LimitedDispatcher";
+    /** The compiler's static accessor for a {@code LimitedDispatcher}'s underlying dispatcher. */
+    public static final String LIMITED_UNDERLYING = "access$getDispatcher$p";
+    /** The scheduler under {@code Dispatchers.IO.limitedParallelism(n)} (IO's threads, unlimited). */
+    public static final String UNLIMITED_IO = "kotlinx.coroutines.scheduling.UnlimitedIoScheduler";
 
     private KotlinxInternals() {}
 
@@ -125,6 +131,57 @@ public final class KotlinxInternals {
      */
     public static boolean isFlowInternal(Throwable t) {
         return t.getClass().getName().startsWith(FLOW_INTERNAL_PACKAGE);
+    }
+
+    /**
+     * Whether {@code dispatcher} is a {@code limitedParallelism} view over kotlinx's shared pools
+     * only ({@code Dispatchers.Default}, {@code Dispatchers.IO}, or such a view of them): its
+     * coroutines run one (or n) at a time, but on whichever pool thread is free, so no thread
+     * identity is promised. False for a view over a single-thread executor, an event loop or a
+     * test dispatcher, and false if this kotlinx does not have the accessor.
+     *
+     * @param dispatcher a coroutine context's interceptor
+     * @return whether it is a limited view of the shared pools
+     */
+    public static boolean isLimitedViewOfSharedPools(Object dispatcher) {
+        MethodHandle underlying = Limited.UNDERLYING;
+        if (underlying == null) {
+            return false;
+        }
+        Object d = dispatcher;
+        for (int depth = 0; depth < 8; depth++) {
+            if (d == null || !d.getClass().getName().equals(LIMITED_DISPATCHER)) {
+                return false;
+            }
+            try {
+                d = underlying.invoke(d);
+            } catch (Throwable e) {
+                return false;
+            }
+            if (d == kotlinx.coroutines.Dispatchers.getDefault()
+                    || d == kotlinx.coroutines.Dispatchers.getIO()
+                    || d.getClass().getName().equals(UNLIMITED_IO)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The {@code LimitedDispatcher} accessor, {@code null} if this kotlinx does not have it. */
+    private static final class Limited {
+        private Limited() {}
+
+        static final MethodHandle UNDERLYING;
+
+        static {
+            MethodHandle h;
+            try {
+                h = limitedUnderlying(load(LIMITED_DISPATCHER, Limited.class.getClassLoader()));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                h = null;
+            }
+            UNDERLYING = h;
+        }
     }
 
     /**
@@ -244,6 +301,16 @@ public final class KotlinxInternals {
                 scheduler, TRY_RUN_NEXT_TASK_UNLESS, MethodType.methodType(boolean.class, Function0.class));
     }
 
+    private static MethodHandle limitedUnderlying(Class<?> limited) throws ReflectiveOperationException {
+        if (limited == null) {
+            throw new ClassNotFoundException(LIMITED_DISPATCHER);
+        }
+        return PUBLIC.findStatic(
+                limited,
+                LIMITED_UNDERLYING,
+                MethodType.methodType(kotlinx.coroutines.CoroutineDispatcher.class, limited));
+    }
+
     private static MethodHandle isIdle(Class<?> scheduler) throws ReflectiveOperationException {
         return PUBLIC.findVirtual(scheduler, IS_IDLE, MethodType.methodType(boolean.class));
     }
@@ -286,6 +353,9 @@ public final class KotlinxInternals {
         if (!Throwable.class.isAssignableFrom(abort)) {
             throw missing(ABORT_FLOW_EXCEPTION + " as a Throwable in " + FLOW_INTERNAL_PACKAGE, null);
         }
+        Class<?> limited = require(LIMITED_DISPATCHER, loader, resolved);
+        member(() -> limitedUnderlying(limited), "LimitedDispatcher." + LIMITED_UNDERLYING, resolved);
+        require(UNLIMITED_IO, loader, resolved);
         return List.copyOf(resolved);
     }
 
