@@ -129,7 +129,7 @@ final class Emitters {
             Generator<T> body,
             Continuation<? super Unit> continuation) {
         BodyEmitter<T> emitter = new BodyEmitter<>(operator, collector);
-        return Coroutines.runSuspending(
+        return Coroutines.runProducer(
                 () -> {
                     emitter.owner = Thread.currentThread();
                     emitter.ownerJob = Suspend.context().get(Job.Key);

@@ -89,8 +89,9 @@ class FreeThreadingTest {
     @Test
     void singleThreadedDispatcherKeepsItsExclusion() throws Exception {
         // Two coroutines on limitedParallelism(1) share a plain counter: the collector of a
-        // generator and a loop that yields. If the generator's emits ran the collector on the
-        // body's thread, increments would race and be lost.
+        // generator and a loop that yields. The generator's emits run the collector on the body's
+        // thread (ADR 0003: the waiting driver lends the view's permit, no handoff per element),
+        // and the view's exclusion still holds: no increment is lost.
         CoroutineDispatcher one = Dispatchers.getDefault().limitedParallelism(1, null);
         CoroutineScope scope = CoroutineScopeKt.CoroutineScope(one);
         int[] counter = {0};
@@ -127,7 +128,7 @@ class FreeThreadingTest {
         a.get();
         b.get();
         assertEquals(2 * n, counter[0]);
-        assertEquals(0, onBodyThread[0], "collector code ran on the generator's virtual thread");
+        assertTrue(onBodyThread[0] > n / 2, "the emits were handed over instead of lent: " + onBodyThread[0]);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.coflow.bridge;
 
+import dev.coflow.bridge.internal.BodySlot;
 import dev.coflow.bridge.internal.CallerThreadDispatcher;
 import dev.coflow.bridge.internal.Exceptions;
 import dev.coflow.bridge.internal.Interrupts;
@@ -27,7 +28,7 @@ import kotlinx.coroutines.GlobalScope;
  * directly, and only a real suspension (a delay, an awaited future) drains this queue until the
  * body may continue. No second thread, no handoff: native kotlinx speed for the common case.
  */
-final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispatcher {
+final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispatcher, InlineLoop {
     private final Thread owner = Thread.currentThread();
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private volatile boolean parked;
@@ -86,9 +87,27 @@ final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispat
      */
     boolean canInline(CoroutineContext context) {
         return inlineDepth == 0
+                && BodySlot.get().inlineDepth == 0
                 && Thread.currentThread() == owner
                 && !closed
                 && context.get(kotlinx.coroutines.Job.Key) == rootJob;
+    }
+
+    @Override
+    public void enterInline() {
+        inlineDepth++;
+        BodySlot.get().inlineDepth++;
+    }
+
+    @Override
+    public void exitInline() {
+        inlineDepth--;
+        BodySlot.get().inlineDepth--;
+    }
+
+    @Override
+    public void drainUntil(BooleanSupplier done) {
+        drainUntil(done, null);
     }
 
     /** Whether {@code job} is the root coroutine's, the one the blocked caller waits for. */
@@ -155,7 +174,8 @@ final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispat
      * Runs the tasks queued right now (not those they queue in turn), on the owner thread: a
      * cooperative yield for an inline body that has not suspended for a while.
      */
-    void runQueued() {
+    @Override
+    public void runQueued() {
         for (int n = queue.size(); n > 0; n--) {
             Runnable task = queue.poll();
             if (task == null) {
@@ -185,7 +205,8 @@ final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispat
     }
 
     /** Wakes the owner if it waits; used when a waited-for condition changed off-loop. */
-    void wake() {
+    @Override
+    public void wake() {
         if (parked) {
             LockSupport.unpark(owner);
         }

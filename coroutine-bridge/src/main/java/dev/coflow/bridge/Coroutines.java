@@ -188,6 +188,45 @@ public final class Coroutines {
     }
 
     /**
+     * Runs the body that produces a flow's elements (the code behind a generator, whose calls are
+     * mostly {@code emit}s) as the suspend call identified by {@code continuation}: like
+     * {@link #runSuspending}, and in addition, when the flow is collected directly by the code of a
+     * kotlinx {@code runBlocking} block, the body runs on runBlocking's own thread, as kotlinx's
+     * {@code flow {}} would and as it does under a blocking coflow terminal, instead of paying a
+     * thread handoff per element. While one of its calls waits, the body runs runBlocking's other
+     * coroutines itself, as a nested {@code runBlocking} does. In a child coroutine of runBlocking
+     * ({@code launch}, {@code async}, a {@code buffer}'s producer) the body keeps its own virtual
+     * thread. ADR 0003 has the measurements and the rule.
+     *
+     * {@snippet :
+     * Function2<FlowCollector<? super Row>, Continuation<? super Unit>, Object> collectRows =
+     *         (collector, c) -> Coroutines.runProducer(() -> emitRows(collector), c);
+     * }
+     *
+     * <p>kotlinx counterpart: the body of {@code flow { ... }}.
+     *
+     * @param body the body
+     * @param continuation the caller's continuation
+     * @param <T> the result type
+     * @return the result or {@code COROUTINE_SUSPENDED}
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> Object runProducer(SuspendBody<T> body, Continuation<? super T> continuation) {
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(continuation, "continuation");
+        CoroutineContext context = continuation.getContext();
+        if (context.get(kotlin.coroutines.ContinuationInterceptor.Key) instanceof CallerLoop loop
+                && loop.canInline(context)) {
+            return InlineBody.run(loop, body, continuation);
+        }
+        BlockingLoop blocking = BlockingLoop.forContext(context);
+        if (blocking != null) {
+            return InlineBody.run(blocking, body, continuation);
+        }
+        return new Fiber((Continuation<Object>) continuation).start(body);
+    }
+
+    /**
      * Like {@link #runSuspending}, but the body always gets its own virtual thread: it never runs
      * inline on the thread of a blocking caller. Use it for bodies that may block (plain I/O, a
      * latch) while other coroutines of the same caller must keep running: concurrent workers,

@@ -60,6 +60,8 @@ final class Fiber extends BodyContext {
 
     private final FiberDriver driver;
     private volatile Thread thread;
+    /** The body thread's slot, set when the body starts. */
+    private BodySlot bodySlot;
 
     /**
      * null | a message (Request/Done) | WAITING (driver suspended) | a Thread (driver parked) |
@@ -118,6 +120,7 @@ final class Fiber extends BodyContext {
     private void runBody(SuspendBody<?> body) {
         BodySlot slot = BodySlot.get();
         slot.current = this;
+        bodySlot = slot;
         Object value = null;
         Throwable error = null;
         BodyThreadContext threadContext = null;
@@ -223,11 +226,15 @@ final class Fiber extends BodyContext {
     @SuppressWarnings("unchecked")
     private Object performLent(SuspendCall<?> op, Thread lender) {
         driver.beginBorrowedCall();
+        BodySlot slot = bodySlot;
+        slot.inLentCall = true;
         Object r;
         try {
             r = ((SuspendCall<Object>) op).invoke(driver);
         } catch (Throwable t) {
             r = Results.failure(t);
+        } finally {
+            slot.inLentCall = false;
         }
         if (r != FiberDriver.SUSPENDED) {
             driver.endBorrowedCall();
@@ -308,6 +315,12 @@ final class Fiber extends BodyContext {
 
     /** Called by the driver: hands a raw result (value or Result.Failure) back to the body. */
     void deliverReply(Object outcome) {
+        if (lending && Thread.currentThread() != thread) {
+            // Lend before the body sees its reply, so that its next call finds the thread lent
+            // instead of racing the driver into a handoff.
+            driverLending = true;
+            mail.compareAndSet(null, Thread.currentThread());
+        }
         reply = outcome == null ? NULL_REPLY : outcome;
         if (bodyParked) {
             LockSupport.unpark(thread);
@@ -357,11 +370,12 @@ final class Fiber extends BodyContext {
      * {@code BORROWED}) or a revocable lease ran out without a call (mailbox {@code WAITING}).
      */
     private Object lend(Thread me) {
+        driverLending = true;
         Object m = mail.get();
-        if (m != null || !mail.compareAndSet(null, me)) {
+        if (m != me && m != BORROWED_LENT && m != BORROWED && (m != null || !mail.compareAndSet(null, me))) {
+            driverLending = false;
             return mail.getAndSet(null);
         }
-        driverLending = true;
         boolean interrupted = false;
         try {
             int seen = lentCalls;

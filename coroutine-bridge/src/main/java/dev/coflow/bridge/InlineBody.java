@@ -11,15 +11,16 @@ import kotlinx.coroutines.BuildersKt;
 import kotlinx.coroutines.NonCancellable;
 
 /**
- * A Java body running directly on the thread of a {@link CallerLoop}, inside the root coroutine of
- * a blocking coflow call. Its suspend-like calls invoke the suspend function right here with a
+ * A Java body running directly on the thread of an {@link InlineLoop}: inside the root coroutine of
+ * a blocking coflow call ({@link CallerLoop}), or a generator collected by a {@code runBlocking}
+ * block itself ({@link BlockingLoop}). Its suspend-like calls invoke the suspend function right here with a
  * reusable continuation; when the function really suspends, the loop is drained until that
  * continuation is resumed. The common case (an {@code emit} into a collector that does not
  * suspend) costs one direct call.
  */
 final class InlineBody extends BodyContext {
     private static final Object SUSPENDED = IntrinsicsKt.getCOROUTINE_SUSPENDED();
-    private final CallerLoop loop;
+    private final InlineLoop loop;
     private final Thread thread = Thread.currentThread();
     private final Waiter waiter;
     /** Calls completed without suspending since the loop last ran its queued tasks. */
@@ -27,19 +28,19 @@ final class InlineBody extends BodyContext {
 
     private static final int YIELD_EVERY = 32;
 
-    private InlineBody(CallerLoop loop, CoroutineContext context) {
+    private InlineBody(InlineLoop loop, CoroutineContext context) {
         super(context);
         this.loop = loop;
         this.waiter = new Waiter(context, loop);
     }
 
     /** Runs {@code body} to completion on this thread, as the suspend call {@code continuation}. */
-    static Object run(CallerLoop loop, SuspendBody<?> body, Continuation<?> continuation) {
+    static Object run(InlineLoop loop, SuspendBody<?> body, Continuation<?> continuation) {
         InlineBody self = new InlineBody(loop, continuation.getContext());
         BodySlot slot = BodySlot.get();
         Object saved = slot.current;
         slot.current = self;
-        loop.inlineDepth++;
+        loop.enterInline();
         bodyStarted();
         try {
             return body.run();
@@ -47,7 +48,7 @@ final class InlineBody extends BodyContext {
             throw Exceptions.sneaky(e);
         } finally {
             bodyFinished();
-            loop.inlineDepth--;
+            loop.exitInline();
             slot.current = saved;
         }
     }
@@ -91,7 +92,7 @@ final class InlineBody extends BodyContext {
         BodySlot slot = BodySlot.get();
         slot.current = null; // tasks of other coroutines are not part of this body
         try {
-            loop.drainUntil(() -> w.done, null);
+            loop.drainUntil(() -> w.done);
         } finally {
             slot.current = this;
         }
@@ -106,11 +107,11 @@ final class InlineBody extends BodyContext {
      * owner thread; it only records the outcome for the draining body.
      */
     private static final class Waiter extends ContinuationImpl {
-        private final CallerLoop loop;
+        private final InlineLoop loop;
         volatile boolean done;
         Object outcome;
 
-        Waiter(CoroutineContext context, CallerLoop loop) {
+        Waiter(CoroutineContext context, InlineLoop loop) {
             super(new Completion(context), context);
             this.loop = loop;
         }

@@ -150,13 +150,14 @@ public abstract class LambdaSite<A, B> {
 
     /**
      * Whether a wait in place blocks nothing that the wait itself does not also serve: on a
-     * virtual thread (a coflow body's), or in the root coroutine of a blocking coflow call on the
+     * virtual thread (a coflow body's, unless it makes a lent call: ADR 0003), or in the root coroutine of a blocking coflow call on the
      * caller's own thread (the caller waits for that coroutine anyway, and its loop is drained
      * while the lambda waits).
      */
     private static boolean waitingInPlaceIsFree(Continuation<?> continuation) {
         if (Thread.currentThread().isVirtual()) {
-            return true;
+            // a body's thread, unless it runs this step for a driver that lends it a dispatcher
+            return !BodySlot.get().inLentCall;
         }
         var context = continuation.getContext();
         return context.get(ContinuationInterceptor.Key) instanceof CallerLoop loop

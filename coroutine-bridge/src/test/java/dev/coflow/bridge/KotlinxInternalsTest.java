@@ -38,6 +38,11 @@ class KotlinxInternalsTest {
             "ChannelResult.isSuccess-impl",
             "kotlinx.coroutines.flow.internal.FusibleFlow",
             "kotlinx.coroutines.flow.internal.AbortFlowException",
+            "kotlinx.coroutines.BlockingCoroutine",
+            "kotlinx.coroutines.EventLoop",
+            "kotlinx.coroutines.ThreadLocalEventLoop",
+            "ThreadLocalEventLoop.currentOrNull$kotlinx_coroutines_core",
+            "EventLoop.processNextEvent",
             "kotlinx.coroutines.internal.LimitedDispatcher",
             "LimitedDispatcher.access$getDispatcher$p",
             "kotlinx.coroutines.scheduling.UnlimitedIoScheduler");

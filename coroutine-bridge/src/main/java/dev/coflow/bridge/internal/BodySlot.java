@@ -36,6 +36,18 @@ public final class BodySlot {
      */
     public Continuation<?> waited;
 
+    /**
+     * How many inline bodies are on this thread's stack (0 or 1): a second body starting while one
+     * runs inline gets its own virtual thread, whatever loop the first one runs on.
+     */
+    public int inlineDepth;
+
+    /**
+     * True while a coroutine body on this thread makes a call on behalf of a driver that lends it
+     * its dispatcher's thread (ADR 0003): code waiting in place here would hold that dispatcher.
+     */
+    public boolean inLentCall;
+
     /** The thread this slot belongs to. */
     public final Thread thread = Thread.currentThread();
 

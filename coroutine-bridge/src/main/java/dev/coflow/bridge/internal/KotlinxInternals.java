@@ -65,6 +65,14 @@ public final class KotlinxInternals {
     public static final String FLOW_INTERNAL_PACKAGE = "kotlinx.coroutines.flow.internal.";
     /** An internal flow exception {@link #isFlowInternal} must recognise. */
     public static final String ABORT_FLOW_EXCEPTION = FLOW_INTERNAL_PACKAGE + "AbortFlowException";
+    /** The coroutine of a {@code runBlocking} call. */
+    public static final String BLOCKING_COROUTINE = "kotlinx.coroutines.BlockingCoroutine";
+    /** The event loop base class, whose public {@code processNextEvent()} nested runBlocking calls use. */
+    public static final String EVENT_LOOP = "kotlinx.coroutines.EventLoop";
+    /** The holder of each thread's event loop. */
+    public static final String THREAD_LOCAL_EVENT_LOOP = "kotlinx.coroutines.ThreadLocalEventLoop";
+    /** {@code ThreadLocalEventLoop.currentOrNull()}, internal, so published under a mangled name. */
+    public static final String CURRENT_OR_NULL = "currentOrNull$kotlinx_coroutines_core";
     /** The dispatcher behind {@code limitedParallelism(n)}: a view over another dispatcher. */
     public static final String LIMITED_DISPATCHER = "kotlinx.coroutines.internal.LimitedDispatcher";
     /** The compiler's static accessor for a {@code LimitedDispatcher}'s underlying dispatcher. */
@@ -165,6 +173,78 @@ public final class KotlinxInternals {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether {@code job} is the coroutine of a {@code runBlocking} call itself (not a child of it).
+     *
+     * @param job a coroutine's Job
+     * @return whether it is a {@code BlockingCoroutine}
+     */
+    public static boolean isBlockingCoroutine(Object job) {
+        return job.getClass().getName().equals(BLOCKING_COROUTINE);
+    }
+
+    /**
+     * Whether {@code interceptor} is the event loop of the calling thread (a {@code runBlocking}
+     * running on this thread), which this thread may then drain with {@link #processNextEvent}.
+     * False if this kotlinx does not have the look-up.
+     *
+     * @param interceptor a coroutine context's interceptor
+     * @return whether it is this thread's kotlinx event loop
+     */
+    public static boolean isCurrentEventLoop(Object interceptor) {
+        MethodHandle current = EventLoops.CURRENT_OR_NULL;
+        if (current == null || !EventLoops.EVENT_LOOP.isInstance(interceptor)) {
+            return false;
+        }
+        try {
+            return current.invoke() == interceptor;
+        } catch (Throwable e) {
+            return false;
+        }
+    }
+
+    /**
+     * Runs the next event of a kotlinx event loop on its own thread, as a nested {@code runBlocking}
+     * does: returns 0 if it ran one (more may be waiting), else the nanoseconds until its next
+     * delayed task ({@code Long.MAX_VALUE} if none).
+     *
+     * @param eventLoop a kotlinx event loop for which {@link #isCurrentEventLoop} holds
+     * @return 0, or how long the thread may park
+     */
+    public static long processNextEvent(Object eventLoop) {
+        try {
+            return (long) EventLoops.PROCESS_NEXT_EVENT.invoke(eventLoop);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("coflow: could not run kotlinx's event loop", t);
+        }
+    }
+
+    /** The event-loop look-ups, {@code null} if this kotlinx does not have them (no inline bodies then). */
+    private static final class EventLoops {
+        private EventLoops() {}
+
+        static final Class<?> EVENT_LOOP;
+        static final MethodHandle CURRENT_OR_NULL;
+        static final MethodHandle PROCESS_NEXT_EVENT;
+
+        static {
+            ClassLoader loader = EventLoops.class.getClassLoader();
+            Class<?> loop = load(KotlinxInternals.EVENT_LOOP, loader);
+            MethodHandle current = null, next = null;
+            try {
+                current = currentEventLoop(load(THREAD_LOCAL_EVENT_LOOP, loader), loop);
+                next = processNextEvent(loop);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                current = null;
+            }
+            EVENT_LOOP = loop == null ? Void.class : loop;
+            CURRENT_OR_NULL = next == null ? null : current;
+            PROCESS_NEXT_EVENT = next;
+        }
     }
 
     /** The {@code LimitedDispatcher} accessor, {@code null} if this kotlinx does not have it. */
@@ -301,6 +381,23 @@ public final class KotlinxInternals {
                 scheduler, TRY_RUN_NEXT_TASK_UNLESS, MethodType.methodType(boolean.class, Function0.class));
     }
 
+    private static MethodHandle currentEventLoop(Class<?> holder, Class<?> eventLoop)
+            throws ReflectiveOperationException {
+        if (holder == null || eventLoop == null) {
+            throw new ClassNotFoundException(THREAD_LOCAL_EVENT_LOOP);
+        }
+        Object instance = holder.getField("INSTANCE").get(null);
+        return PUBLIC.findVirtual(holder, CURRENT_OR_NULL, MethodType.methodType(eventLoop))
+                .bindTo(instance);
+    }
+
+    private static MethodHandle processNextEvent(Class<?> eventLoop) throws ReflectiveOperationException {
+        if (eventLoop == null) {
+            throw new ClassNotFoundException(EVENT_LOOP);
+        }
+        return PUBLIC.findVirtual(eventLoop, "processNextEvent", MethodType.methodType(long.class));
+    }
+
     private static MethodHandle limitedUnderlying(Class<?> limited) throws ReflectiveOperationException {
         if (limited == null) {
             throw new ClassNotFoundException(LIMITED_DISPATCHER);
@@ -353,6 +450,11 @@ public final class KotlinxInternals {
         if (!Throwable.class.isAssignableFrom(abort)) {
             throw missing(ABORT_FLOW_EXCEPTION + " as a Throwable in " + FLOW_INTERNAL_PACKAGE, null);
         }
+        require(BLOCKING_COROUTINE, loader, resolved);
+        Class<?> eventLoop = require(EVENT_LOOP, loader, resolved);
+        Class<?> threadLocalLoop = require(THREAD_LOCAL_EVENT_LOOP, loader, resolved);
+        member(() -> currentEventLoop(threadLocalLoop, eventLoop), "ThreadLocalEventLoop." + CURRENT_OR_NULL, resolved);
+        member(() -> processNextEvent(eventLoop), "EventLoop.processNextEvent", resolved);
         Class<?> limited = require(LIMITED_DISPATCHER, loader, resolved);
         member(() -> limitedUnderlying(limited), "LimitedDispatcher." + LIMITED_UNDERLYING, resolved);
         require(UNLIMITED_IO, loader, resolved);
