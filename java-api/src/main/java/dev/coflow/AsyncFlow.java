@@ -194,7 +194,7 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public static <T> AsyncFlow<T> generate(Generator<T> body) {
         Objects.requireNonNull(body, "body");
-        return new AsyncFlow<>(new Builders.Generate<>(body));
+        return new AsyncFlow<>(new Builders.Generate<>(body), Fused.ofGenerator(body));
     }
 
     /**

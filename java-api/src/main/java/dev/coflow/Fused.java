@@ -15,15 +15,15 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 
 /**
- * A pipeline known to be a Java-written source ({@link SourceFlow}) followed only by synchronous
- * stages ({@link FusedStages}): kept by {@link AsyncFlow} next to its kotlinx flow so that a
+ * A pipeline known to be a Java-written source ({@link SourceFlow}) or a generator
+ * ({@link FusedGenerator}) followed only by synchronous stages ({@link FusedStages}): kept by {@link AsyncFlow} next to its kotlinx flow so that a
  * blocking terminal called from plain Java can run the whole pipeline as one loop on the calling
  * thread, pushing each element through a chain of sinks, instead of through kotlinx operators
  * and a coroutine. The kotlinx flow is still built as before and is what every other collector
  * (Kotlin code, async terminals, iterators, a body) sees.
  *
- * <p>The loop has no suspension point. It is used only outside a coroutine
- * ({@link #forBlocking}); there it checks the interrupt flag every 1024 elements and treats an
+ * <p>A source's loop has no suspension point (a generator's body may wait: it runs in the
+ * terminal's coroutine). It is used only outside a coroutine ({@link #forBlocking}); there it checks the interrupt flag every 1024 elements and treats an
  * interrupt as cancellation, as a blocked terminal does. Failures reach the caller exactly as
  * through {@link Collect#block}.
  *
@@ -32,14 +32,21 @@ import java.util.concurrent.CancellationException;
 final class Fused<T> {
     private static final int CHECK_MASK = 1023;
 
-    /** Non-null only at the root. */
+    /** At the root: a Java source, or a generator body ({@link FusedGenerator}); both null elsewhere. */
     private final SourceFlow<?> source;
+
+    private final Generator<?> generator;
 
     private final Fused<?> upstream;
     private final Stage stage;
 
     private Fused(SourceFlow<?> source, Fused<?> upstream, Stage stage) {
+        this(source, null, upstream, stage);
+    }
+
+    private Fused(SourceFlow<?> source, Generator<?> generator, Fused<?> upstream, Stage stage) {
         this.source = source;
+        this.generator = generator;
         this.upstream = upstream;
         this.stage = stage;
     }
@@ -47,6 +54,11 @@ final class Fused<T> {
     /** The descriptor of a bare source flow, or {@code null} if {@code flow} is not one. */
     static <T> Fused<T> of(kotlinx.coroutines.flow.Flow<T> flow) {
         return flow instanceof SourceFlow<?> s ? new Fused<>(s, null, null) : null;
+    }
+
+    /** The descriptor of a bare {@code generate(body)}. */
+    static <T> Fused<T> ofGenerator(Generator<T> body) {
+        return new Fused<>(null, body, null, null);
     }
 
     /** This pipeline followed by {@code next}. */
@@ -151,9 +163,13 @@ final class Fused<T> {
     private void run(Sink terminal) {
         Sink sink = terminal;
         Fused<?> node = this;
-        while (node.source == null) {
+        while (node.source == null && node.generator == null) {
             sink = node.stage.wrap(sink);
             node = node.upstream;
+        }
+        if (node.generator != null) {
+            FusedGenerator.run(node.generator, sink);
+            return;
         }
         SourceFlow<?> src = node.source;
         Iterator<?> it;

@@ -113,7 +113,42 @@ class FusionTest {
                     }
                     return v;
                 }),
+        // generators (FusedGenerator): early stops reach the body's finally, failures go both ways
+        l -> generator(l, 6, -1).map(v -> v * 3).filter(v -> v % 2 == 0),
+        l -> generator(l, 1_000, -1).take(4),
+        l -> generator(l, 10, -1).takeWhile(v -> v < 3).onEach(v -> l.add("after " + v)),
+        l -> generator(l, 5, 3),
+        l -> generator(l, 5, -1).map(v -> {
+            if (v == 2) {
+                throw new IOException("io " + v);
+            }
+            return v;
+        }),
+        l -> generator(l, 0, -1).map(v -> v),
+        l -> AsyncFlow.<Integer>generate(e -> {
+                    l.add("emitAll");
+                    e.emitAll(AsyncFlow.range(0, 3));
+                    e.emitAll(List.of(7, 8));
+                })
+                .drop(1),
     };
+
+    /** 0..n-1 from a generator that logs each emit and its end, failing at {@code failAt} (-1: never). */
+    private static AsyncFlow<Integer> generator(List<String> log, int n, int failAt) {
+        return AsyncFlow.generate(e -> {
+            try {
+                for (int i = 0; i < n; i++) {
+                    if (i == failAt) {
+                        throw new IllegalStateException("body failed at " + i);
+                    }
+                    log.add("emit " + i);
+                    e.emit(i);
+                }
+            } finally {
+                log.add("body finally");
+            }
+        });
+    }
 
     private interface Terminal extends Function<AsyncFlow<Integer>, Object> {}
 
@@ -483,7 +518,7 @@ class FusionTest {
                         .onEach(v -> fused.add(fusedOnStack()))
                         .take(5)
                         .toList());
-        assertEquals(List.of(false, false), fused);
+        assertEquals(List.of(true, true), fused, "a generator's emits feed the fused stages directly");
         fused.clear();
 
         assertEquals(List.of(0, 1), Coroutines.run(scope -> {

@@ -71,11 +71,18 @@ class KotlinCollectsJavaFlowsTest {
         "single-thread executor" to singleDispatcher,
     )
 
+    /**
+     * Java bodies run on virtual threads, except a generator collected by the code of the
+     * `runBlocking` block itself: that one runs on runBlocking's own thread, as `flow {}` would and as
+     * under a blocking coflow terminal (ADR 0003), so it costs no thread handoff per element.
+     */
     private fun eachContext(check: suspend (JavaCatalog) -> Unit): List<DynamicTest> = contexts().map { (name, context) ->
         dynamicTest(name) {
             val java = JavaCatalog()
+            val caller = Thread.currentThread()
             runBlocking(context) { check(java) }
-            assertTrue(java.threads.all { it.isVirtual }, "Java bodies ran on ${java.threads}")
+            val allowed = { t: Thread -> t.isVirtual || (name == "runBlocking" && t === caller) }
+            assertTrue(java.threads.all(allowed), "Java bodies ran on ${java.threads}")
         }
     }
 

@@ -84,9 +84,12 @@ public final class Report {
     public static void main(String[] args) throws IOException {
         List<String> positional = new ArrayList<>();
         List<Path> extras = new ArrayList<>();
+        Path loadJson = null;
         for (String a : args) {
             if (a.startsWith("--extra=")) {
                 extras.add(Path.of(a.substring("--extra=".length())));
+            } else if (a.startsWith("--load=")) {
+                loadJson = Path.of(a.substring("--load=".length()));
             } else {
                 positional.add(a);
             }
@@ -111,9 +114,19 @@ public final class Report {
         Table table = Table.of(lines, results);
         RunInfo info = RunInfo.from(jsonText);
 
+        Table loaded = null;
+        if (loadJson != null && Files.exists(loadJson)) {
+            loaded = Table.of(lines, Measurement.fromJmhJson(Files.readString(loadJson)));
+        }
         System.out.println(text(table, results));
-        Files.writeString(out.resolve("results.csv"), csv(table));
+        String csv = csv(table);
         String md = markdown(table, results, info, label);
+        if (loaded != null) {
+            System.out.println(loadText(table, loaded));
+            csv += csvRows(loaded, "@load");
+            md = md.replace(EVERY_MEASUREMENT, loadMarkdown(table, loaded) + EVERY_MEASUREMENT);
+        }
+        Files.writeString(out.resolve("results.csv"), csv);
         Path notes = out.resolve("NOTES.md");
         if (Files.exists(notes)) { // hand-written: what limits the rows that miss, and what would close the gap
             md += "\n## Notes (from `benchmarks/NOTES.md`)\n\n"
@@ -126,11 +139,16 @@ public final class Report {
     // ---- outputs ---------------------------------------------------------------------------
 
     static String csv(Table t) {
-        StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
+        return CSV_HEADER + "\n" + csvRows(t, "");
+    }
+
+    /** One CSV line per row; {@code suffix} is appended to the case name (the loaded run's rows). */
+    static String csvRows(Table t, String suffix) {
+        StringBuilder sb = new StringBuilder();
         for (Row r : t.rows()) {
             sb.append(String.join(
                             ",",
-                            r.line().caseName(),
+                            r.line().caseName() + suffix,
                             num(r.coflow().ns()),
                             r.line().anchor(),
                             num(r.anchor().ns()),
@@ -140,6 +158,82 @@ public final class Report {
                     .append('\n');
         }
         return sb.toString();
+    }
+
+    static final String EVERY_MEASUREMENT = "## Every measurement\n\n";
+
+    /** Issue 13's rule: no row's ratio may get more than this many times worse under load. */
+    static final double LOAD_FACTOR_TARGET = 3.0;
+
+    /** The rows measured both quiet and under load, paired by case, benchmarks and parameters. */
+    static List<Row[]> pairs(Table quiet, Table loaded) {
+        List<Row[]> out = new ArrayList<>();
+        for (Row l : loaded.rows()) {
+            for (Row q : quiet.rows()) {
+                if (q.line().equals(l.line())
+                        && q.coflow().label().equals(l.coflow().label())
+                        && q.anchor().label().equals(l.anchor().label())) {
+                    out.add(new Row[] {q, l});
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    static String loadText(Table quiet, Table loaded) {
+        StringBuilder sb = new StringBuilder("Under load (ratio quiet -> loaded, how many times worse; target <= "
+                + num(LOAD_FACTOR_TARGET) + "):\n");
+        for (Row[] p : pairs(quiet, loaded)) {
+            double factor = p[1].ratio() / p[0].ratio();
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-22s %-44s %10sx -> %10sx  %7sx %s%n",
+                    p[0].line().caseName(),
+                    p[0].coflow().label() + " / " + p[0].line().anchor(),
+                    num(p[0].ratio()),
+                    num(p[1].ratio()),
+                    num(factor),
+                    factor <= LOAD_FACTOR_TARGET ? "ok" : "WORSE"));
+        }
+        return sb.toString();
+    }
+
+    static String loadMarkdown(Table quiet, Table loaded) {
+        StringBuilder sb = new StringBuilder("## Under load\n\n");
+        sb.append(
+                        "The load set again, while one busy loop per core keeps the machine loaded (`benchmarks/run --load`). ")
+                .append("`worse` = loaded ratio / quiet ratio; issue 13's rule: at most ")
+                .append(num(LOAD_FACTOR_TARGET))
+                .append("x. `met` judges the loaded ratio against the row's own target.\n\n");
+        sb.append(
+                "| case | coflow | anchor | ratio quiet | ratio loaded | coflow ns loaded | worse | target | met |\n");
+        sb.append("| --- | --- | --- | ---: | ---: | ---: | ---: | --- | --- |\n");
+        for (Row[] p : pairs(quiet, loaded)) {
+            double factor = p[1].ratio() / p[0].ratio();
+            sb.append("| ")
+                    .append(p[0].line().caseName())
+                    .append(" | `")
+                    .append(p[0].coflow().label())
+                    .append("` | `")
+                    .append(p[0].line().anchor())
+                    .append("` | ")
+                    .append(pm(p[0].ratio(), p[0].ratioError()))
+                    .append("x | ")
+                    .append(pm(p[1].ratio(), p[1].ratioError()))
+                    .append("x | ")
+                    .append(show(p[1].coflow()))
+                    .append(" | ")
+                    .append(num(factor))
+                    .append("x ")
+                    .append(factor <= LOAD_FACTOR_TARGET ? "(ok)" : "(no)")
+                    .append(" | ")
+                    .append(md(p[1].line().target()))
+                    .append(" | ")
+                    .append(metMark(p[1]))
+                    .append(" |\n");
+        }
+        return sb.append('\n').toString();
     }
 
     static String text(Table t, List<Measurement> results) {
@@ -282,7 +376,7 @@ public final class Report {
             t.problems().forEach(p -> sb.append("- ").append(p).append('\n'));
             sb.append('\n');
         }
-        sb.append("## Every measurement\n\n");
+        sb.append(EVERY_MEASUREMENT);
         sb.append("| benchmark | ns | per | iterations min..max | n |\n| --- | ---: | --- | --- | ---: |\n");
         for (Measurement m : results) {
             sb.append("| `")
