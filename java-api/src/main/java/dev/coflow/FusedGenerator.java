@@ -22,7 +22,8 @@ import kotlinx.coroutines.flow.Flow;
  * element; a failure of a stage or of the terminal is thrown from {@code emit} into the body; an
  * early stop ({@code first}, {@code take}) is thrown from {@code emit} as a
  * {@link CancellationException}, so the body's {@code finally} runs, and an {@code emit} after it
- * fails; an interrupt of the caller is seen every 1024 elements as cancellation.
+ * fails; a cancelled collection ends at the next {@code emit}, and an interrupt of the caller is
+ * seen every 1024 elements as cancellation.
  */
 final class FusedGenerator {
     private static final int CHECK_MASK = 1023;
@@ -86,9 +87,13 @@ final class FusedGenerator {
             this.sink = sink;
         }
 
+        /** The root coroutine's Job, for the emitting thread's own checks. */
+        private Job job;
+
         void start() {
             owner = Thread.currentThread();
-            ownerJob = Suspend.context().get(Job.Key);
+            job = Suspend.context().get(Job.Key);
+            ownerJob = job;
         }
 
         @Override
@@ -105,6 +110,12 @@ final class FusedGenerator {
                         + "downstream stopped collecting (first, take, ...) and the body caught the "
                         + "CancellationException that the previous emit threw; let it end the body (a finally block "
                         + "still runs)");
+            }
+            Job j = job;
+            if (j != null && !j.isActive()) {
+                // as kotlinx's emit does: a cancelled collection (the caller's interrupt, seen by a
+                // Suspend.* call of the body) ends at the next emit, even if nothing suspends
+                throw j.getCancellationException();
             }
             if ((++count & CHECK_MASK) == 0 && Thread.currentThread().isInterrupted()) {
                 throw Interrupts.cancellation("blocking collection", null);

@@ -98,6 +98,17 @@ public class CollectorBench {
         return collect(single, PipelineBench.generator(n));
     }
 
+    /**
+     * The workaround ADR 0003 names for a thread-confined collector: the generator moved to
+     * {@code Dispatchers.Default} with {@code flowOn}, crossing to the single thread through kotlinx's
+     * channel (elements in batches) instead of a handoff per element.
+     */
+    @Benchmark
+    public long coflowSingleThreadFlowOn() {
+        AsyncFlow<Integer> g = PipelineBench.generator(n);
+        return collect(single, FlowKt.flowOn(g, Dispatchers.getDefault()));
+    }
+
     // ---- Dispatchers.Default.limitedParallelism(1) -------------------------------------------
 
     @Benchmark
