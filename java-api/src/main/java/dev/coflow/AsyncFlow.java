@@ -1893,7 +1893,8 @@ public final class AsyncFlow<T> implements Flow<T> {
      */
     public AsyncFlow<T> buffer() {
         return new AsyncFlow<>(
-                Context.buffer(flow, kotlinx.coroutines.channels.Channel.BUFFERED, BufferOverflow.SUSPEND));
+                Context.buffer(flow, kotlinx.coroutines.channels.Channel.BUFFERED, BufferOverflow.SUSPEND),
+                Fused.buffered(fused, CallerBuffer.defaultCapacity()));
     }
 
     /**
@@ -1926,7 +1927,10 @@ public final class AsyncFlow<T> implements Flow<T> {
             throw new IllegalArgumentException("buffer: capacity 0 only works with BufferOverflow.SUSPEND; "
                     + "use capacity >= 1 with " + overflow);
         }
-        return new AsyncFlow<>(Context.buffer(flow, capacity, overflow));
+        Fused<T> ring = overflow == BufferOverflow.SUSPEND && capacity >= 1 && capacity < Integer.MAX_VALUE
+                ? Fused.buffered(fused, capacity)
+                : null;
+        return new AsyncFlow<>(Context.buffer(flow, capacity, overflow), ring);
     }
 
     /**

@@ -115,7 +115,8 @@ final class CallerBuffer<T> extends CallerBufferConsumerSide {
                 continuation);
     }
 
-    private static int defaultCapacity() {
+    /** kotlinx's default channel capacity ({@code kotlinx.coroutines.channels.defaultBuffer}, 64). */
+    static int defaultCapacity() {
         String p = System.getProperty("kotlinx.coroutines.channels.defaultBuffer");
         try {
             int v = p == null ? 64 : Integer.parseInt(p.trim());

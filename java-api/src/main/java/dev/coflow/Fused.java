@@ -39,16 +39,19 @@ final class Fused<T> {
 
     private final Fused<?> upstream;
     private final Stage stage;
+    /** Above 0 for a {@code buffer(capacity)} node ({@link FusedBuffer}): no stage, the upstream runs on its own thread. */
+    private final int bufferCapacity;
 
     private Fused(SourceFlow<?> source, Fused<?> upstream, Stage stage) {
-        this(source, null, upstream, stage);
+        this(source, null, upstream, stage, 0);
     }
 
-    private Fused(SourceFlow<?> source, Generator<?> generator, Fused<?> upstream, Stage stage) {
+    private Fused(SourceFlow<?> source, Generator<?> generator, Fused<?> upstream, Stage stage, int bufferCapacity) {
         this.source = source;
         this.generator = generator;
         this.upstream = upstream;
         this.stage = stage;
+        this.bufferCapacity = bufferCapacity;
     }
 
     /** The descriptor of a bare source flow, or {@code null} if {@code flow} is not one. */
@@ -58,7 +61,24 @@ final class Fused<T> {
 
     /** The descriptor of a bare {@code generate(body)}. */
     static <T> Fused<T> ofGenerator(Generator<T> body) {
-        return new Fused<>(null, body, null, null);
+        return new Fused<>(null, body, null, null, 0);
+    }
+
+    /**
+     * {@code fused} followed by a suspending {@code buffer(capacity)} (capacity {@code >= 1}), or
+     * {@code null} if {@code fused} is null or already has a buffer (consecutive buffers fuse into
+     * one channel in kotlinx; that case keeps the kotlinx path).
+     */
+    static <T> Fused<T> buffered(Fused<T> fused, int capacity) {
+        if (fused == null || capacity < 1 || !FusedBuffer.ENABLED) {
+            return null;
+        }
+        for (Fused<?> n = fused; n != null; n = n.upstream) {
+            if (n.bufferCapacity > 0) {
+                return null;
+            }
+        }
+        return new Fused<>(null, null, fused, null, capacity);
     }
 
     /** This pipeline followed by {@code next}. */
@@ -161,14 +181,26 @@ final class Fused<T> {
 
     /** Runs the pipeline into {@code terminal} on the calling thread. */
     private void run(Sink terminal) {
+        runInto(terminal, null);
+    }
+
+    /**
+     * Runs the pipeline into {@code sink} on the calling thread; {@code onStart}, if not null, gets
+     * the Job of a generator's coroutine when its body starts (a buffer cancels it when it stops).
+     */
+    void runInto(Sink terminal, java.util.function.Consumer<kotlinx.coroutines.Job> onStart) {
         Sink sink = terminal;
         Fused<?> node = this;
         while (node.source == null && node.generator == null) {
+            if (node.bufferCapacity > 0) {
+                FusedBuffer.run(node.upstream, node.bufferCapacity, sink);
+                return;
+            }
             sink = node.stage.wrap(sink);
             node = node.upstream;
         }
         if (node.generator != null) {
-            FusedGenerator.run(node.generator, sink);
+            FusedGenerator.run(node.generator, sink, onStart);
             return;
         }
         SourceFlow<?> src = node.source;

@@ -30,13 +30,19 @@ final class FusedGenerator {
 
     private FusedGenerator() {}
 
-    /** Runs {@code body} with its emits feeding {@code sink}, on the calling thread. */
-    static void run(Generator<?> body, Sink sink) {
+    /**
+     * Runs {@code body} with its emits feeding {@code sink}, on the calling thread; {@code onStart}
+     * (may be null) gets the Job of the body's coroutine when the body starts.
+     */
+    static void run(Generator<?> body, Sink sink, java.util.function.Consumer<Job> onStart) {
         Emitting<?> emitter = new Emitting<>(sink);
         try {
             Suspend.call(c -> Coroutines.runProducer(
                     () -> {
                         emitter.start();
+                        if (onStart != null) {
+                            onStart.accept(emitter.job);
+                        }
                         try {
                             runBody(body, emitter);
                         } catch (Stopped stop) {

@@ -218,4 +218,48 @@ class FusedGeneratorTest {
                         .toList());
         assertEquals(List.of("inner finally", "outer finally"), log);
     }
+
+    @Test
+    void behindABufferAnEarlyStopCancelsAProducerThatWaits() {
+        // FusedBuffer: take(2) below the buffer stops while the producer waits a minute in
+        // Suspend.delay; its coroutine is cancelled, so the terminal returns at once, finally run
+        List<String> log = new ArrayList<>();
+        long t0 = System.nanoTime();
+        List<Integer> got = AsyncFlow.<Integer>generate(e -> {
+                    try {
+                        e.emit(1);
+                        e.emit(2);
+                        Suspend.delay(60_000);
+                        e.emit(3);
+                    } finally {
+                        log.add("finally");
+                    }
+                })
+                .buffer(4)
+                .take(2)
+                .toList();
+        assertEquals(List.of(1, 2), got);
+        assertEquals(List.of("finally"), log);
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30), "the minute-long delay was not cancelled");
+    }
+
+    @Test
+    void behindABufferTheProducerRunsOnItsOwnThreadAndStagesOnBothSidesRun() {
+        List<String> where = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread caller = Thread.currentThread();
+        List<Integer> got = AsyncFlow.<Integer>generate(e -> {
+                    where.add("body on caller: " + (Thread.currentThread() == caller));
+                    e.emit(1);
+                    e.emit(2);
+                })
+                .map(v -> v * 10)
+                .buffer(1)
+                .map(v -> {
+                    where.add("below on caller: " + (Thread.currentThread() == caller));
+                    return v + 1;
+                })
+                .toList();
+        assertEquals(List.of(11, 21), got);
+        assertEquals(List.of("body on caller: false", "below on caller: true", "below on caller: true"), where);
+    }
 }

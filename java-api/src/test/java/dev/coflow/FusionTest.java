@@ -505,8 +505,12 @@ class FusionTest {
         List<Boolean> fused = new ArrayList<>();
         AsyncFlow<Integer> probe = AsyncFlow.range(0, 2).onEach(v -> fused.add(fusedOnStack()));
 
-        assertEquals(List.of(0, 1), probe.buffer().map(v -> v).toList());
+        assertEquals(List.of(0, 1), probe.buffer(0).map(v -> v).toList()); // a rendezvous is kotlinx's
         assertEquals(List.of(false, false), fused);
+        fused.clear();
+
+        assertEquals(List.of(0, 1), probe.buffer().map(v -> v).toList()); // FusedBuffer: fused on both sides
+        assertEquals(List.of(true, true), fused);
         fused.clear();
 
         assertEquals(
