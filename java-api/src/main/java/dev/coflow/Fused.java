@@ -81,6 +81,15 @@ final class Fused<T> {
         return new Fused<>(null, null, fused, null, capacity);
     }
 
+    /** Whether the root of this pipeline is a generator (not a source loop). */
+    boolean startsWithGenerator() {
+        Fused<?> n = this;
+        while (n.upstream != null) {
+            n = n.upstream;
+        }
+        return n.generator != null;
+    }
+
     /** This pipeline followed by {@code next}. */
     <R> Fused<R> then(Stage next) {
         return new Fused<>(null, this, next);

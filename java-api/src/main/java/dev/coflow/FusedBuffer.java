@@ -1,10 +1,13 @@
 package dev.coflow;
 
 import dev.coflow.FusedStages.Sink;
+import dev.coflow.bridge.Coroutines;
+import dev.coflow.bridge.Suspend;
 import dev.coflow.bridge.internal.Interrupts;
 import dev.coflow.bridge.internal.Spin;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.LockSupport;
+import kotlin.Unit;
 import kotlinx.coroutines.Job;
 
 /**
@@ -64,13 +67,25 @@ final class FusedBuffer extends FusedBufferConsumerSide {
 
     /** Runs {@code upstream} into a ring of {@code capacity} slots, drained into {@code downstream} here. */
     static void run(Fused<?> upstream, int capacity, Sink downstream) {
+        if (Thread.currentThread().isInterrupted()) {
+            // the one rule of every blocking collection: an interrupted caller's collection is
+            // cancelled before anything runs, and the flag stays set
+            throw Interrupts.cancellation("blocking call cancelled before it starts", null);
+        }
         FusedBuffer ring = new FusedBuffer(capacity);
         Thread p = Thread.ofVirtual().name("coflow-buffer").unstarted(() -> ring.produce(upstream));
         ring.producer = p;
         p.start();
         Throwable failure = null;
         try {
-            ring.consume(downstream);
+            // as the inline body of a root coroutine on this thread, as on the kotlinx path: the
+            // stages below the buffer are steps of the consumer's coroutine, and may wait there
+            Suspend.call(c -> Coroutines.runProducer(
+                    () -> {
+                        ring.consume(downstream);
+                        return Unit.INSTANCE;
+                    },
+                    c));
         } catch (Throwable t) {
             failure = t;
         }
@@ -89,7 +104,20 @@ final class FusedBuffer extends FusedBufferConsumerSide {
 
     private void produce(Fused<?> upstream) {
         try {
-            upstream.runInto(this::offer, this::producerStarted);
+            if (upstream.startsWithGenerator()) {
+                // the generator's body is the inline body of its own root coroutine on this thread
+                upstream.runInto(this::offer, this::producerStarted);
+            } else {
+                // a source loop, as the inline body of a root coroutine on this thread: the stages'
+                // lambdas wait there, and cancelling it (the consumer stopped) ends their waits
+                Suspend.call(c -> Coroutines.runProducer(
+                        () -> {
+                            producerStarted(Suspend.context().get(Job.Key));
+                            upstream.runInto(this::offer, null);
+                            return Unit.INSTANCE;
+                        },
+                        c));
+            }
         } catch (Throwable t) {
             if (!cancelled) {
                 failure = t;

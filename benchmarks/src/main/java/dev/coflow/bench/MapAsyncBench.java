@@ -110,4 +110,38 @@ public class MapAsyncBench {
             return acc;
         }
     }
+
+    /**
+     * kotlinx {@code flatMapMerge(64) { i -> flow { emit(i to work(i)) }.flowOn(Dispatchers.IO) }},
+     * collected into a list and sorted by index: kotlinx has no ordered concurrent map, so this is
+     * what a Kotlin team writes for {@code mapAsync}'s result order.
+     */
+    @Benchmark
+    public long kotlinxFlatMapMerge() {
+        kotlinx.coroutines.flow.Flow<long[]> merged = kotlinx.coroutines.flow.FlowKt.flatMapMerge(
+                Kx.range(0, tasks),
+                CONCURRENCY,
+                (Integer i, kotlin.coroutines.Continuation<? super kotlinx.coroutines.flow.Flow<long[]>> c) ->
+                        kotlinx.coroutines.flow.FlowKt.flowOn(
+                                kotlinx.coroutines.flow.FlowKt.<long[]>flow(
+                                        (collector, c2) -> collector.emit(new long[] {i, workInterruptible(i)}, c2)),
+                                kotlinx.coroutines.Dispatchers.getIO()));
+        List<long[]> pairs = new ArrayList<>(tasks);
+        Kx.<Object>runBlocking((scope, c) -> kotlinx.coroutines.flow.FlowKt.toList(merged, pairs, Kx.erased(c)));
+        pairs.sort(java.util.Comparator.comparingLong(p -> p[0]));
+        long acc = 0;
+        for (long[] p : pairs) {
+            acc = combine(acc, (int) p[1]);
+        }
+        return acc;
+    }
+
+    private static int workInterruptible(int i) {
+        try {
+            return work(i);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CancellationException("interrupted");
+        }
+    }
 }
