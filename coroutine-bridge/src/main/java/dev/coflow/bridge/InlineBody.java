@@ -63,7 +63,6 @@ final class InlineBody extends BodyContext {
         }
         boolean nonCancellable = nonCancellableDepth > 0;
         Waiter w = waiter;
-        w.done = false;
         Object r;
         try {
             r = nonCancellable
@@ -98,6 +97,7 @@ final class InlineBody extends BodyContext {
         }
         Object outcome = w.outcome;
         w.outcome = null;
+        w.done = false; // reset here, not before each call: a call that does not suspend costs no volatile write
         return Results.valueOrThrow(outcome);
     }
 
