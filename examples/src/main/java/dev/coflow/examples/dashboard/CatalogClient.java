@@ -49,16 +49,26 @@ final class CatalogClient implements AutoCloseable {
     }
 
     /**
-     * Every book, {@code pageSize} per request.
+     * Every book, {@code pageSize} per request, regrouped into pages.
      *
      * @param client the name the server counts this crawl's requests under
      * @param pageSize books per page
-     * @param prefetchPages pages fetched ahead of the consumer (0: only on demand)
-     * @return a cold flow of pages' books, in id order
+     * @param prefetchPages pages fetched ahead of the consumer by {@code paginateByToken} (0: on demand)
+     * @param bufferBooks if {@code > 0}, a {@code buffer(bufferBooks)} stage after the pagination:
+     *     the other way to let fetching run ahead of the consumer
+     * @return a cold flow of pages, in id order
      */
+    AsyncFlow<List<Book>> pages(String client, int pageSize, int prefetchPages, int bufferBooks) {
+        AsyncFlow<Book> books = AsyncFlow.paginateByToken("0", after -> page(client, after, pageSize), prefetchPages);
+        if (bufferBooks > 0) {
+            books = books.buffer(bufferBooks);
+        }
+        return books.chunked(pageSize);
+    }
+
+    /** {@link #pages(String, int, int, int)} without a buffer stage. */
     AsyncFlow<List<Book>> pages(String client, int pageSize, int prefetchPages) {
-        return AsyncFlow.paginateByToken("0", after -> page(client, after, pageSize), prefetchPages)
-                .chunked(pageSize);
+        return pages(client, pageSize, prefetchPages, 0);
     }
 
     private Page<Book> page(String client, String after, int pageSize) {

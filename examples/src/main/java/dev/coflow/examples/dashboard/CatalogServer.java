@@ -57,8 +57,20 @@ final class CatalogServer implements AutoCloseable {
         });
     }
 
+    /**
+     * Makes the JDK's HTTP server send each response at once (TCP_NODELAY): without it a response's
+     * headers and body, written separately, wait for a delayed ACK, about 40 ms on loopback. The
+     * server reads the property once, when its first instance is created, so call this first.
+     */
+    static void tcpNoDelay() {
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     static CatalogServer start(LibraryDb db, Duration latency, int failFirst, int failPercent, long seed)
             throws IOException {
+        tcpNoDelay();
         HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         CatalogServer s = new CatalogServer(db, latency, failFirst, failPercent, seed, http, 4);
         http.setExecutor(s.pool);

@@ -183,6 +183,7 @@ public final class LibraryDashboard implements AutoCloseable {
      */
     public static LibraryDashboard start(Options options) throws Exception {
         Objects.requireNonNull(options, "options");
+        CatalogServer.tcpNoDelay();
         LibraryDb db = LibraryDb.create(OPENING, options.size(), options.seed());
         CheckoutLog log = null;
         FlowScope scope = FlowScope.create();
@@ -397,37 +398,45 @@ public final class LibraryDashboard implements AutoCloseable {
             // A short warm-up (JIT, connections), so that the timed runs below compare like with like.
             db.history().take(2_000).count();
             catalogClient.pages("warm-up", options.pageSize(), 0).take(2).count();
-            Scan plain = scanHistory(false);
-            Scan buffered = scanHistory(true);
+            Scan scan = scanHistory();
+            long perRow = bytesPerRowAsList();
             view.println(String.format(
-                    "History: %,d checkouts streamed from a JDBC cursor (using, fetch size %d) into a CSV file:"
-                            + " %d ms plain, %d ms with buffer(1024) -> %d ms saved",
-                    buffered.rows,
-                    LibraryDb.FETCH_SIZE,
-                    plain.millis,
-                    buffered.millis,
-                    plain.millis - buffered.millis));
+                    "History: %,d past checkouts streamed from a JDBC cursor (using, fetch size %d) into a CSV file"
+                            + " in %d ms (%,.0f rows/s)",
+                    scan.rows, LibraryDb.FETCH_SIZE, scan.millis, scan.rows * 1000.0 / Math.max(1, scan.millis)));
             view.println(String.format(
-                    "         heap %d MiB before (the in-memory database included), peak %d MiB during the scan:"
-                            + " %+d MiB for %,d rows",
-                    mib(buffered.heapBefore),
-                    mib(buffered.heapPeak),
-                    mib(buffered.heapPeak - buffered.heapBefore),
-                    buffered.rows));
-            Crawl onDemand = crawl(0);
-            Crawl prefetched = crawl(options.prefetch());
+                    "         heap: %d MiB live before (the in-memory database included); while streaming, the live"
+                            + " heap after GC peaked at %+d MiB (raw peak %+d MiB, garbage included); as a List<Loan>"
+                            + " these rows would hold ~%d MiB (%d B a row, measured on %,d rows)",
+                    mib(scan.heapBefore),
+                    mib(scan.liveHigh - scan.heapBefore),
+                    mib(scan.heapPeak - scan.heapBefore),
+                    mib(perRow * scan.rows),
+                    perRow,
+                    Math.min(LIST_SAMPLE, scan.rows)));
+            int bufferBooks = Math.max(1, options.prefetch()) * options.pageSize();
+            Crawl onDemand = crawl(0, 0);
+            Crawl buffered = crawl(0, bufferBooks);
+            Crawl prefetched = crawl(options.prefetch(), 0);
             view.println(String.format(
-                    "Catalogue: %,d books in %d pages over HTTP (sendAsync + paginateByToken + retry(Backoff)):"
-                            + " %d ms on demand, %d ms with %d pages prefetched -> %d ms saved",
+                    "Catalogue: %,d books in %d pages over HTTP (sendAsync + paginateByToken + retry(Backoff)), each"
+                            + " page stored in H2: %d ms on demand, %d ms with buffer(%d), %d ms with %d pages"
+                            + " prefetched",
                     prefetched.books,
                     prefetched.pages,
                     onDemand.millis,
+                    buffered.millis,
+                    bufferBooks,
                     prefetched.millis,
-                    options.prefetch(),
-                    onDemand.millis - prefetched.millis));
+                    options.prefetch()));
             view.println(String.format(
-                    "           503s retried: %d on demand, %d prefetching (%d requests; the server answered %d 503s)",
-                    onDemand.retries, prefetched.retries, catalogClient.requests(), catalogServer.unavailable()));
+                    "           503s retried: %d on demand, %d buffered, %d prefetching (%d requests; the server"
+                            + " answered %d 503s)",
+                    onDemand.retries,
+                    buffered.retries,
+                    prefetched.retries,
+                    catalogClient.requests(),
+                    catalogServer.unavailable()));
             if (serve) {
                 serve(view);
                 return;
@@ -437,51 +446,88 @@ public final class LibraryDashboard implements AutoCloseable {
             live.cancel(true);
             view.render(stats.value());
             view.stop();
-            summary(view, lines, t0, plain, buffered, onDemand, prefetched);
+            summary(view, lines, t0, scan, onDemand, buffered, prefetched);
         } finally {
             live.cancel(true);
         }
     }
 
-    record Scan(long rows, long millis, long heapBefore, long heapPeak) {}
+    record Scan(long rows, long millis, long heapBefore, long heapPeak, long liveHigh) {}
 
     record Crawl(long books, long pages, long millis, long retries) {}
 
     /** The checkouts table through a cursor, formatted as CSV into an export file next to the log. */
-    private Scan scanHistory(boolean buffered) {
-        List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
-                .filter(p -> p.getType() == MemoryType.HEAP)
-                .toList();
-        long before = heap.stream().mapToLong(p -> p.getUsage().getUsed()).sum();
+    /**
+     * The past checkouts through a cursor, formatted as CSV into a file next to the log, inside a
+     * coroutine ({@code Coroutines.run}): the cursor's body and the writer's I/O then run on
+     * {@code Dispatchers.Default}'s terms, the fast path for a generator inside {@code using}.
+     */
+    private Scan scanHistory() {
+        List<MemoryPoolMXBean> heap = heapPools();
+        System.gc(); // a clean baseline
+        long before = used(heap);
         heap.forEach(MemoryPoolMXBean::resetPeakUsage);
         long t0 = System.nanoTime();
-        AsyncFlow<LibraryDb.Loan> rows = db.history();
-        if (buffered) {
-            rows = rows.buffer(1024); // the cursor reads ahead while the consumer formats and writes
-        }
-        long n;
-        try (AsyncWriter csv = AsyncFiles.open(log.dir().resolve("history.csv"))) {
-            n = rows.fold(0L, (count, loan) -> {
-                csv.write(loan.id() + "," + loan.bookId() + "," + loan.memberId() + "," + loan.checkedOut() + ","
-                        + loan.due() + "," + (loan.returned() == null ? "" : loan.returned()) + "\n");
-                return count + 1;
-            });
-        }
+        long[] liveHigh = {before};
+        long n = Coroutines.run(scope -> {
+            try (AsyncWriter csv = AsyncFiles.open(log.dir().resolve("history.csv"))) {
+                return db.history().fold(0L, (count, loan) -> {
+                    csv.write(loan.id() + "," + loan.bookId() + "," + loan.memberId() + "," + loan.checkedOut() + ","
+                            + loan.due() + "," + (loan.returned() == null ? "" : loan.returned()) + "\n");
+                    if (count % 1024 == 0) { // what the last GC kept: the rows held, not the garbage
+                        liveHigh[0] = Math.max(liveHigh[0], liveAfterGc(heap));
+                    }
+                    return count + 1;
+                });
+            }
+        });
         long millis = millisSince(t0);
         long peak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
-        return new Scan(n, millis, before, peak);
+        return new Scan(n, millis, before, peak, Math.max(liveHigh[0], liveAfterGc(heap)));
+    }
+
+    private static final int LIST_SAMPLE = 10_000;
+
+    /** What a row costs when rows are loaded into a list instead of streamed: measured on a sample. */
+    private long bytesPerRowAsList() {
+        List<MemoryPoolMXBean> heap = heapPools();
+        System.gc();
+        long before = used(heap);
+        List<LibraryDb.Loan> sample = db.history().take(LIST_SAMPLE).toList();
+        System.gc();
+        long held = used(heap) - before;
+        int n = sample.size(); // keeps the list reachable until here
+        return n == 0 ? 0 : Math.max(0, held / n);
+    }
+
+    private static List<MemoryPoolMXBean> heapPools() {
+        return ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == MemoryType.HEAP)
+                .toList();
+    }
+
+    private static long used(List<MemoryPoolMXBean> heap) {
+        return heap.stream().mapToLong(p -> p.getUsage().getUsed()).sum();
+    }
+
+    private static long liveAfterGc(List<MemoryPoolMXBean> heap) {
+        return heap.stream()
+                .mapToLong(p -> p.getCollectionUsage() == null
+                        ? 0
+                        : p.getCollectionUsage().getUsed())
+                .sum();
     }
 
     /** Every book through the catalogue API, each page stored in the database (the consumer's work). */
-    private Crawl crawl(int prefetch) throws Exception {
+    private Crawl crawl(int prefetch, int bufferBooks) throws Exception {
         db.clearCopy();
         long retriesBefore = catalogClient.retries();
         long t0 = System.nanoTime();
         AtomicLong pages = new AtomicLong();
         long books = catalogClient
-                .pages("crawl-prefetch-" + prefetch, options.pageSize(), prefetch)
+                .pages("crawl-" + prefetch + "-" + bufferBooks, options.pageSize(), prefetch, bufferBooks)
                 .fold(0L, (n, page) -> {
-                    db.storeCopy(page);
+                    db.storeCopy(page); // the consumer's work, while the next page is on its way (or not)
                     pages.incrementAndGet();
                     return n + page.size();
                 });
@@ -489,7 +535,7 @@ public final class LibraryDashboard implements AutoCloseable {
     }
 
     private void summary(
-            LiveView view, long lines, long t0, Scan plain, Scan buffered, Crawl onDemand, Crawl prefetched)
+            LiveView view, long lines, long t0, Scan scan, Crawl onDemand, Crawl buffered, Crawl prefetched)
             throws Exception {
         Stats s = stats.value();
         // The article's three sources, queried concurrently (asyncio.gather).
@@ -547,22 +593,28 @@ public final class LibraryDashboard implements AutoCloseable {
         overdue.forEach(b ->
                 view.println(String.format("    %-34s %-18s %d days overdue", b.title(), b.member(), b.daysOverdue())));
         view.println(String.format(
-                "  throughput     %,.0f history rows/s (buffered scan), %,.0f log events/s while simulating",
-                buffered.rows * 1000.0 / Math.max(1, buffered.millis), lines / simulated));
+                "  throughput     %,.0f history rows/s (cursor scan), %,.0f books/s (prefetching crawl),"
+                        + " %,.0f log events/s while simulating",
+                scan.rows * 1000.0 / Math.max(1, scan.millis),
+                prefetched.books * 1000.0 / Math.max(1, prefetched.millis),
+                lines / simulated));
         view.println(String.format(
-                "  time saved     buffer: %d ms (%d -> %d), prefetch: %d ms (%d -> %d)",
-                plain.millis - buffered.millis,
-                plain.millis,
+                "  time saved     buffer: %d ms (%d -> %d), prefetch: %d ms (%d -> %d), against fetching on demand",
+                onDemand.millis - buffered.millis,
+                onDemand.millis,
                 buffered.millis,
                 onDemand.millis - prefetched.millis,
                 onDemand.millis,
                 prefetched.millis));
+        long timed = onDemand.retries + buffered.retries + prefetched.retries;
         view.println(String.format(
-                "  retries        %d (HTTP 503s answered by retry(Backoff): %d + %d in the timed crawls, %d in the warm-up)",
+                "  retries        %d (HTTP 503s answered by retry(Backoff): %d + %d + %d in the timed crawls, %d in"
+                        + " the warm-up)",
                 catalogClient.retries(),
                 onDemand.retries,
+                buffered.retries,
                 prefetched.retries,
-                catalogClient.retries() - onDemand.retries - prefetched.retries));
+                catalogClient.retries() - timed));
         view.println(String.format("  run time       %.1f s", seconds));
     }
 

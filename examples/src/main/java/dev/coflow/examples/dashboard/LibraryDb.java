@@ -474,11 +474,12 @@ public final class LibraryDb implements AutoCloseable {
     }
 
     /**
-     * Every loan ever, streamed from a JDBC cursor ({@value #FETCH_SIZE} rows per fetch, H2's lazy
-     * query execution): connection, statement and result set are opened per collection with
-     * {@link AsyncFlow#using} and closed however it ends, and only the rows in flight are in memory.
+     * The past checkouts (those before {@link #today()}, not the simulation's), streamed from a
+     * JDBC cursor ({@value #FETCH_SIZE} rows per fetch, H2's lazy query execution): connection,
+     * statement and result set are opened per collection with {@link AsyncFlow#using} and closed
+     * however it ends, and only the rows in flight are in memory.
      *
-     * @return a cold flow of the checkouts table
+     * @return a cold flow of the checkouts table's history
      */
     public AsyncFlow<Loan> history() {
         return AsyncFlow.using(
@@ -492,7 +493,8 @@ public final class LibraryDb implements AutoCloseable {
                         },
                         s -> AsyncFlow.using(
                                 () -> s.executeQuery(
-                                        "select id, book_id, member_id, checked_out, due, returned from checkouts"),
+                                        "select id, book_id, member_id, checked_out, due, returned from checkouts"
+                                                + " where checked_out < date '" + today + "'"),
                                 rs -> AsyncFlow.generate(out -> {
                                     while (rs.next()) {
                                         Date back = rs.getDate(6);
