@@ -14,7 +14,7 @@ import java.util.Random;
  * ({@code Suspend.delay}), writes the event to the database with JDBC right inside its body and
  * emits the ids; each has its own seeded random numbers, so each tells the same story on every
  * run whatever the interleaving. Event {@code i} of every source happens at simulated time
- * 09:00 plus {@code i} half-minutes.
+ * 09:00 plus about {@code i} half-minutes (checkouts in waves around that).
  */
 final class Simulator {
     /** Simulated seconds between two events of one source. */
@@ -51,13 +51,23 @@ final class Simulator {
         return db.today().atTime(9, 0).plusSeconds(i * SIM_SECONDS_PER_EVENT + random.nextInt(SIM_SECONDS_PER_EVENT));
     }
 
+    /**
+     * Checkouts come in waves (a class visits, lunch time): event {@code i} at
+     * {@code 30 i - 300 sin(2 pi i / 80)} seconds after 09:00, so the gap between two checkouts
+     * swings between about 6 and 54 simulated seconds while the average stays at 30.
+     */
+    private LocalDateTime waveAt(long i, Random random) {
+        double seconds = i * SIM_SECONDS_PER_EVENT - 300 * Math.sin(2 * Math.PI * i / 80.0);
+        return db.today().atTime(9, 0).plusSeconds(Math.round(seconds) + random.nextInt(5));
+    }
+
     /** Members borrow books: a random book, or the next one on the shelf if it is out. */
     AsyncFlow<RawEvent> checkouts() {
         return AsyncFlow.generate(out -> {
             Random random = new Random(seed * 31 + 1);
             for (long i = 0; i < events; i++) {
                 Suspend.delay(interval);
-                LocalDateTime at = at(i, random);
+                LocalDateTime at = waveAt(i, random);
                 int member = db.pickMember(random);
                 int[] loan = db.checkout(member, 1 + random.nextInt(db.size().books()), at.toLocalDate());
                 if (loan != null) { // null only when every book is out
