@@ -19,7 +19,7 @@ import java.util.TreeMap;
  * @param returns how many were returns
  * @param activeSessions logins minus logouts
  * @param recentNanos the real times ({@link System#nanoTime()}) the lines of the last second were read
- * @param day the simulated day
+ * @param day the simulated day of the latest event time seen
  * @param latest the latest simulated time seen, or {@code null} before the first event
  * @param perMinute checkouts per simulated minute within the window ending at {@code latest}
  * @param last a description of the latest event, or {@code "-"}
@@ -48,7 +48,7 @@ public record Activity(
     /**
      * Before the first event.
      *
-     * @param day the simulated day
+     * @param day the simulated day of the latest event time seen
      * @return no events yet
      */
     public static Activity start(LocalDate day) {
@@ -95,7 +95,7 @@ public record Activity(
                             default -> 0;
                         },
                 recent,
-                e.day(),
+                newest.toLocalDate(),
                 newest,
                 minutes,
                 e.toString());

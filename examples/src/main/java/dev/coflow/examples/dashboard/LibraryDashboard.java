@@ -583,7 +583,7 @@ public final class LibraryDashboard implements AutoCloseable {
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
                 .limit(3)
                 .forEach(e -> view.println(String.format("    %-18s %d", e.getKey(), e.getValue())));
-        view.println(String.format("  late returns   %d today; the latest:", lateReturns));
+        view.println(String.format("  late returns   %d today; the latest back:", lateReturns));
         late.forEach(
                 e -> view.println(String.format("    %-34s %-18s %d days late", e.title(), e.member(), e.daysLate())));
         view.println("  most overdue, still out");
