@@ -8,7 +8,7 @@ final class CommandLine {
     static final String USAGE = String.join(
             "\n",
             "usage: LibraryDashboard [options]",
-            "  runs the library dashboard on loopback for about ten seconds, prints a summary and exits",
+            "  runs the library dashboard on loopback (well under a minute), prints a summary and exits",
             "",
             "  --books N        books in the catalogue             (default 20000)",
             "  --members N      library members                    (default 2000)",

@@ -38,13 +38,14 @@ import java.util.stream.Collectors;
  * {@code mapAsync}, appended to a checkout log that is followed live with
  * {@link AsyncFiles#follow}; live statistics ({@code scan}, {@code sample}, {@code mapAsync},
  * {@code stateIn} on a {@link FlowScope}) served on loopback as {@code GET /stats} (JSON) and
- * {@code GET /events} (server-sent events); a catalogue HTTP API with latency and 503s read with
- * {@code sendAsync}, {@code paginateByToken} (with prefetch) and {@code retry(Backoff)}; the
- * checkouts table streamed from a JDBC cursor with {@link AsyncFlow#using}, with and without a
- * {@code buffer}.
+ * {@code GET /events} (server-sent events); the checkouts table streamed from a JDBC cursor with
+ * {@link AsyncFlow#using}; a catalogue HTTP API with latency and 503s read with {@code sendAsync},
+ * {@code paginateByToken} and {@code retry(Backoff)}, timed on demand, behind a {@code buffer} and
+ * with page prefetch.
  *
- * <p>{@link #run} runs the demo (about ten seconds), prints a summary and returns the exit code;
+ * <p>{@link #run} runs the demo (well under a minute), prints a summary and returns the exit code;
  * {@code --serve} keeps it running until Ctrl-C. Tests use {@link #run} and {@link #start(Options)}.
+ * kotlinx counterpart: none (an application); the Python article's dashboard.
  */
 public final class LibraryDashboard implements AutoCloseable {
     /** The simulated day the library opens on. */
