@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.coflow.test.CoflowExtension;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -29,7 +26,16 @@ import org.junit.jupiter.api.Test;
 class LibraryDashboardTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> KEYS = Set.of(
-            "day", "booksTotal", "booksOut", "overdue", "topBorrowers", "events", "eventsPerSecond", "lastEvent");
+            "day",
+            "booksTotal",
+            "booksOut",
+            "overdue",
+            "topBorrowers",
+            "events",
+            "eventsPerSecond",
+            "lastEvent",
+            "checkoutsPerMinute",
+            "overdueBooks");
 
     @Test
     void servesStatsAndStreamsSnapshotsThenClosesEverything() throws Exception {
@@ -48,7 +54,7 @@ class LibraryDashboardTest {
                     .timeout(Duration.ofSeconds(5))
                     .first()
                     .orElseThrow();
-            assertEquals(LibraryDb.SEEDED_BOOKS, busy.booksTotal());
+            assertEquals(1_000, busy.booksTotal());
 
             HttpResponse<String> stats = client.send(
                     HttpRequest.newBuilder(dashboard.uri().resolve("stats")).build(),
@@ -61,7 +67,20 @@ class LibraryDashboardTest {
             Set<String> keys = new TreeSet<>();
             json.fieldNames().forEachRemaining(keys::add);
             assertEquals(new TreeSet<>(KEYS), keys);
-            assertEquals(35, json.get("booksTotal").asInt());
+            assertEquals(1_000, json.get("booksTotal").asInt());
+            // the web page's fields: bars of checkouts per minute, the overdue list
+            JsonNode minute = json.get("checkoutsPerMinute").get(0);
+            assertEquals(Set.of("minute", "count"), names(minute), stats.body());
+            assertTrue(minute.get("minute").asText().matches("\\d\\d:\\d\\d"), stats.body());
+            JsonNode late = json.get("overdueBooks");
+            assertTrue(late.isArray() && late.size() > 0 && late.size() <= LibraryDb.OVERDUE_SHOWN, stats.body());
+            assertEquals(Set.of("title", "member", "daysOverdue"), names(late.get(0)), stats.body());
+            for (int i = 1; i < late.size(); i++) {
+                assertTrue(
+                        late.get(i - 1).get("daysOverdue").asInt()
+                                >= late.get(i).get("daysOverdue").asInt(),
+                        "most overdue first: " + late);
+            }
             assertTrue(json.get("events").asLong() >= 3, stats.body());
             assertTrue(
                     json.get("topBorrowers").isArray()
@@ -140,24 +159,9 @@ class LibraryDashboardTest {
         CoflowExtension.assertNoBodiesRunning(Duration.ZERO);
     }
 
-    @Test
-    void demoMainRunsAndExplainsItself() throws Exception {
-        PrintStream original = System.out;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        try {
-            LibraryDashboard.main(new String[0]);
-        } finally {
-            System.setOut(original);
-        }
-        String out = bytes.toString(StandardCharsets.UTF_8);
-        original.print(out);
-        assertTrue(out.contains("fetch 5: page 4 -> 0 books (end)"), out);
-        assertTrue(out.contains("35 books in 5 fetches"), out);
-        assertTrue(out.contains("GET /stats -> 200 application/json"), out);
-        assertTrue(out.contains("GET /events?limit=3 -> 200 text/event-stream"), out);
-        assertEquals(3, out.lines().filter(l -> l.startsWith("  data: {")).count(), out);
-        assertTrue(out.contains("Final dashboard"), out);
-        assertTrue(out.contains("Coroutine bodies still running: 0"), out);
+    private static Set<String> names(JsonNode node) {
+        Set<String> keys = new TreeSet<>();
+        node.fieldNames().forEachRemaining(keys::add);
+        return keys;
     }
 }
