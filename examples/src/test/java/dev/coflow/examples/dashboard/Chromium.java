@@ -30,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -157,23 +158,53 @@ final class Chromium implements AutoCloseable {
         }
     }
 
+    /** The browser's process and its descendants now (renderers, GPU and network services, ...). */
+    List<ProcessHandle> processes() {
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        all.addFirst(process.toHandle());
+        return all;
+    }
+
+    /** The browser's profile folder, deleted by {@link #close()}. */
+    Path profile() {
+        return profile;
+    }
+
     /** The browser's product and version, e.g. {@code Chrome/150.0.7871.100}. */
     String version() throws IOException, InterruptedException {
-        return get("/json/version", "GET").path("Browser").asText();
+        return request("/json/version", "GET").path("Browser").asText();
     }
 
     /** Opens a new tab on {@code about:blank} and connects to it. */
     Page openPage() throws IOException, InterruptedException {
-        JsonNode target = get("/json/new?about:blank", "PUT"); // newer Chromium refuses GET here
-        Page page = Page.connect(
-                http, URI.create(target.path("webSocketDebuggerUrl").asText()));
+        JsonNode target = request("/json/new?about:blank", "PUT"); // newer Chromium refuses GET here
+        String id = target.path("id").asText();
+        Page page;
+        try {
+            page = Page.connect(
+                    http, URI.create(target.path("webSocketDebuggerUrl").asText()), () -> closeTab(id));
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            closeTab(id);
+            throw e;
+        }
         synchronized (pages) {
             pages.add(page);
         }
         return page;
     }
 
-    private JsonNode get(String path, String method) throws IOException, InterruptedException {
+    /** Closes a tab (its page and its connections, such as an open EventSource). */
+    private void closeTab(String id) {
+        try {
+            request("/json/close/" + id, "GET");
+        } catch (IOException e) {
+            // already closed, or the browser is gone: either way the tab is no more
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private JsonNode request(String path, String method) throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                         .method(method, HttpRequest.BodyPublishers.noBody())
@@ -183,16 +214,21 @@ final class Chromium implements AutoCloseable {
         if (r.statusCode() != 200) {
             throw new IOException(method + " " + path + " -> " + r.statusCode() + ": " + r.body());
         }
-        return JSON.readTree(r.body());
+        // most answers are JSON; /json/close answers a sentence
+        return r.body().startsWith("{")
+                ? JSON.readTree(r.body())
+                : JSON.getNodeFactory().textNode(r.body());
     }
 
     /** Closes the tabs, ends the browser and its child processes, deletes the profile. */
     @Override
     public void close() {
         try {
+            List<Page> open;
             synchronized (pages) {
-                pages.forEach(Page::close);
+                open = List.copyOf(pages);
             }
+            open.forEach(Page::close);
             http.close();
         } finally {
             try {
@@ -203,11 +239,15 @@ final class Chromium implements AutoCloseable {
         }
     }
 
-    /** Terminates the process and its descendants (listed first: once it is gone they cannot be found). */
+    /**
+     * Kills the process and its descendants (listed first: once it is gone they cannot be found)
+     * and waits until they have ended. Killed, not asked to quit: the profile is thrown away, and
+     * a graceful shutdown takes Chromium seconds.
+     */
     private static void stop(Process process) {
         List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
         all.addFirst(process.toHandle());
-        all.forEach(ProcessHandle::destroy);
+        all.forEach(ProcessHandle::destroyForcibly);
         boolean interrupted = false;
         for (ProcessHandle p : all) {
             try {
@@ -247,10 +287,15 @@ final class Chromium implements AutoCloseable {
         private final StringBuilder message = new StringBuilder();
         private volatile WebSocket socket;
 
-        private Page() {}
+        private final Runnable closeTab;
+        private final AtomicBoolean closed = new AtomicBoolean();
 
-        static Page connect(HttpClient http, URI ws) throws InterruptedException, IOException {
-            Page page = new Page();
+        private Page(Runnable closeTab) {
+            this.closeTab = closeTab;
+        }
+
+        static Page connect(HttpClient http, URI ws, Runnable closeTab) throws InterruptedException, IOException {
+            Page page = new Page(closeTab);
             try {
                 page.socket = http.newWebSocketBuilder()
                         .connectTimeout(CALL)
@@ -409,10 +454,14 @@ final class Chromium implements AutoCloseable {
 
         @Override
         public void close() {
-            WebSocket ws = socket;
-            if (ws != null && !ws.isOutputClosed()) {
-                ws.abort(); // the browser is closed next; no close handshake to wait for
+            if (!closed.compareAndSet(false, true)) {
+                return;
             }
+            WebSocket ws = socket;
+            if (ws != null) {
+                ws.abort(); // no close handshake to wait for: the tab is closed next
+            }
+            closeTab.run();
         }
     }
 }

@@ -55,15 +55,29 @@ class DashboardBrowserTest {
     static void launch() throws Exception {
         binary = Chromium.find().orElse(null);
         if (binary != null) {
+            long t0 = System.nanoTime();
             chromium = Chromium.launch(binary, 1200, 860);
-            System.out.println("DashboardBrowserTest uses " + chromium.version() + " (" + binary + ")");
+            System.out.printf(
+                    "DashboardBrowserTest uses %s (%s), started in %d ms%n",
+                    chromium.version(), binary, (System.nanoTime() - t0) / 1_000_000);
         }
     }
 
     @AfterAll
     static void quit() {
         if (chromium != null) {
+            List<ProcessHandle> processes = chromium.processes();
+            Path profile = chromium.profile();
+            long t0 = System.nanoTime();
             chromium.close();
+            System.out.printf(
+                    "DashboardBrowserTest: Chromium and its %d child processes ended in %d ms%n",
+                    processes.size() - 1, (System.nanoTime() - t0) / 1_000_000);
+            assertEquals(
+                    List.of(),
+                    processes.stream().filter(ProcessHandle::isAlive).toList(),
+                    "browser processes still alive");
+            assertFalse(Files.exists(profile), "the browser profile " + profile + " is still there");
         }
     }
 
@@ -107,7 +121,7 @@ class DashboardBrowserTest {
                                     .asInt()
                             > 0,
                     "top borrowers listed");
-            chartAndOverdueMatchTheServer(dashboard, page);
+            chartAndOverdueAsReceived(page);
 
             Path png = target().resolve("dashboard-browser.png");
             Files.write(png, page.screenshot());
@@ -246,41 +260,62 @@ class DashboardBrowserTest {
     }
 
     /**
-     * Reads the page's events counter between two reads of the server's and checks that it is at
-     * most the later one and trails the earlier one by at most {@link #LAG}.
+     * Reads, in one step of the page (no event can arrive in between), the headline numbers it
+     * shows and the snapshot it received last: they must be the same, and that snapshot's events
+     * must lie between the server's, read just before, less {@link #LAG}, and the server's read
+     * just after.
+     *
+     * @return the events shown
      */
     private static long pageEventsCloseToServer(LibraryDashboard dashboard, Chromium.Page page) throws Exception {
         long before = dashboard.stats().value().events();
-        long shown = Long.parseLong(text(page, "events"));
+        JsonNode read = page.evaluate("({shown: Object.fromEntries("
+                + "['day', 'booksOut', 'booksTotal', 'overdue', 'events', 'lastEvent']"
+                + ".map(id => [id, document.getElementById(id).textContent])),"
+                + " received: window.dashboard.last})");
         long after = dashboard.stats().value().events();
+        JsonNode shown = read.get("shown");
+        JsonNode received = read.get("received");
+        shown.fieldNames()
+                .forEachRemaining(field -> assertEquals(
+                        received.get(field).asText(), shown.get(field).asText(), field + " shown as received"));
+        long events = Long.parseLong(shown.get("events").asText());
         assertTrue(
-                shown <= after && shown >= before - LAG,
-                "page shows " + shown + " events; the server had " + before + " before and " + after + " after");
-        return shown;
+                events <= after && events >= before - LAG,
+                "page shows " + events + " events; the server had " + before + " before and " + after + " after");
+        return events;
     }
 
-    /** Whatever the server's snapshots hold (today's or with the chart fields), the page shows it. */
-    private static void chartAndOverdueMatchTheServer(LibraryDashboard dashboard, Chromium.Page page) throws Exception {
-        JsonNode stats = JSON.valueToTree(dashboard.stats().value());
-        int bars =
-                page.evaluate("document.querySelectorAll('#chart rect').length").asInt();
-        int rows = page.evaluate("document.querySelectorAll('#overdueBooks tr').length")
-                .asInt();
-        if (stats.path("checkoutsPerMinute").isArray()
-                && !stats.path("checkoutsPerMinute").isEmpty()) {
-            assertTrue(bars > 0, "a bar per minute");
+    /**
+     * Whatever the snapshot holds (today's, without the per-minute and overdue fields, or with
+     * them), the page draws exactly that: read in one step of the page, like the numbers.
+     */
+    private static void chartAndOverdueAsReceived(Chromium.Page page) throws Exception {
+        JsonNode read = page.evaluate("({bars: document.querySelectorAll('#chart rect').length,"
+                + " note: document.getElementById('chartNote').textContent,"
+                + " rows: [...document.querySelectorAll('#overdueBooks tr')].map(r => r.textContent),"
+                + " received: window.dashboard.last})");
+        JsonNode perMinute = read.at("/received/checkoutsPerMinute");
+        JsonNode overdue = read.at("/received/overdueBooks");
+        if (perMinute.isArray() && !perMinute.isEmpty()) {
+            assertEquals(perMinute.size(), read.get("bars").asInt(), "a bar per minute");
         } else {
-            assertEquals(0, bars, "no per-minute data, no bars");
-            assertEquals("no data yet", text(page, "chartNote"));
+            assertEquals(0, read.get("bars").asInt(), "no per-minute data, no bars");
+            assertEquals("no data yet", read.get("note").asText());
         }
-        if (stats.path("overdueBooks").isArray() && !stats.path("overdueBooks").isEmpty()) {
-            assertTrue(rows > 0 && rows <= 10, rows + " overdue rows");
+        JsonNode rows = read.get("rows");
+        if (overdue.isArray() && !overdue.isEmpty()) {
+            assertEquals(overdue.size(), rows.size(), "a row per overdue book");
+            for (int i = 0; i < overdue.size(); i++) {
+                JsonNode b = overdue.get(i);
+                assertEquals(
+                        b.get("title").asText()
+                                + b.get("member").asText()
+                                + b.get("daysOverdue").asText(),
+                        rows.get(i).asText());
+            }
         } else {
-            assertEquals(1, rows);
-            assertEquals(
-                    "-",
-                    page.evaluate("document.querySelector('#overdueBooks td').textContent")
-                            .asText());
+            assertEquals("[\"-\"]", rows.toString(), "no overdue data: one row, '-'");
         }
     }
 

@@ -5,6 +5,7 @@
   const SVG = "http://www.w3.org/2000/svg";
   const byId = (id) => document.getElementById(id);
   let updates = 0;
+  let last = null;
 
   const show = (id, v) => { byId(id).textContent = v === undefined || v === null ? "-" : String(v); };
   const el = (tag, text) => { const e = document.createElement(tag); if (text !== undefined) e.textContent = text; return e; };
@@ -77,16 +78,19 @@
   source.onopen = () => connected(true);
   source.onerror = () => connected(false); // EventSource reconnects by itself
   source.onmessage = (e) => {
-    render(JSON.parse(e.data));
+    last = JSON.parse(e.data);
+    render(last);
     updates += 1;
     show("updates", updates);
     connected(true);
   };
 
-  // For people at the console and for the browser test: draw a snapshot, or hang up.
+  // For people at the console and for the browser test: the latest snapshot received and how
+  // many; draw a snapshot; hang up.
   window.dashboard = {
     render,
     stop() { source.close(); connected(false); },
     get updates() { return updates; },
+    get last() { return last; },
   };
 })();
