@@ -91,6 +91,14 @@ final class Chromium implements AutoCloseable {
      * @param height the window's height
      */
     static Chromium launch(Path binary, int width, int height) throws IOException, InterruptedException {
+        if (binary == null || !Files.isExecutable(binary)) {
+            throw new IllegalArgumentException(
+                    "binary must be an executable Chromium, e.g. Chromium.find().orElseThrow(), was " + binary);
+        }
+        if (width < 100 || height < 100) {
+            throw new IllegalArgumentException("width and height must be at least 100 pixels, e.g. 1200 and 860, were "
+                    + width + " and " + height);
+        }
         Path profile = Files.createTempDirectory("coflow-chromium-");
         Process process;
         try {
@@ -148,8 +156,15 @@ final class Chromium implements AutoCloseable {
             int port = listening.get(START.toMillis(), TimeUnit.MILLISECONDS);
             chromium = new Chromium(process, profile, port);
             return chromium;
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Chromium did not start within " + START, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(binary + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            synchronized (tail) {
+                throw new IllegalStateException(
+                        binary + " did not open its DevTools endpoint within " + START + "; its stderr:\n"
+                                + String.join("\n", tail),
+                        e);
+            }
         } finally {
             if (chromium == null) {
                 stop(process);
@@ -255,7 +270,7 @@ final class Chromium implements AutoCloseable {
             } catch (InterruptedException e) {
                 interrupted = true;
             } catch (ExecutionException | TimeoutException e) {
-                // forced below
+                // still alive after 5 s: killed once more below, then left to the OS
             }
             if (p.isAlive()) {
                 p.destroyForcibly();

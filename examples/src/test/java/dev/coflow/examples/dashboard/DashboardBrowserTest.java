@@ -224,7 +224,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    void anythingElseIsNotFoundAndOnlyGetIsAllowed() throws Exception {
+    void onlyThePageFilesAreServedAndOnlyToGet() throws Exception {
         try (LibraryDashboard dashboard = startDashboard()) {
             for (String path : List.of(
                     "/nope",
@@ -238,6 +238,8 @@ class DashboardBrowserTest {
                     "//app.js")) {
                 assertEquals(404, status(dashboard, "GET", path), path);
             }
+            assertEquals(200, status(dashboard, "GET", "/?from=bookmark"));
+            assertEquals(200, status(dashboard, "GET", dashboard.uri().toString()), "absolute form");
             assertEquals(405, status(dashboard, "POST", "/"));
             assertEquals(405, status(dashboard, "DELETE", "/app.js"));
         }
