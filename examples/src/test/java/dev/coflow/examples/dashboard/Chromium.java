@@ -43,10 +43,6 @@ import java.util.stream.Stream;
  * browser and every process it started and deletes the profile.
  */
 final class Chromium implements AutoCloseable {
-    /** What a test says when it skips for want of a browser. */
-    static final String MISSING = "no Chromium binary found (looked for $CHROMIUM, chromium, chromium-browser,"
-            + " google-chrome on PATH and /usr/bin/chromium); install it with `apt-get install -y chromium`";
-
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern LISTENING = Pattern.compile("DevTools listening on ws://[^:/]+:(\\d+)/");
     private static final Duration START = Duration.ofSeconds(20);
@@ -64,13 +60,17 @@ final class Chromium implements AutoCloseable {
         this.port = port;
     }
 
-    /** The browser binary: {@code $CHROMIUM}, then the usual names on {@code PATH}, then {@code /usr/bin/chromium}. */
+    /**
+     * The browser binary: {@code $CHROMIUM} if set (and then only it: an explicit choice, so that
+     * {@code CHROMIUM=/none} shows the skip), else the first of {@code chromium},
+     * {@code chromium-browser}, {@code google-chrome} on {@code PATH}, else {@code /usr/bin/chromium}.
+     */
     static Optional<Path> find() {
-        List<Path> candidates = new ArrayList<>();
-        String env = System.getenv("CHROMIUM");
-        if (env != null && !env.isBlank()) {
-            candidates.add(Path.of(env));
+        String chosen = System.getenv("CHROMIUM");
+        if (chosen != null && !chosen.isBlank()) {
+            return Optional.of(Path.of(chosen)).filter(Files::isExecutable);
         }
+        List<Path> candidates = new ArrayList<>();
         String path = System.getenv("PATH");
         for (String dir : path == null ? new String[0] : path.split(java.io.File.pathSeparator)) {
             for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
@@ -81,6 +81,16 @@ final class Chromium implements AutoCloseable {
         }
         candidates.add(Path.of("/usr/bin/chromium"));
         return candidates.stream().filter(Files::isExecutable).findFirst();
+    }
+
+    /** Why {@link #find()} found nothing, and the fix: what a test says when it skips. */
+    static String missing() {
+        String chosen = System.getenv("CHROMIUM");
+        if (chosen != null && !chosen.isBlank()) {
+            return "CHROMIUM=" + chosen + " is not an executable file: point it at a Chromium binary, or unset it";
+        }
+        return "no Chromium binary found (chromium, chromium-browser, google-chrome on PATH, /usr/bin/chromium):"
+                + " install it with `apt-get install -y chromium` (.ci/run does when it can), or set CHROMIUM";
     }
 
     /**

@@ -39,7 +39,10 @@ class DashboardBrowserTest {
     /** How far (in events) the page may trail the server: the page sees each snapshot a moment later. */
     private static final long LAG = 50;
 
-    /** The one place these tests start the dashboard: fast events, a fixed story. */
+    /**
+     * The one place the page's and the SSE tests start the dashboard: fast events (so a test sees
+     * many in a second), a fixed story.
+     */
     static LibraryDashboard startDashboard() throws Exception {
         return LibraryDashboard.start(new LibraryDashboard.Options(Duration.ofMillis(20), 16));
     }
@@ -83,7 +86,7 @@ class DashboardBrowserTest {
 
     /** The browser, or the test is skipped saying which binary is missing. */
     private static Chromium browser() {
-        assumeTrue(chromium != null, Chromium.MISSING);
+        assumeTrue(chromium != null, Chromium.missing());
         return chromium;
     }
 
@@ -139,6 +142,30 @@ class DashboardBrowserTest {
             page.evaluate("window.dashboard.stop()");
             assertEquals(0, awaitClients(dashboard, 0), "the hang-up cancelled the page's collection");
             assertEquals("disconnected", text(page, "connection"));
+        }
+    }
+
+    @Test
+    void theIndicatorShowsWhenTheServerEndsTheStream() throws Exception {
+        LibraryDashboard dashboard = startDashboard();
+        try (Chromium.Page page = browser().openPage()) {
+            page.navigate(dashboard.uri());
+            page.await("window.dashboard.updates > 0", WAIT);
+            assertEquals(
+                    "connection on",
+                    page.evaluate("document.getElementById('connection').className")
+                            .asText());
+            dashboard.close(); // ends every /events stream, then the server
+            assertEquals(
+                    "reconnecting",
+                    page.await(
+                                    "document.getElementById('connection').className === 'connection off'"
+                                            + " && document.getElementById('connection').textContent",
+                                    WAIT)
+                            .asText(),
+                    "EventSource retries a dropped stream, and the page says so");
+        } finally {
+            dashboard.close();
         }
     }
 

@@ -33,9 +33,8 @@ class SseClientTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    /** The one place these tests start the dashboard. */
-    static LibraryDashboard startDashboard() throws Exception {
-        return LibraryDashboard.start(new LibraryDashboard.Options(Duration.ofMillis(10), 3));
+    private static LibraryDashboard startDashboard() throws Exception {
+        return DashboardBrowserTest.startDashboard();
     }
 
     @Test

@@ -68,28 +68,29 @@
     rows("topBorrowers", s.topBorrowers, (b) => el("li", `${b.name} (${b.checkouts})`), () => el("li", "-"));
   }
 
-  function connected(on) {
+  function connection(state) { // "connected", "reconnecting" or "disconnected"
     const c = byId("connection");
-    c.textContent = on ? "connected" : "disconnected";
-    c.className = "connection " + (on ? "on" : "off");
+    c.textContent = state;
+    c.className = "connection " + (state === "connected" ? "on" : "off");
   }
 
   const source = new EventSource("/events");
-  source.onopen = () => connected(true);
-  source.onerror = () => connected(false); // EventSource reconnects by itself
+  source.onopen = () => connection("connected");
+  // EventSource retries by itself after a dropped stream, unless it gave up (CLOSED)
+  source.onerror = () => connection(source.readyState === EventSource.CLOSED ? "disconnected" : "reconnecting");
   source.onmessage = (e) => {
     last = JSON.parse(e.data);
     render(last);
     updates += 1;
     show("updates", updates);
-    connected(true);
+    connection("connected");
   };
 
   // For people at the console and for the browser test: the latest snapshot received and how
   // many; draw a snapshot; hang up.
   window.dashboard = {
     render,
-    stop() { source.close(); connected(false); },
+    stop() { source.close(); connection("disconnected"); },
     get updates() { return updates; },
     get last() { return last; },
   };
