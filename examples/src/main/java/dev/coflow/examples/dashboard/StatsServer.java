@@ -49,6 +49,7 @@ final class StatsServer implements AutoCloseable {
         http.setExecutor(s.executor);
         http.createContext("/stats", s::handleStats);
         http.createContext("/events", s::handleEvents);
+        http.createContext("/", WebPage::handle);
         http.start();
         return s;
     }
