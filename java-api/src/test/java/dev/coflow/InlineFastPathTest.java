@@ -122,4 +122,31 @@ class InlineFastPathTest {
         });
         assertEquals(List.of(100, 200), outer.toList());
     }
+
+    @Test
+    void aGeneratorInsideUsingOrEmitAllRunsInlineToo() {
+        // the inner body starts inside a call of the inline outer body (using's emitAll, a
+        // generator's emitAll): it nests on the caller's thread instead of paying a handoff per element
+        Thread caller = Thread.currentThread();
+        List<Boolean> onCaller = new ArrayList<>();
+        AsyncFlow<Integer> inner = AsyncFlow.generate(e -> {
+            onCaller.add(Thread.currentThread() == caller);
+            e.emit(1);
+            e.emit(2);
+        });
+        List<String> released = new ArrayList<>();
+        assertEquals(
+                List.of(1, 2),
+                AsyncFlow.using(() -> "r", r -> inner, released::add).toList());
+        assertEquals(List.of("r"), released);
+        assertEquals(
+                List.of(0, 1, 2),
+                AsyncFlow.<Integer>generate(e -> {
+                            e.emit(0);
+                            e.emitAll(inner);
+                        })
+                        .map(v -> v)
+                        .toList());
+        assertEquals(List.of(true, true), onCaller);
+    }
 }

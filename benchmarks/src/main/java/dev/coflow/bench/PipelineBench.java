@@ -143,6 +143,20 @@ public class PipelineBench {
         return Kx.<Long>runBlocking((scope, c) -> Kx.sum(pipeline, c));
     }
 
+    /**
+     * The generator inside {@code AsyncFlow.using} (the resource pattern: a cursor per collection),
+     * same pipeline and terminal: the inner body nests inline in the using body's call.
+     */
+    @Benchmark
+    public long coflowUsingGenerate() {
+        long[] sum = {0};
+        AsyncFlow.using(() -> "resource", r -> generator(n), r -> {})
+                .map(v -> v * 2)
+                .filter(v -> v % 3 == 0)
+                .forEach(v -> sum[0] += v);
+        return sum[0];
+    }
+
     static AsyncFlow<Integer> generator(int n) {
         return AsyncFlow.generate(emitter -> {
             for (int i = 0; i < n; i++) {

@@ -38,7 +38,7 @@ final class BlockingLoop implements InlineLoop {
         Job job = context.get(Job.Key);
         if (interceptor == null
                 || job == null
-                || BodySlot.get().inlineDepth != 0
+                || BodySlot.get().inlineDepth != 0 && !InlineBody.nestsInCurrentCall(context)
                 || !KotlinxInternals.isBlockingCoroutine(job)
                 || !KotlinxInternals.isCurrentEventLoop(interceptor)) {
             return null;

@@ -77,6 +77,11 @@ abstract class BodyContext {
         }
     }
 
+    /** Whether this body is in the middle of one of its calls (body thread only). */
+    final boolean inCall() {
+        return performing;
+    }
+
     /** Carries out {@link #perform}; never re-entered. */
     abstract Object performCall(SuspendCall<?> op);
 

@@ -80,14 +80,15 @@ final class CallerLoop extends CoroutineDispatcher implements CallerThreadDispat
     /**
      * Whether a body starting now may run inline: only in the root coroutine (the one the caller
      * waits for; its code is the consumer, which runs on this thread anyway), on the owner thread,
-     * and only if no other inline body is on its stack. Bodies of child coroutines (a zipped
-     * flow's producer, inner flows of flatMapMerge) get fibers, so a body that blocks never stalls
-     * its siblings; one inline body at a time rules out the re-entrancy deadlock of two direct
+     * and only if no other inline body is on its stack, or the one there is in the middle of a
+     * call that started this body ({@link InlineBody#nestsInCurrentCall}: {@code using}'s inner
+     * flow, an {@code emitAll}). Bodies of child coroutines (a zipped flow's producer, inner flows
+     * of flatMapMerge) get fibers, so a body that blocks never stalls its siblings; one inline body
+     * at a time (nesting only inside a call) rules out the re-entrancy deadlock of two direct
      * bodies waiting on each other.
      */
     boolean canInline(CoroutineContext context) {
-        return inlineDepth == 0
-                && BodySlot.get().inlineDepth == 0
+        return (inlineDepth == 0 && BodySlot.get().inlineDepth == 0 || InlineBody.nestsInCurrentCall(context))
                 && Thread.currentThread() == owner
                 && !closed
                 && context.get(kotlinx.coroutines.Job.Key) == rootJob;

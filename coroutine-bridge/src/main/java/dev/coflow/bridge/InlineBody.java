@@ -34,6 +34,22 @@ final class InlineBody extends BodyContext {
         this.waiter = new Waiter(context, loop);
     }
 
+    /**
+     * Whether a body starting now in {@code context} starts inside a call of the inline body
+     * running on this thread, in the same coroutine (the inner flow of {@code using}, an
+     * {@code emitAll} of a generator): it may then run inline on top of it, because the outer body
+     * cannot go on before that call returns, and the call returns when the inner body is done. (A
+     * body started while the outer one drains its loop, a sibling such as a zipped flow's side, does
+     * not qualify: during a drain the thread's current body is cleared.)
+     */
+    static boolean nestsInCurrentCall(CoroutineContext context) {
+        Object c = BodySlot.get().current;
+        return c instanceof InlineBody outer
+                && outer.inCall()
+                && outer.job != null
+                && outer.job == context.get(kotlinx.coroutines.Job.Key);
+    }
+
     /** Runs {@code body} to completion on this thread, as the suspend call {@code continuation}. */
     static Object run(InlineLoop loop, SuspendBody<?> body, Continuation<?> continuation) {
         InlineBody self = new InlineBody(loop, continuation.getContext());
