@@ -27,42 +27,48 @@ final class BodyEmitter<T> implements Emitter<T> {
     @Override
     public void emit(T value) {
         if (value == null) {
-            throw Checks.nullElement(operator, "emit(null) is not allowed", "skip the value or emit an Optional");
+            throw nullEmit(operator);
         }
-        checkOwner();
+        checkOwner(operator, owner, ownerJob);
         Suspend.call(c -> collector.emit(value, c));
     }
 
     @Override
     public void emitAll(Flow<? extends T> flow) {
         Objects.requireNonNull(flow, "flow");
-        checkOwner();
+        checkOwner(operator, owner, ownerJob);
         Flow<? extends T> checked = AsyncFlow.from(flow);
         Suspend.call(c -> FlowKt.emitAll(collector, checked, c));
     }
 
-    private void checkOwner() {
-        Thread o = owner;
-        if (o != Thread.currentThread() && !(o != null && inOwnersCoroutine())) {
-            throw new IllegalStateException(
-                    o == null
-                            ? operator + ": this Emitter's body has returned; emit only while the body runs"
-                            : operator + ": emit was called from thread "
-                                    + Thread.currentThread().getName()
-                                    + ", not from the generator body's own thread; an Emitter is not thread-safe. "
-                                    + "To forward another flow from a body use emitter.emitAll(flow) or "
-                                    + "flow.forEach(emitter::emit) in the body (not from a thread it started); "
-                                    + "for several producers use AsyncFlow.channelFlow");
-        }
+    /** What {@code emit(null)} throws, for every emitter of a Java body. */
+    static NullPointerException nullEmit(String operator) {
+        return Checks.nullElement(operator, "emit(null) is not allowed", "skip the value or emit an Optional");
     }
 
     /**
-     * Whether the caller is a coflow-called lambda running as a step of the body's own coroutine,
-     * as in {@code flow.forEach(emitter::emit)} inside the body: the body waits for that
-     * collection to finish, so the emits are still sequential, only on another thread.
+     * The one owner rule of every emitter of a Java body: it may be called on the body's own thread
+     * ({@code owner}), or by a coflow-called lambda running as a step of the body's own coroutine
+     * ({@code ownerJob}), as in {@code flow.forEach(emitter::emit)} inside the body (the body waits
+     * for that collection to finish, so the emits are still sequential, only on another thread);
+     * {@code owner} is null once the body has returned.
      */
-    private boolean inOwnersCoroutine() {
-        Job j = ownerJob;
-        return j != null && Suspend.inCoroutine() && Suspend.context().get(Job.Key) == j;
+    static void checkOwner(String operator, Thread owner, Job ownerJob) {
+        if (owner == Thread.currentThread()
+                || owner != null
+                        && ownerJob != null
+                        && Suspend.inCoroutine()
+                        && Suspend.context().get(Job.Key) == ownerJob) {
+            return;
+        }
+        throw new IllegalStateException(
+                owner == null
+                        ? operator + ": this Emitter's body has returned; emit only while the body runs"
+                        : operator + ": emit was called from thread "
+                                + Thread.currentThread().getName()
+                                + ", not from the generator body's own thread; an Emitter is not thread-safe. "
+                                + "To forward another flow from a body use emitter.emitAll(flow) or "
+                                + "flow.forEach(emitter::emit) in the body (not from a thread it started); "
+                                + "for several producers use AsyncFlow.channelFlow");
     }
 }

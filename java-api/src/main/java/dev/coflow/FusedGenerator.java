@@ -27,6 +27,7 @@ import kotlinx.coroutines.flow.Flow;
  */
 final class FusedGenerator {
     private static final int CHECK_MASK = 1023;
+    private static final String OPERATOR = "AsyncFlow.generate";
 
     private FusedGenerator() {}
 
@@ -105,14 +106,13 @@ final class FusedGenerator {
         @Override
         public void emit(T value) {
             if (value == null) {
-                throw Checks.nullElement(
-                        "AsyncFlow.generate", "emit(null) is not allowed", "skip the value or emit an Optional");
+                throw BodyEmitter.nullEmit(OPERATOR);
             }
             if (owner != Thread.currentThread()) {
-                checkOwner();
+                BodyEmitter.checkOwner(OPERATOR, owner, ownerJob);
             }
             if (stopped) {
-                throw new IllegalStateException("AsyncFlow.generate: emit(" + value + ") was called after the "
+                throw new IllegalStateException(OPERATOR + ": emit(" + value + ") was called after the "
                         + "downstream stopped collecting (first, take, ...) and the body caught the "
                         + "CancellationException that the previous emit threw; let it end the body (a finally block "
                         + "still runs)");
@@ -142,29 +142,9 @@ final class FusedGenerator {
         public void emitAll(Flow<? extends T> flow) {
             Objects.requireNonNull(flow, "flow");
             if (owner != Thread.currentThread()) {
-                checkOwner();
+                BodyEmitter.checkOwner(OPERATOR, owner, ownerJob);
             }
             AsyncFlow.<T>from(flow).forEach(this::emit);
-        }
-
-        /** As {@link BodyEmitter}: the body's own thread, or a coflow lambda run as a step of its coroutine. */
-        private void checkOwner() {
-            Thread o = owner;
-            boolean inOwnersCoroutine = o != null
-                    && ownerJob != null
-                    && Suspend.inCoroutine()
-                    && Suspend.context().get(Job.Key) == ownerJob;
-            if (!inOwnersCoroutine) {
-                throw new IllegalStateException(
-                        o == null
-                                ? "AsyncFlow.generate: this Emitter's body has returned; emit only while the body runs"
-                                : "AsyncFlow.generate: emit was called from thread "
-                                        + Thread.currentThread().getName()
-                                        + ", not from the generator body's own thread; an Emitter is not thread-safe. "
-                                        + "To forward another flow from a body use emitter.emitAll(flow) or "
-                                        + "flow.forEach(emitter::emit) in the body (not from a thread it started); "
-                                        + "for several producers use AsyncFlow.channelFlow");
-            }
         }
     }
 }
